@@ -1,0 +1,49 @@
+//! `cargo xtask ci`: what CI runs, in order, failing fast.
+
+use std::time::Instant;
+
+use crate::run::{TestTally, cargo, root, status, step};
+
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    if let Some(unknown) = args.first() {
+        return Err(format!("`ci` takes no arguments, got `{unknown}`"));
+    }
+    let started = Instant::now();
+    step("fmt", || status(&mut cargo(&["fmt", "--all", "--check"])))?;
+    step("clippy", || {
+        status(&mut cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    let mut tally = TestTally::default();
+    step("test", || {
+        tally.run(&mut cargo(&["test", "--workspace", "--all-features"]))
+    })?;
+    step("doc", || {
+        status(
+            cargo(&["doc", "--workspace", "--no-deps", "--all-features"])
+                .env("RUSTDOCFLAGS", "-D warnings"),
+        )
+    })?;
+    step("no_std", || {
+        let manifest = root().join("xtask/nostd-check/Cargo.toml");
+        let target_dir = root().join("target/nostd-check");
+        status(cargo(&["build", "--release", "--manifest-path"]).args([
+            manifest.as_os_str(),
+            "--target-dir".as_ref(),
+            target_dir.as_os_str(),
+        ]))
+    })?;
+    println!(
+        "==> ci: all steps passed in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
+    println!("tests: {} passed, {} failed", tally.passed, tally.failed);
+    Ok(())
+}

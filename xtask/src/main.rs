@@ -1,0 +1,35 @@
+//! `cargo xtask`: the project's automation, in Rust so it runs wherever cargo does.
+//!
+//! - `cargo xtask ci`: every check CI runs, in order, failing fast, one timed line per step.
+//! - `cargo xtask bench [NAME]`: the criterion benches.
+
+mod ci;
+mod run;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (command, rest) = match args.split_first() {
+        Some((command, rest)) => (command.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    let result = match command {
+        "ci" => ci::run(rest),
+        "bench" => run::bench(rest),
+        "help" | "--help" | "-h" => {
+            println!("usage: cargo xtask <ci | bench [NAME]>");
+            Ok(())
+        }
+        other => Err(format!(
+            "unknown xtask command `{other}` (try `cargo xtask help`)"
+        )),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
