@@ -1,7 +1,7 @@
 //! Running commands and timing steps.
 
-use std::path::{Path, PathBuf};
 use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -116,7 +116,9 @@ mod tests {
     fn tally_reads_libtest_summaries() {
         let mut tally = TestTally::default();
         tally.count("test result: ok. 13 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s");
-        tally.count("test result: FAILED. 2 passed; 3 failed; 0 ignored; 0 measured; 0 filtered out");
+        tally.count(
+            "test result: FAILED. 2 passed; 3 failed; 0 ignored; 0 measured; 0 filtered out",
+        );
         tally.count("test something ... ok");
         assert_eq!((tally.passed, tally.failed), (15, 3));
     }

@@ -1,0 +1,478 @@
+//! Everything that can go wrong in a handshake, in the peer's terms, with the HTTP status a
+//! server answers it with.
+
+use alloc::string::String;
+use core::fmt;
+
+use wshake_accept::KeyError;
+
+/// A few bytes of what the peer sent, kept inline (no allocation) for error messages.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Excerpt {
+    bytes: [u8; Self::CAPACITY],
+    len: u8,
+    truncated: bool,
+}
+
+impl Excerpt {
+    /// At most this many bytes are kept; longer values are marked as cut.
+    pub const CAPACITY: usize = 24;
+
+    pub(crate) fn new(value: &[u8]) -> Self {
+        let len = value.len().min(Self::CAPACITY);
+        let mut bytes = [0; Self::CAPACITY];
+        bytes[..len].copy_from_slice(&value[..len]);
+        Self {
+            bytes,
+            len: u8::try_from(len).unwrap_or(u8::MAX),
+            truncated: value.len() > len,
+        }
+    }
+
+    /// The bytes kept.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+}
+
+impl fmt::Display for Excerpt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for chunk in self.as_bytes().utf8_chunks() {
+            for c in chunk.valid().chars() {
+                if c.is_control() {
+                    write!(f, "{}", c.escape_default())?;
+                } else {
+                    write!(f, "{c}")?;
+                }
+            }
+            for byte in chunk.invalid() {
+                write!(f, "\\x{byte:02X}")?;
+            }
+        }
+        if self.truncated {
+            f.write_str("…")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Excerpt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{self}\"")
+    }
+}
+
+/// Why a permessage-deflate offer or response is invalid (RFC 7692 §7).
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DeflateError {
+    /// A parameter RFC 7692 does not define.
+    UnknownParameter,
+    /// The same parameter twice.
+    DuplicateParameter,
+    /// A `*_no_context_takeover` parameter with a value.
+    UnexpectedValue,
+    /// A window size that is not 8 to 15 in plain decimal.
+    InvalidWindowBits,
+    /// `server_max_window_bits` without a value.
+    MissingValue,
+    /// The server answered a window size larger than the client offered.
+    WindowLargerThanOffered,
+    /// The server answered `client_max_window_bits` although the client did not offer it.
+    ClientWindowNotOffered,
+    /// The client offered `server_no_context_takeover` and the server did not echo it.
+    NoContextTakeoverNotEchoed,
+}
+
+impl fmt::Display for DeflateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::UnknownParameter => "unknown parameter",
+            Self::DuplicateParameter => "parameter given twice",
+            Self::UnexpectedValue => "no_context_takeover parameters take no value",
+            Self::InvalidWindowBits => "window bits must be 8 to 15",
+            Self::MissingValue => "server_max_window_bits needs a value",
+            Self::WindowLargerThanOffered => "window bits larger than offered",
+            Self::ClientWindowNotOffered => "client_max_window_bits was not offered",
+            Self::NoContextTakeoverNotEchoed => "server_no_context_takeover was not echoed",
+        })
+    }
+}
+
+/// A failed handshake: what was wrong, and (for a server) the status to answer with.
+///
+/// Errors about what the peer sent name the header and what was wrong with it. Errors the
+/// local application caused (answering with a subprotocol nobody offered, say) are
+/// separate variants, with status 500 on a server.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Error {
+    // --- limits ---
+    /// The head did not end within the configured number of bytes (431).
+    HeadTooLarge {
+        /// The configured limit in bytes.
+        limit: usize,
+    },
+    /// More header lines than configured (431).
+    TooManyHeaders {
+        /// The configured limit.
+        limit: usize,
+    },
+    /// The request-target is longer than configured (414).
+    TargetTooLong {
+        /// The configured limit in bytes.
+        limit: usize,
+    },
+
+    // --- HTTP syntax ---
+    /// The request line is not `METHOD SP request-target SP HTTP-version` (400).
+    InvalidRequestLine,
+    /// The status line is not `HTTP-version SP 3DIGIT SP reason`.
+    InvalidStatusLine,
+    /// An HTTP version other than 1.0 or 1.1 (505).
+    UnsupportedHttpVersion,
+    /// A CR not followed by LF, or a NUL, in a line (400).
+    InvalidLineEnding {
+        /// 1-based line number.
+        line: usize,
+    },
+    /// A header line starting with whitespace: obsolete line folding (400).
+    ObsFold {
+        /// 1-based line number.
+        line: usize,
+    },
+    /// Whitespace between a field name and its colon (400).
+    WhitespaceBeforeColon {
+        /// 1-based line number.
+        line: usize,
+    },
+    /// A field name that is not a token, or a line without a colon (400).
+    InvalidHeaderName {
+        /// 1-based line number.
+        line: usize,
+    },
+    /// A control character (CR, LF, NUL, …) inside a field value (400).
+    InvalidHeaderValue {
+        /// 1-based line number.
+        line: usize,
+    },
+
+    // --- request line ---
+    /// A method other than GET (405, with `Allow: GET`).
+    MethodNotAllowed {
+        /// The method received.
+        method: Excerpt,
+    },
+    /// An HTTP/1.0 request: it cannot upgrade (400).
+    Http10,
+    /// A request-target that is neither origin-form (`/path`) nor absolute-form (400).
+    InvalidTarget,
+
+    // --- headers, in both directions where they apply ---
+    /// No `Host` header (400).
+    MissingHost,
+    /// More than one `Host` header (400).
+    DuplicateHost,
+    /// A `Host` value that is not `host[:port]` (400).
+    InvalidHost,
+    /// No `Upgrade` header.
+    MissingUpgrade,
+    /// `Upgrade` present without the `websocket` token.
+    UpgradeNotWebSocket,
+    /// No `Connection` header.
+    MissingConnection,
+    /// `Connection` present without the `upgrade` token.
+    ConnectionNotUpgrade,
+    /// No `Sec-WebSocket-Key` header (400).
+    MissingKey,
+    /// More than one `Sec-WebSocket-Key` header (400).
+    DuplicateKey,
+    /// A `Sec-WebSocket-Key` that is not base64 of 16 bytes (400).
+    InvalidKey(KeyError),
+    /// No `Sec-WebSocket-Version` header (426).
+    MissingVersion,
+    /// A `Sec-WebSocket-Version` other than 13 (426).
+    UnsupportedVersion {
+        /// The version received.
+        version: Excerpt,
+    },
+    /// A `Sec-WebSocket-Version` that is not a number 0–255 without leading zeros (400).
+    InvalidVersion,
+    /// More than one `Sec-WebSocket-Version` header (400).
+    DuplicateVersion,
+    /// `Content-Length` > 0 or `Transfer-Encoding`: a handshake has no body (400).
+    UnexpectedBody,
+    /// A `Content-Length` that is not a number (400).
+    InvalidContentLength,
+    /// A `Sec-WebSocket-Protocol` value that is not a list of tokens (400).
+    InvalidProtocol,
+    /// A `Sec-WebSocket-Extensions` value that does not follow RFC 6455 §9.1 (400).
+    InvalidExtensions,
+    /// More than one `Origin` header (400).
+    DuplicateOrigin,
+    /// The `Origin` is not allowed by the server's policy (403).
+    OriginForbidden {
+        /// The origin received.
+        origin: Excerpt,
+    },
+
+    // --- response checks (client role) ---
+    /// The server answered something other than `101 Switching Protocols`.
+    NotSwitchingProtocols {
+        /// The status code received.
+        status: u16,
+        /// The reason phrase received.
+        reason: String,
+        /// The `Location` header, if any (for 3xx redirects).
+        location: Option<String>,
+    },
+    /// No `Sec-WebSocket-Accept` in the response.
+    MissingAccept,
+    /// More than one `Sec-WebSocket-Accept` in the response.
+    DuplicateAccept,
+    /// The `Sec-WebSocket-Accept` does not match the key sent.
+    AcceptMismatch,
+    /// The server chose no subprotocol although some were offered (strict mode).
+    ProtocolNotChosen,
+    /// More than one `Sec-WebSocket-Protocol` line in the response.
+    DuplicateProtocol,
+    /// The server chose an extension the client did not offer.
+    ExtensionNotOffered,
+    /// Two extensions that both use the RSV1 bit, or permessage-deflate twice (RFC 7692 §7).
+    ConflictingExtensions,
+    /// An invalid permessage-deflate offer or response parameter.
+    InvalidDeflate(DeflateError),
+    /// The response carries a body framing header (`Content-Length` > 0, `Transfer-Encoding`).
+    ResponseBody,
+
+    // --- local misuse (the application's fault, never the peer's) ---
+    /// The chosen subprotocol is not one the peer offered.
+    ProtocolNotOffered,
+    /// An extra header with an invalid name or value (CR, LF, NUL…).
+    InvalidExtraHeader,
+    /// An extra header that would override one the handshake itself writes.
+    ReservedHeader,
+    /// A rejection status outside 300–599.
+    InvalidRejectStatus {
+        /// The status asked for.
+        status: u16,
+    },
+    /// A call in the wrong state (e.g. answering before the request is complete).
+    WrongState,
+    /// A client URL that is not a valid `ws://` or `wss://` URL.
+    InvalidUrl,
+    /// A URL whose scheme is not `ws` or `wss`.
+    UnsupportedScheme,
+    /// A URL fragment (`#…`): RFC 6455 §3 forbids it; send `%23` instead.
+    UrlFragment,
+    /// A subprotocol offered twice (C9).
+    DuplicateProtocolOffer,
+    /// Credentials in the URL (`user:pass@`): not sent, and refused rather than dropped.
+    UrlCredentials,
+}
+
+impl Error {
+    /// The HTTP status a server answers this error with, or `None` for errors that only a
+    /// client meets (it has nobody to answer).
+    pub fn status(&self) -> Option<u16> {
+        Some(match self {
+            Self::HeadTooLarge { .. } | Self::TooManyHeaders { .. } => 431,
+            Self::TargetTooLong { .. } => 414,
+            Self::UnsupportedHttpVersion => 505,
+            Self::MethodNotAllowed { .. } => 405,
+            Self::MissingVersion | Self::UnsupportedVersion { .. } => 426,
+            Self::OriginForbidden { .. } => 403,
+            Self::InvalidRequestLine
+            | Self::InvalidLineEnding { .. }
+            | Self::ObsFold { .. }
+            | Self::WhitespaceBeforeColon { .. }
+            | Self::InvalidHeaderName { .. }
+            | Self::InvalidHeaderValue { .. }
+            | Self::Http10
+            | Self::InvalidTarget
+            | Self::MissingHost
+            | Self::DuplicateHost
+            | Self::InvalidHost
+            | Self::MissingUpgrade
+            | Self::UpgradeNotWebSocket
+            | Self::MissingConnection
+            | Self::ConnectionNotUpgrade
+            | Self::MissingKey
+            | Self::DuplicateKey
+            | Self::InvalidKey(_)
+            | Self::InvalidVersion
+            | Self::DuplicateVersion
+            | Self::UnexpectedBody
+            | Self::InvalidContentLength
+            | Self::InvalidProtocol
+            | Self::InvalidExtensions
+            | Self::InvalidDeflate(_)
+            | Self::DuplicateOrigin => 400,
+            Self::ProtocolNotOffered
+            | Self::InvalidExtraHeader
+            | Self::ReservedHeader
+            | Self::InvalidRejectStatus { .. }
+            | Self::WrongState
+            | Self::ExtensionNotOffered
+            | Self::ConflictingExtensions => 500,
+            Self::InvalidStatusLine
+            | Self::NotSwitchingProtocols { .. }
+            | Self::MissingAccept
+            | Self::DuplicateAccept
+            | Self::AcceptMismatch
+            | Self::ProtocolNotChosen
+            | Self::DuplicateProtocol
+            | Self::ResponseBody
+            | Self::InvalidUrl
+            | Self::UnsupportedScheme
+            | Self::UrlFragment
+            | Self::DuplicateProtocolOffer
+            | Self::UrlCredentials => return None,
+        })
+    }
+
+    /// Whether the local application, not the peer, caused this error.
+    pub fn is_local(&self) -> bool {
+        matches!(
+            self,
+            Self::ProtocolNotOffered
+                | Self::InvalidExtraHeader
+                | Self::ReservedHeader
+                | Self::InvalidRejectStatus { .. }
+                | Self::WrongState
+                | Self::InvalidUrl
+                | Self::UnsupportedScheme
+                | Self::UrlFragment
+                | Self::DuplicateProtocolOffer
+                | Self::UrlCredentials
+        )
+    }
+
+    /// Writes the complete HTTP/1.1 response a server sends for this error: status line,
+    /// `Connection: close`, a plain-text body of one line, plus `Allow: GET` (405) or
+    /// `Sec-WebSocket-Version: 13` (426). Errors without a status get a 500.
+    pub fn write_response(&self, out: &mut impl bytes::BufMut) {
+        crate::response::write_error(self, out);
+    }
+}
+
+impl fmt::Display for Error {
+    #[allow(clippy::too_many_lines, reason = "one arm per variant")]
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::HeadTooLarge { limit } => write!(f, "header block larger than {limit} bytes"),
+            Self::TooManyHeaders { limit } => write!(f, "more than {limit} header lines"),
+            Self::TargetTooLong { limit } => {
+                write!(f, "request-target longer than {limit} bytes")
+            }
+            Self::InvalidRequestLine => f.write_str("malformed request line"),
+            Self::InvalidStatusLine => f.write_str("malformed status line"),
+            Self::UnsupportedHttpVersion => f.write_str("HTTP version not supported"),
+            Self::InvalidLineEnding { line } => {
+                write!(f, "bare CR or NUL in line {line}")
+            }
+            Self::ObsFold { line } => {
+                write!(
+                    f,
+                    "obsolete line folding (line {line} starts with whitespace)"
+                )
+            }
+            Self::WhitespaceBeforeColon { line } => {
+                write!(f, "whitespace between header name and colon in line {line}")
+            }
+            Self::InvalidHeaderName { line } => write!(f, "invalid header name in line {line}"),
+            Self::InvalidHeaderValue { line } => {
+                write!(f, "invalid character in header value in line {line}")
+            }
+            Self::MethodNotAllowed { method } => {
+                write!(
+                    f,
+                    "method {method} not allowed, a WebSocket handshake is a GET"
+                )
+            }
+            Self::Http10 => f.write_str("HTTP/1.0 request cannot upgrade, HTTP/1.1 required"),
+            Self::InvalidTarget => {
+                f.write_str("request-target must be a path (/…) or an absolute URL")
+            }
+            Self::MissingHost => f.write_str("missing Host"),
+            Self::DuplicateHost => f.write_str("more than one Host"),
+            Self::InvalidHost => f.write_str("invalid Host value"),
+            Self::MissingUpgrade => f.write_str("missing Upgrade: websocket"),
+            Self::UpgradeNotWebSocket => f.write_str("Upgrade does not contain websocket"),
+            Self::MissingConnection => f.write_str("missing Connection: Upgrade"),
+            Self::ConnectionNotUpgrade => f.write_str("Connection does not contain Upgrade"),
+            Self::MissingKey => f.write_str("missing Sec-WebSocket-Key"),
+            Self::DuplicateKey => f.write_str("more than one Sec-WebSocket-Key"),
+            Self::InvalidKey(error) => write!(f, "{error}"),
+            Self::MissingVersion => f.write_str("missing Sec-WebSocket-Version, expected 13"),
+            Self::UnsupportedVersion { version } => {
+                write!(
+                    f,
+                    "Sec-WebSocket-Version {version} not supported, expected 13"
+                )
+            }
+            Self::InvalidVersion => {
+                f.write_str("Sec-WebSocket-Version is not a number from 0 to 255")
+            }
+            Self::DuplicateVersion => f.write_str("more than one Sec-WebSocket-Version"),
+            Self::UnexpectedBody => {
+                f.write_str("a handshake has no body (Content-Length or Transfer-Encoding)")
+            }
+            Self::InvalidContentLength => f.write_str("invalid Content-Length"),
+            Self::InvalidProtocol => {
+                f.write_str("Sec-WebSocket-Protocol is not a comma-separated list of tokens")
+            }
+            Self::InvalidExtensions => {
+                f.write_str("malformed Sec-WebSocket-Extensions (RFC 6455 section 9.1)")
+            }
+            Self::DuplicateOrigin => f.write_str("more than one Origin"),
+            Self::OriginForbidden { origin } => write!(f, "origin {origin} not allowed"),
+            Self::NotSwitchingProtocols {
+                status,
+                reason,
+                location,
+            } => {
+                write!(f, "server answered {status} {reason}, expected 101")?;
+                if let Some(location) = location {
+                    write!(f, " (Location: {location})")?;
+                }
+                Ok(())
+            }
+            Self::MissingAccept => f.write_str("missing Sec-WebSocket-Accept"),
+            Self::DuplicateAccept => f.write_str("more than one Sec-WebSocket-Accept"),
+            Self::AcceptMismatch => f.write_str("Sec-WebSocket-Accept does not match the key sent"),
+            Self::ProtocolNotChosen => {
+                f.write_str("server chose no subprotocol although some were offered")
+            }
+            Self::DuplicateProtocol => f.write_str("more than one Sec-WebSocket-Protocol"),
+            Self::ExtensionNotOffered => f.write_str("extension not offered"),
+            Self::ConflictingExtensions => {
+                f.write_str("more than one extension using the RSV1 bit")
+            }
+            Self::InvalidDeflate(error) => write!(f, "invalid permessage-deflate: {error}"),
+            Self::ResponseBody => {
+                f.write_str("101 response with Content-Length or Transfer-Encoding")
+            }
+            Self::ProtocolNotOffered => f.write_str("subprotocol was not offered"),
+            Self::InvalidExtraHeader => f.write_str("extra header with an invalid name or value"),
+            Self::ReservedHeader => f.write_str("extra header overrides one the handshake writes"),
+            Self::InvalidRejectStatus { status } => {
+                write!(f, "reject status {status} is not 300 to 599")
+            }
+            Self::WrongState => f.write_str("call not valid in this handshake state"),
+            Self::InvalidUrl => f.write_str("not a valid ws:// or wss:// URL"),
+            Self::UnsupportedScheme => f.write_str("URL scheme must be ws or wss"),
+            Self::UrlFragment => f.write_str("URL has a fragment; send '#' as %23"),
+            Self::DuplicateProtocolOffer => f.write_str("subprotocol offered twice"),
+            Self::UrlCredentials => f.write_str("URL has user:password@, which is not sent"),
+        }
+    }
+}
+
+impl core::error::Error for Error {}
+
+impl From<KeyError> for Error {
+    fn from(error: KeyError) -> Self {
+        Self::InvalidKey(error)
+    }
+}

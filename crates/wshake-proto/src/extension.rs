@@ -1,0 +1,364 @@
+//! `Sec-WebSocket-Extensions` (RFC 6455 §9.1), parsed in place:
+//!
+//! ```text
+//! extension-list = 1#extension
+//! extension      = extension-token *( ";" extension-param )
+//! extension-param = token [ "=" (token | quoted-string) ]
+//! ```
+//! A quoted value must be a token once unescaped. Whitespace is allowed around `,` `;` `=`.
+
+use core::fmt;
+
+use crate::token::{ascii_str, is_tchar};
+
+/// One extension of a `Sec-WebSocket-Extensions` list: a name and its parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Extension<'a> {
+    name: &'a str,
+    params: &'a [u8],
+}
+
+impl<'a> Extension<'a> {
+    /// The extension's name, e.g. `permessage-deflate`.
+    pub fn name(&self) -> &'a str {
+        self.name
+    }
+
+    /// The parameters, in order.
+    pub fn params(&self) -> Params<'a> {
+        Params { rest: self.params }
+    }
+}
+
+impl fmt::Display for Extension<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)?;
+        for param in self.params() {
+            write!(f, "; {param}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One `name[=value]` parameter of an extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Param<'a> {
+    name: &'a str,
+    value: Option<ParamValue<'a>>,
+}
+
+impl<'a> Param<'a> {
+    /// The parameter's name.
+    pub fn name(&self) -> &'a str {
+        self.name
+    }
+
+    /// Its value, if it has one.
+    pub fn value(&self) -> Option<ParamValue<'a>> {
+        self.value
+    }
+}
+
+impl fmt::Display for Param<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)?;
+        if let Some(value) = self.value {
+            write!(f, "={value}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A parameter value: a token, or a quoted-string whose unescaped content is a token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParamValue<'a> {
+    /// Between the quotes when quoted, escapes still in.
+    raw: &'a [u8],
+    quoted: bool,
+}
+
+impl ParamValue<'_> {
+    /// The unescaped bytes (`"1\5"` gives `1`, `5`).
+    pub fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        let mut escaped = false;
+        self.raw.iter().copied().filter(move |&b| {
+            if self.quoted && !escaped && b == b'\\' {
+                escaped = true;
+                return false;
+            }
+            escaped = false;
+            true
+        })
+    }
+
+    /// Whether the unescaped value equals `other`, compared exactly.
+    pub fn eq_str(&self, other: &str) -> bool {
+        self.bytes().eq(other.bytes())
+    }
+
+    /// The value as a plain decimal with no leading zero, if it is one (at most 3 digits).
+    pub fn as_number(&self) -> Option<u16> {
+        let mut value: u16 = 0;
+        let mut digits = 0;
+        for byte in self.bytes() {
+            if !byte.is_ascii_digit() || (digits == 1 && value == 0) || digits == 3 {
+                return None;
+            }
+            value = value * 10 + u16::from(byte - b'0');
+            digits += 1;
+        }
+        (digits > 0).then_some(value)
+    }
+}
+
+impl fmt::Display for ParamValue<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for byte in self.bytes() {
+            fmt::Write::write_char(f, char::from(byte))?;
+        }
+        Ok(())
+    }
+}
+
+/// Iterator over the parameters of an [`Extension`].
+#[derive(Clone, Debug)]
+pub struct Params<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for Params<'a> {
+    type Item = Param<'a>;
+
+    fn next(&mut self) -> Option<Param<'a>> {
+        let mut cursor = Cursor {
+            bytes: self.rest,
+            at: 0,
+        };
+        cursor.skip_ows();
+        if !cursor.eat(b';') {
+            return None;
+        }
+        let param = cursor.param()?;
+        self.rest = &self.rest[cursor.at..];
+        Some(param)
+    }
+}
+
+/// Iterator over the extensions in one validated header value.
+#[derive(Clone, Debug)]
+pub struct Extensions<'a> {
+    cursor: Cursor<'a>,
+}
+
+impl<'a> Extensions<'a> {
+    /// Parses a whole header value; `None` if it is malformed (S17, S19).
+    /// An empty list (`""` or `", ,"`) is malformed: the grammar wants at least one.
+    pub fn parse(value: &'a [u8]) -> Option<Self> {
+        let mut check = Cursor {
+            bytes: value,
+            at: 0,
+        };
+        let mut count = 0usize;
+        loop {
+            match check.extension() {
+                Ok(Some(_)) => count += 1,
+                Ok(None) => break,
+                Err(()) => return None,
+            }
+        }
+        (count > 0).then_some(Self {
+            cursor: Cursor {
+                bytes: value,
+                at: 0,
+            },
+        })
+    }
+}
+
+impl<'a> Iterator for Extensions<'a> {
+    type Item = Extension<'a>;
+
+    fn next(&mut self) -> Option<Extension<'a>> {
+        self.cursor.extension().ok().flatten()
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        let found = self.peek() == Some(byte);
+        self.at += usize::from(found);
+        found
+    }
+
+    fn skip_ows(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.at += 1;
+        }
+    }
+
+    fn token(&mut self) -> Option<&'a str> {
+        let start = self.at;
+        while self.peek().is_some_and(is_tchar) {
+            self.at += 1;
+        }
+        (self.at > start).then(|| ascii_str(&self.bytes[start..self.at]))
+    }
+
+    /// `"…"` with `\` escapes; the unescaped content must be a token.
+    fn quoted(&mut self) -> Option<&'a [u8]> {
+        let start = self.at;
+        let mut content_len = 0;
+        loop {
+            let byte = self.peek()?;
+            self.at += 1;
+            match byte {
+                b'"' => break,
+                b'\\' => {
+                    let escaped = self.peek()?;
+                    self.at += 1;
+                    if !is_tchar(escaped) {
+                        return None;
+                    }
+                }
+                other if is_tchar(other) => {}
+                _ => return None,
+            }
+            content_len += 1;
+        }
+        (content_len > 0).then(|| &self.bytes[start..self.at - 1])
+    }
+
+    fn param(&mut self) -> Option<Param<'a>> {
+        self.skip_ows();
+        let name = self.token()?;
+        self.skip_ows();
+        if !self.eat(b'=') {
+            return Some(Param { name, value: None });
+        }
+        self.skip_ows();
+        let value = if self.eat(b'"') {
+            ParamValue {
+                raw: self.quoted()?,
+                quoted: true,
+            }
+        } else {
+            ParamValue {
+                raw: self.token()?.as_bytes(),
+                quoted: false,
+            }
+        };
+        Some(Param {
+            name,
+            value: Some(value),
+        })
+    }
+
+    /// The next extension, skipping empty list elements; `Ok(None)` at the end.
+    fn extension(&mut self) -> Result<Option<Extension<'a>>, ()> {
+        loop {
+            self.skip_ows();
+            if !self.eat(b',') {
+                break;
+            }
+        }
+        if self.peek().is_none() {
+            return Ok(None);
+        }
+        let name = self.token().ok_or(())?;
+        let params_start = self.at;
+        loop {
+            self.skip_ows();
+            match self.peek() {
+                None | Some(b',') => break,
+                Some(b';') => {
+                    self.at += 1;
+                    self.param().ok_or(())?;
+                }
+                Some(_) => return Err(()),
+            }
+        }
+        let params = &self.bytes[params_start..self.at];
+        if self.peek().is_some() && !self.eat(b',') {
+            return Err(());
+        }
+        Ok(Some(Extension { name, params }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+    use alloc::vec::Vec;
+
+    fn names(value: &str) -> Option<Vec<(&str, Vec<alloc::string::String>)>> {
+        Some(
+            Extensions::parse(value.as_bytes())?
+                .map(|e| (e.name(), e.params().map(|p| p.to_string()).collect()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn s17_extension_list_grammar() {
+        assert_eq!(
+            names("permessage-deflate; client_max_window_bits, foo;bar=\"1\\5\" ; baz=x"),
+            Some(alloc::vec![
+                (
+                    "permessage-deflate",
+                    alloc::vec!["client_max_window_bits".into()]
+                ),
+                ("foo", alloc::vec!["bar=15".into(), "baz=x".into()]),
+            ])
+        );
+        assert_eq!(names(" a , , b ").map(|v| v.len()), Some(2));
+    }
+
+    #[test]
+    fn s19_malformed_extension_lists() {
+        for bad in [
+            "",
+            ", ,",
+            "a;",
+            "a;=1",
+            "a; b=",
+            "a; b=\"\"",
+            "a; b=\"x y\"",
+            "a; b=\"unterminated",
+            "a b",
+            "a;b=c d",
+            "\"a\"",
+            "a; b=\"1\\\"",
+            "a;b==1",
+            "a;b=1=2",
+        ] {
+            assert!(
+                Extensions::parse(bad.as_bytes()).is_none(),
+                "{bad:?} parsed"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_without_leading_zeros() {
+        let value = |raw: &'static str| ParamValue {
+            raw: raw.as_bytes(),
+            quoted: false,
+        };
+        assert_eq!(value("15").as_number(), Some(15));
+        assert_eq!(value("0").as_number(), Some(0));
+        assert_eq!(value("08").as_number(), None);
+        assert_eq!(value("1000").as_number(), None);
+        assert_eq!(value("x").as_number(), None);
+    }
+}

@@ -1,0 +1,339 @@
+//! The head of an HTTP/1.1 message: bytes buffered as they arrive, the blank line that
+//! ends the head found by scanning each byte once, limits enforced as soon as crossed, then
+//! one `httparse` pass that records where every field is.
+
+use core::mem::MaybeUninit;
+use core::ops::Range;
+
+use alloc::vec::Vec;
+use bytes::BytesMut;
+
+use crate::Error;
+use crate::limits::{Limits, MAX_HEADERS_CEILING};
+use crate::token::is_tchar;
+
+/// Which kind of head is being read: the limits and the first line differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Request,
+    Response,
+}
+
+/// Where a header field lies in the head: byte ranges of its name and (trimmed) value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Field {
+    pub(crate) name: Range<usize>,
+    pub(crate) value: Range<usize>,
+}
+
+/// An incoming head: the buffered bytes, the scan position and, once complete, the fields.
+#[derive(Debug)]
+pub(crate) struct Head {
+    buf: BytesMut,
+    /// Bytes already examined for line ends: each is looked at once (no O(n²) rescans).
+    scanned: usize,
+    line_start: usize,
+    /// Non-empty lines completed so far, the first line included.
+    lines: usize,
+    /// Position of the first space in the first line (the end of the method).
+    first_space: Option<usize>,
+    /// Length of the head, the blank line included, once found.
+    end: Option<usize>,
+    fields: Vec<Field>,
+}
+
+impl Head {
+    pub(crate) fn new(limits: &Limits) -> Self {
+        Self {
+            buf: BytesMut::new(),
+            scanned: 0,
+            line_start: 0,
+            lines: 0,
+            first_space: None,
+            end: None,
+            fields: Vec::with_capacity(limits.header_slots()),
+        }
+    }
+
+    /// Forgets everything but the allocations, for the next connection.
+    pub(crate) fn reset(&mut self) {
+        self.buf.clear();
+        self.scanned = 0;
+        self.line_start = 0;
+        self.lines = 0;
+        self.first_space = None;
+        self.end = None;
+        self.fields.clear();
+    }
+
+    pub(crate) fn feed(&mut self, data: &[u8]) {
+        self.buf.extend_from_slice(data);
+    }
+
+    pub(crate) fn buffer_mut(&mut self) -> &mut BytesMut {
+        &mut self.buf
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.buf
+    }
+
+    pub(crate) fn end(&self) -> Option<usize> {
+        self.end
+    }
+
+    pub(crate) fn fields(&self) -> &[Field] {
+        &self.fields
+    }
+
+    /// Bytes after the head: they belong to the WebSocket connection.
+    pub(crate) fn leftover(&self) -> &[u8] {
+        self.end.map_or(&[][..], |end| &self.buf[end..])
+    }
+
+    /// Splits the leftover off as `Bytes` (no copy; no allocation when it is empty).
+    pub(crate) fn take_leftover(&mut self) -> bytes::Bytes {
+        match self.end {
+            Some(end) if self.buf.len() > end => self.buf.split_off(end).freeze(),
+            _ => bytes::Bytes::new(),
+        }
+    }
+
+    /// Looks at the bytes not seen before for the blank line that ends the head, enforcing
+    /// the limits on the way. `Ok(true)` once the head is complete.
+    pub(crate) fn scan(&mut self, limits: &Limits, kind: Kind) -> Result<bool, Error> {
+        if self.end.is_some() {
+            return Ok(true);
+        }
+        // Nothing past the size limit can be part of an acceptable head.
+        let stop = self.buf.len().min(limits.max_head_bytes);
+        while self.scanned < stop {
+            if kind == Kind::Request && self.lines == 0 && self.first_space.is_none() {
+                let line = &self.buf[self.scanned..stop];
+                let until_lf = line.iter().position(|&b| b == b'\n').unwrap_or(line.len());
+                self.first_space = line[..until_lf]
+                    .iter()
+                    .position(|&b| b == b' ')
+                    .map(|at| self.scanned + at);
+            }
+            let Some(at) = self.buf[self.scanned..stop]
+                .iter()
+                .position(|&b| b == b'\n')
+            else {
+                self.scanned = stop;
+                break;
+            };
+            let lf = self.scanned + at;
+            self.scanned = lf + 1;
+            let line = &self.buf[self.line_start..lf];
+            let line_start = self.line_start;
+            self.line_start = lf + 1;
+            if line.is_empty() || line == b"\r" {
+                if self.lines > 0 {
+                    self.end = Some(lf + 1);
+                    return Ok(true);
+                }
+                // RFC 9112 §2.2: empty lines before the start line are ignored.
+                continue;
+            }
+            self.lines += 1;
+            if self.lines == 1 && kind == Kind::Request {
+                check_target(&self.buf[line_start..lf], limits)?;
+            }
+            if self.lines - 1 > limits.header_slots() {
+                return Err(Error::TooManyHeaders {
+                    limit: limits.header_slots(),
+                });
+            }
+        }
+        if kind == Kind::Request
+            && self.lines == 0
+            && let Some(space) = self.first_space
+        {
+            // The target (and " HTTP/1.1\r") is still arriving: stop it as soon as it is
+            // certainly too long, without waiting for the line to end.
+            if self.scanned - (space + 1) > limits.max_target_bytes + " HTTP/1.1\r".len() {
+                return Err(Error::TargetTooLong {
+                    limit: limits.max_target_bytes,
+                });
+            }
+        }
+        if self.buf.len() > limits.max_head_bytes {
+            return Err(Error::HeadTooLarge {
+                limit: limits.max_head_bytes,
+            });
+        }
+        Ok(false)
+    }
+
+    /// Parses a complete request head. Returns (method, target, minor version).
+    pub(crate) fn parse_request(
+        &mut self,
+        limits: &Limits,
+    ) -> Result<(Range<usize>, Range<usize>, u8), Error> {
+        let end = self.end.unwrap_or(0);
+        let head = &self.buf[..end];
+        let mut slots =
+            [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_HEADERS_CEILING];
+        let mut request = httparse::Request::new(&mut []);
+        match request.parse_with_uninit_headers(head, &mut slots[..limits.header_slots()]) {
+            Ok(httparse::Status::Complete(_)) => {}
+            Err(httparse::Error::TooManyHeaders) => {
+                return Err(Error::TooManyHeaders {
+                    limit: limits.header_slots(),
+                });
+            }
+            // The scan found the blank line, so Partial means httparse disagrees on it.
+            Ok(httparse::Status::Partial) | Err(_) => return Err(diagnose(head, Kind::Request)),
+        }
+        let (Some(method), Some(path), Some(version)) =
+            (request.method, request.path, request.version)
+        else {
+            return Err(Error::InvalidRequestLine);
+        };
+        let method = span(head, method.as_bytes());
+        let target = span(head, path.as_bytes());
+        record_fields(&mut self.fields, head, request.headers);
+        Ok((method, target, version))
+    }
+
+    /// Parses a complete response head. Returns (status, reason, minor version).
+    pub(crate) fn parse_response(
+        &mut self,
+        limits: &Limits,
+    ) -> Result<(u16, Range<usize>, u8), Error> {
+        let end = self.end.unwrap_or(0);
+        let head = &self.buf[..end];
+        let mut slots =
+            [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_HEADERS_CEILING];
+        let mut response = httparse::Response::new(&mut []);
+        match httparse::ParserConfig::default().parse_response_with_uninit_headers(
+            &mut response,
+            head,
+            &mut slots[..limits.header_slots()],
+        ) {
+            Ok(httparse::Status::Complete(_)) => {}
+            Err(httparse::Error::TooManyHeaders) => {
+                return Err(Error::TooManyHeaders {
+                    limit: limits.header_slots(),
+                });
+            }
+            Ok(httparse::Status::Partial) | Err(_) => {
+                return Err(diagnose(head, Kind::Response));
+            }
+        }
+        let (Some(code), Some(reason), Some(version)) =
+            (response.code, response.reason, response.version)
+        else {
+            return Err(Error::InvalidStatusLine);
+        };
+        let reason = span(head, reason.as_bytes());
+        record_fields(&mut self.fields, head, response.headers);
+        Ok((code, reason, version))
+    }
+}
+
+fn check_target(line: &[u8], limits: &Limits) -> Result<(), Error> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let first = line.iter().position(|&b| b == b' ');
+    let last = line.iter().rposition(|&b| b == b' ');
+    if let (Some(first), Some(last)) = (first, last)
+        && last > first
+        && last - first - 1 > limits.max_target_bytes
+    {
+        return Err(Error::TargetTooLong {
+            limit: limits.max_target_bytes,
+        });
+    }
+    Ok(())
+}
+
+/// The range `part` occupies inside `whole` (`part` must be a subslice of it).
+fn span(whole: &[u8], part: &[u8]) -> Range<usize> {
+    let start = part.as_ptr().addr() - whole.as_ptr().addr();
+    start..start + part.len()
+}
+
+fn record_fields(fields: &mut Vec<Field>, head: &[u8], headers: &[httparse::Header<'_>]) {
+    fields.clear();
+    fields.extend(headers.iter().map(|header| Field {
+        name: span(head, header.name.as_bytes()),
+        value: span(head, header.value),
+    }));
+}
+
+/// httparse says only *that* a head is malformed; find *what* and where, in the peer's
+/// terms. Runs on the error path only.
+fn diagnose(head: &[u8], kind: Kind) -> Error {
+    let mut lines = head
+        .split(|&b| b == b'\n')
+        .skip_while(|line| line.is_empty() || *line == b"\r");
+    let first = lines.next().unwrap_or_default();
+    if first.contains(&b'\r') && !first.ends_with(b"\r") || first.contains(&0) {
+        return Error::InvalidLineEnding { line: 1 };
+    }
+    if let Some(error) = diagnose_first_line(first.strip_suffix(b"\r").unwrap_or(first), kind) {
+        return error;
+    }
+    for (index, raw) in lines.enumerate() {
+        let line_number = index + 2;
+        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if line.is_empty() {
+            break;
+        }
+        if line.contains(&b'\r') {
+            return Error::InvalidLineEnding { line: line_number };
+        }
+        if matches!(line.first(), Some(b' ' | b'\t')) {
+            return Error::ObsFold { line: line_number };
+        }
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
+            return Error::InvalidHeaderName { line: line_number };
+        };
+        let name = &line[..colon];
+        if matches!(name.last(), Some(b' ' | b'\t')) && name.iter().any(|&b| is_tchar(b)) {
+            return Error::WhitespaceBeforeColon { line: line_number };
+        }
+        if name.is_empty() || !name.iter().all(|&b| is_tchar(b)) {
+            return Error::InvalidHeaderName { line: line_number };
+        }
+        let value = &line[colon + 1..];
+        if !crate::token::is_field_value(value) {
+            return Error::InvalidHeaderValue { line: line_number };
+        }
+    }
+    match kind {
+        Kind::Request => Error::InvalidRequestLine,
+        Kind::Response => Error::InvalidStatusLine,
+    }
+}
+
+fn diagnose_first_line(line: &[u8], kind: Kind) -> Option<Error> {
+    let mut parts = line.split(|&b| b == b' ');
+    match kind {
+        Kind::Request => {
+            let (method, target, version) = (parts.next()?, parts.next(), parts.next());
+            let valid = crate::token::is_token(method)
+                && target.is_some_and(|t| !t.is_empty())
+                && parts.next().is_none();
+            if !valid {
+                return Some(Error::InvalidRequestLine);
+            }
+            match version {
+                Some(b"HTTP/1.1" | b"HTTP/1.0") => None,
+                _ => Some(Error::UnsupportedHttpVersion),
+            }
+        }
+        Kind::Response => {
+            let version = parts.next()?;
+            if version != b"HTTP/1.1" && version != b"HTTP/1.0" {
+                return Some(Error::UnsupportedHttpVersion);
+            }
+            let code = parts.next().unwrap_or_default();
+            if code.len() != 3 || !code.iter().all(u8::is_ascii_digit) {
+                return Some(Error::InvalidStatusLine);
+            }
+            None
+        }
+    }
+}
