@@ -1,0 +1,972 @@
+//! The server role against the checklist (`../shared/spec/handshake-checklist.md`): every
+//! test name carries the ID it proves, every bad input its exact error and status.
+
+mod common;
+
+use common::{
+    ACCEPT, KEY, error_for, header, parse_response, plus, poll_whole, request, status_for,
+    valid_lines, with,
+};
+use wshake_proto::{
+    AcceptConnection, DeflateConfig, DeflateParams, Error, ExtensionAnswer, KeyError, OriginPolicy,
+    RejectConnection, ServerConfig, ServerHandshake, Status,
+};
+
+fn accepted(config: ServerConfig, input: &[u8]) -> (ServerHandshake, Vec<u8>) {
+    let (server, result) = poll_whole(config, input);
+    assert_eq!(
+        result,
+        Ok(Status::Ready),
+        "{}",
+        String::from_utf8_lossy(input)
+    );
+    let mut out = Vec::new();
+    let answer = server.decide().expect("policies accept");
+    server.accept(&answer, &mut out).expect("accept");
+    (server, out)
+}
+
+// --- S12: what a request must be -------------------------------------------------------
+
+#[test]
+fn s12_valid_request_is_accepted() {
+    let (server, out) = accepted(ServerConfig::new(), &with(&[]));
+    let request = server.request().unwrap();
+    assert_eq!(request.method(), "GET");
+    assert_eq!(request.path(), "/chat");
+    assert_eq!(request.host(), "example.com");
+    assert_eq!(request.key().as_str(), KEY);
+    let (status, headers, body) = parse_response(&out);
+    assert_eq!(status, 101);
+    assert_eq!(
+        header(&headers, "sec-websocket-accept"),
+        Some(ACCEPT.as_bytes())
+    );
+    assert!(body.is_empty());
+}
+
+#[test]
+fn s12_method_must_be_get() {
+    for method in ["POST", "PUT", "HEAD", "get", "OPTIONS"] {
+        let input = request(&format!("{method} /chat HTTP/1.1"), &valid_lines());
+        let error = error_for(&input);
+        assert!(
+            matches!(&error, Error::MethodNotAllowed { method: m } if m.as_bytes() == method.as_bytes()),
+            "{method}: {error:?}"
+        );
+        assert_eq!(error.status(), Some(405));
+    }
+}
+
+#[test]
+fn s12_http_1_0_is_not_an_upgrade() {
+    let input = request("GET /chat HTTP/1.0", &valid_lines());
+    assert_eq!(error_for(&input), Error::Http10);
+    assert_eq!(status_for(&input), 400);
+}
+
+#[test]
+fn s12_host_required_exactly_once() {
+    assert_eq!(error_for(&with(&[("Host", None)])), Error::MissingHost);
+    assert_eq!(
+        error_for(&plus(&[("Host", "example.com")])),
+        Error::DuplicateHost
+    );
+    assert_eq!(
+        error_for(&plus(&[("host", "other.test")])),
+        Error::DuplicateHost
+    );
+    assert_eq!(
+        error_for(&with(&[("Host", Some("bad host"))])),
+        Error::InvalidHost
+    );
+    assert_eq!(error_for(&with(&[("Host", Some(""))])), Error::InvalidHost);
+    assert_eq!(status_for(&with(&[("Host", None)])), 400);
+}
+
+#[test]
+fn s12_upgrade_must_contain_websocket() {
+    assert_eq!(
+        error_for(&with(&[("Upgrade", None)])),
+        Error::MissingUpgrade
+    );
+    assert_eq!(
+        error_for(&with(&[("Upgrade", Some("h2c"))])),
+        Error::UpgradeNotWebSocket
+    );
+    assert_eq!(
+        error_for(&with(&[("Upgrade", Some("websockets"))])),
+        Error::UpgradeNotWebSocket
+    );
+    assert_eq!(status_for(&with(&[("Upgrade", None)])), 400);
+    for fine in [
+        "WebSocket",
+        "WEBSOCKET",
+        "h2c, websocket",
+        "websocket, ,h2c",
+    ] {
+        accepted(ServerConfig::new(), &with(&[("Upgrade", Some(fine))]));
+    }
+}
+
+#[test]
+fn s12_connection_must_contain_upgrade() {
+    assert_eq!(
+        error_for(&with(&[("Connection", None)])),
+        Error::MissingConnection
+    );
+    assert_eq!(
+        error_for(&with(&[("Connection", Some("keep-alive"))])),
+        Error::ConnectionNotUpgrade
+    );
+    assert_eq!(status_for(&with(&[("Connection", None)])), 400);
+    for fine in [
+        "upgrade",
+        "keep-alive, Upgrade",
+        "Upgrade, keep-alive",
+        "UPGRADE",
+    ] {
+        accepted(ServerConfig::new(), &with(&[("Connection", Some(fine))]));
+    }
+}
+
+#[test]
+fn s12_key_required_exactly_once() {
+    assert_eq!(
+        error_for(&with(&[("Sec-WebSocket-Key", None)])),
+        Error::MissingKey
+    );
+    assert_eq!(
+        error_for(&plus(&[("Sec-WebSocket-Key", KEY)])),
+        Error::DuplicateKey
+    );
+    assert_eq!(status_for(&plus(&[("Sec-WebSocket-Key", KEY)])), 400);
+}
+
+#[test]
+fn s12_key_must_decode_to_16_bytes() {
+    assert_eq!(
+        error_for(&with(&[("Sec-WebSocket-Key", Some("AAAAAAAAAAAAAAAA"))])),
+        Error::InvalidKey(KeyError::DecodedLength { found: 12 })
+    );
+    let message = error_for(&with(&[("Sec-WebSocket-Key", Some("AAAAAAAAAAAAAAAA"))])).to_string();
+    assert_eq!(
+        message,
+        "Sec-WebSocket-Key decodes to 12 bytes, expected 16"
+    );
+}
+
+#[test]
+fn s12_unknown_headers_are_ignored() {
+    accepted(
+        ServerConfig::new(),
+        &plus(&[
+            ("X-Custom", "1"),
+            ("Cookie", "a=b"),
+            ("Sec-WebSocket-Whatever", "?"),
+        ]),
+    );
+}
+
+// --- S13: application decisions ----------------------------------------------------------
+
+#[test]
+fn s13_origin_policy_default_same_origin_403() {
+    let (server, result) = poll_whole(
+        ServerConfig::new(),
+        &plus(&[("Origin", "https://evil.test")]),
+    );
+    assert_eq!(result, Ok(Status::Ready));
+    let error = server.decide().unwrap_err();
+    assert!(matches!(error, Error::OriginForbidden { .. }), "{error:?}");
+    assert_eq!(error.status(), Some(403));
+    let mut out = Vec::new();
+    error.write_response(&mut out);
+    assert_eq!(parse_response(&out).0, 403);
+
+    accepted(
+        ServerConfig::new(),
+        &plus(&[("Origin", "https://example.com")]),
+    );
+    accepted(
+        ServerConfig::new().origin_policy(OriginPolicy::same_origin().allow("https://evil.test")),
+        &plus(&[("Origin", "https://evil.test")]),
+    );
+    accepted(
+        ServerConfig::new().origin_policy(OriginPolicy::any()),
+        &plus(&[("Origin", "null")]),
+    );
+}
+
+#[test]
+fn s13_application_rejects_after_seeing_the_request() {
+    let (server, result) = poll_whole(ServerConfig::new(), &with(&[]));
+    assert_eq!(result, Ok(Status::Ready));
+    assert_eq!(server.request().unwrap().path(), "/chat");
+    for (status, header_name, header_value) in [
+        (401, "WWW-Authenticate", "Basic realm=\"ws\""),
+        (404, "X-Reason", "no such room"),
+        (302, "Location", "/elsewhere"),
+    ] {
+        let (server, _) = poll_whole(ServerConfig::new(), &with(&[]));
+        let reject = RejectConnection::new(status)
+            .unwrap()
+            .header(header_name, header_value)
+            .unwrap()
+            .body(b"go away\n");
+        let mut out = Vec::new();
+        server.reject(&reject, &mut out).unwrap();
+        let (code, headers, body) = parse_response(&out);
+        assert_eq!(code, status);
+        assert_eq!(
+            header(&headers, &header_name.to_ascii_lowercase()),
+            Some(header_value.as_bytes())
+        );
+        assert_eq!(header(&headers, "connection"), Some(&b"close"[..]));
+        assert_eq!(header(&headers, "content-length"), Some(&b"8"[..]));
+        assert_eq!(body, b"go away\n");
+        assert!(!server.is_accepted());
+    }
+}
+
+#[test]
+fn s13_reject_refuses_1xx_and_2xx_and_bad_headers() {
+    for status in [100, 101, 200, 204, 299, 600, 0] {
+        assert_eq!(
+            RejectConnection::new(status),
+            Err(Error::InvalidRejectStatus { status })
+        );
+    }
+    let reject = RejectConnection::new(403).unwrap();
+    assert_eq!(
+        reject
+            .clone()
+            .header("X-Bad", "a\r\nSet-Cookie: x")
+            .unwrap_err(),
+        Error::InvalidExtraHeader
+    );
+    assert_eq!(
+        reject.header("Content-Length", "0").unwrap_err(),
+        Error::ReservedHeader
+    );
+}
+
+// --- S13v: version -----------------------------------------------------------------------
+
+#[test]
+fn s13v_version_not_13_gets_426_with_version_header() {
+    for version in ["8", "25", "0", "255", "12"] {
+        let input = with(&[("Sec-WebSocket-Version", Some(version))]);
+        let error = error_for(&input);
+        assert!(
+            matches!(error, Error::UnsupportedVersion { .. }),
+            "{version}: {error:?}"
+        );
+        let mut out = Vec::new();
+        error.write_response(&mut out);
+        let (status, headers, _) = parse_response(&out);
+        assert_eq!(status, 426);
+        assert_eq!(header(&headers, "sec-websocket-version"), Some(&b"13"[..]));
+    }
+    let missing = error_for(&with(&[("Sec-WebSocket-Version", None)]));
+    assert_eq!(missing, Error::MissingVersion);
+    assert_eq!(missing.status(), Some(426));
+}
+
+// --- S14: subprotocol --------------------------------------------------------------------
+
+#[test]
+fn s14_server_picks_an_offered_protocol_or_none() {
+    let input = plus(&[("Sec-WebSocket-Protocol", "b, a")]);
+    let (_, out) = accepted(ServerConfig::new().protocols(["a", "b"]), &input);
+    assert_eq!(
+        header(&parse_response(&out).1, "sec-websocket-protocol"),
+        Some(&b"a"[..])
+    );
+
+    let (_, out) = accepted(
+        ServerConfig::new()
+            .protocols(["a", "b"])
+            .prefer_client_protocols(),
+        &input,
+    );
+    assert_eq!(
+        header(&parse_response(&out).1, "sec-websocket-protocol"),
+        Some(&b"b"[..])
+    );
+
+    let (_, out) = accepted(ServerConfig::new().protocols(["c"]), &input);
+    assert_eq!(
+        header(&parse_response(&out).1, "sec-websocket-protocol"),
+        None
+    );
+
+    let (_, out) = accepted(ServerConfig::new().protocols(["a"]), &with(&[]));
+    assert_eq!(
+        header(&parse_response(&out).1, "sec-websocket-protocol"),
+        None
+    );
+}
+
+#[test]
+fn s14_choosing_a_protocol_not_offered_is_an_error_not_a_bad_response() {
+    let (server, _) = poll_whole(
+        ServerConfig::new(),
+        &plus(&[("Sec-WebSocket-Protocol", "chat")]),
+    );
+    let mut out = Vec::new();
+    assert_eq!(
+        server.accept(&AcceptConnection::new().protocol("other"), &mut out),
+        Err(Error::ProtocolNotOffered)
+    );
+    assert_eq!(
+        server.accept(&AcceptConnection::new().protocol(""), &mut out),
+        Err(Error::ProtocolNotOffered)
+    );
+    assert!(out.is_empty());
+    server
+        .accept(&AcceptConnection::new().protocol("chat"), &mut out)
+        .unwrap();
+    assert_eq!(
+        header(&parse_response(&out).1, "sec-websocket-protocol"),
+        Some(&b"chat"[..])
+    );
+}
+
+// --- S15: extensions ---------------------------------------------------------------------
+
+#[test]
+fn s15_extension_answer_is_a_subset_of_the_offer_in_order() {
+    let input = plus(&[("Sec-WebSocket-Extensions", "foo, bar; x=1")]);
+    let (server, _) = poll_whole(ServerConfig::new(), &input);
+    let mut out = Vec::new();
+    server
+        .accept(
+            &AcceptConnection::new().extensions(ExtensionAnswer::Raw("foo, bar")),
+            &mut out,
+        )
+        .unwrap();
+    assert_eq!(
+        header(&parse_response(&out).1, "sec-websocket-extensions"),
+        Some(&b"foo, bar"[..])
+    );
+
+    let (server, _) = poll_whole(ServerConfig::new(), &input);
+    for wrong in ["baz", "bar, foo"] {
+        assert_eq!(
+            server.accept(
+                &AcceptConnection::new().extensions(ExtensionAnswer::Raw(wrong)),
+                &mut Vec::new()
+            ),
+            Err(Error::ExtensionNotOffered),
+            "{wrong}"
+        );
+    }
+    assert_eq!(
+        server.accept(
+            &AcceptConnection::new().extensions(ExtensionAnswer::Deflate(DeflateParams::default())),
+            &mut Vec::new()
+        ),
+        Err(Error::ExtensionNotOffered)
+    );
+}
+
+// --- S16: the 101 ------------------------------------------------------------------------
+
+#[test]
+fn s16_accept_response_is_exact() {
+    let (_, out) = accepted(ServerConfig::new(), &with(&[]));
+    assert_eq!(
+        out,
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"
+    );
+}
+
+#[test]
+fn s16_extra_headers_cannot_override_the_handshake() {
+    for reserved in [
+        "Upgrade",
+        "connection",
+        "Sec-WebSocket-Accept",
+        "Sec-WebSocket-Protocol",
+        "Content-Length",
+    ] {
+        assert_eq!(
+            AcceptConnection::new().header(reserved, "x").unwrap_err(),
+            Error::ReservedHeader,
+            "{reserved}"
+        );
+    }
+    assert_eq!(
+        AcceptConnection::new().header("X-A", "a\rb").unwrap_err(),
+        Error::InvalidExtraHeader
+    );
+    assert_eq!(
+        AcceptConnection::new().header("X-A", "a\0b").unwrap_err(),
+        Error::InvalidExtraHeader
+    );
+    assert_eq!(
+        AcceptConnection::new().header("Bad Name", "v").unwrap_err(),
+        Error::InvalidExtraHeader
+    );
+    let (server, _) = poll_whole(ServerConfig::new(), &with(&[]));
+    let mut out = Vec::new();
+    let answer = AcceptConnection::new()
+        .header("Set-Cookie", "session=1")
+        .unwrap();
+    server.accept(&answer, &mut out).unwrap();
+    assert_eq!(
+        header(&parse_response(&out).1, "set-cookie"),
+        Some(&b"session=1"[..])
+    );
+}
+
+#[test]
+fn s16_accept_twice_or_before_ready_is_refused() {
+    let mut server = ServerHandshake::new(ServerConfig::new());
+    let mut out = Vec::new();
+    assert_eq!(
+        server.accept(&AcceptConnection::new(), &mut out),
+        Err(Error::WrongState)
+    );
+    server.feed(&with(&[]));
+    server.poll().unwrap();
+    server.accept(&AcceptConnection::new(), &mut out).unwrap();
+    assert_eq!(
+        server.accept(&AcceptConnection::new(), &mut out),
+        Err(Error::WrongState)
+    );
+}
+
+// --- S17: ABNF ---------------------------------------------------------------------------
+
+#[test]
+fn s17_key_must_be_base64_value() {
+    for (key, expected) in [
+        ("dGhlIHNhbXBsZSBub25jZQ=", KeyError::Length { found: 23 }),
+        (
+            "dGhlIHNhbXBsZSBub25jZQ-_",
+            KeyError::InvalidCharacter {
+                byte: b'-',
+                position: 22,
+            },
+        ),
+        (
+            "dGhlIHNhbXBsZSBub25jZR==",
+            KeyError::TrailingBits { character: b'R' },
+        ),
+    ] {
+        assert_eq!(
+            error_for(&with(&[("Sec-WebSocket-Key", Some(key))])),
+            Error::InvalidKey(expected)
+        );
+    }
+}
+
+#[test]
+fn s17_version_must_be_plain_decimal() {
+    for bad in ["013", "256", "abc", "13, 8", "+13"] {
+        assert_eq!(
+            error_for(&with(&[("Sec-WebSocket-Version", Some(bad))])),
+            Error::InvalidVersion,
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        error_for(&plus(&[("Sec-WebSocket-Version", "13")])),
+        Error::DuplicateVersion
+    );
+}
+
+#[test]
+fn s17_client_protocol_must_be_token_list() {
+    for bad in ["", " , ", "a b", "a, b c", "\"quoted\"", "a/b"] {
+        assert_eq!(
+            error_for(&plus(&[("Sec-WebSocket-Protocol", bad)])),
+            Error::InvalidProtocol,
+            "{bad:?}"
+        );
+    }
+    accepted(
+        ServerConfig::new(),
+        &plus(&[("Sec-WebSocket-Protocol", "a, , b")]),
+    );
+}
+
+// --- S18: repetition ---------------------------------------------------------------------
+
+#[test]
+fn s18_protocol_and_extension_lines_merge_in_order() {
+    let input = plus(&[
+        ("Sec-WebSocket-Protocol", "a, b"),
+        ("Sec-WebSocket-Extensions", "foo"),
+        ("Sec-WebSocket-Protocol", "c"),
+        ("Sec-WebSocket-Extensions", "bar; x=1"),
+    ]);
+    let (server, result) = poll_whole(ServerConfig::new(), &input);
+    assert_eq!(result, Ok(Status::Ready));
+    let request = server.request().unwrap();
+    assert_eq!(request.protocols().collect::<Vec<_>>(), ["a", "b", "c"]);
+    assert_eq!(
+        request.extensions().map(|e| e.name()).collect::<Vec<_>>(),
+        ["foo", "bar"]
+    );
+    // The raw lines are kept, not collapsed.
+    assert_eq!(request.header_all("sec-websocket-protocol").count(), 2);
+    assert_eq!(request.header_all("Sec-WebSocket-Extensions").count(), 2);
+}
+
+#[test]
+fn s18_key_must_not_repeat() {
+    assert_eq!(
+        error_for(&plus(&[("Sec-WebSocket-Key", "AAAAAAAAAAAAAAAAAAAAAA==")])),
+        Error::DuplicateKey
+    );
+}
+
+// --- S19: malformed extensions -----------------------------------------------------------
+
+#[test]
+fn s19_malformed_extensions_get_400() {
+    for bad in ["", "a;", "a; b=", "a; b=\"x y\"", "a b", ";", "a,;b"] {
+        let input = plus(&[("Sec-WebSocket-Extensions", bad)]);
+        assert_eq!(error_for(&input), Error::InvalidExtensions, "{bad:?}");
+        assert_eq!(status_for(&input), 400);
+    }
+}
+
+// --- S20: a rejection is complete and closes ---------------------------------------------
+
+#[test]
+fn s20_every_error_response_is_complete_and_closes() {
+    let inputs = [
+        with(&[("Host", None)]),
+        with(&[("Sec-WebSocket-Version", Some("8"))]),
+        request("POST / HTTP/1.1", &valid_lines()),
+    ];
+    for input in inputs {
+        let error = error_for(&input);
+        let mut out = Vec::new();
+        error.write_response(&mut out);
+        let (status, headers, body) = parse_response(&out);
+        assert_eq!(Some(status), error.status());
+        let connection =
+            String::from_utf8(header(&headers, "connection").unwrap().to_vec()).unwrap();
+        assert!(
+            connection.to_ascii_lowercase().contains("close"),
+            "{connection}"
+        );
+        let length: usize = std::str::from_utf8(header(&headers, "content-length").unwrap())
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(length, body.len());
+        assert_eq!(body, format!("{error}\n").into_bytes());
+    }
+}
+
+// --- H21 ---------------------------------------------------------------------------------
+
+#[test]
+fn h21_101_carries_upgrade_and_426_carries_upgrade_and_connection() {
+    let (_, out) = accepted(ServerConfig::new(), &with(&[]));
+    assert_eq!(
+        header(&parse_response(&out).1, "upgrade"),
+        Some(&b"websocket"[..])
+    );
+    let mut out = Vec::new();
+    error_for(&with(&[("Sec-WebSocket-Version", Some("8"))])).write_response(&mut out);
+    let (_, headers, _) = parse_response(&out);
+    assert_eq!(header(&headers, "upgrade"), Some(&b"websocket"[..]));
+    assert_eq!(header(&headers, "connection"), Some(&b"Upgrade, close"[..]));
+}
+
+#[test]
+fn h21_expect_continue_needs_no_100_and_body_is_rejected() {
+    let (_, out) = accepted(ServerConfig::new(), &plus(&[("Expect", "100-continue")]));
+    assert!(out.starts_with(b"HTTP/1.1 101 "));
+    accepted(ServerConfig::new(), &plus(&[("Content-Length", "0")]));
+    assert_eq!(
+        error_for(&plus(&[("Content-Length", "5")])),
+        Error::UnexpectedBody
+    );
+    assert_eq!(
+        error_for(&plus(&[("Transfer-Encoding", "chunked")])),
+        Error::UnexpectedBody
+    );
+    assert_eq!(
+        error_for(&plus(&[("Content-Length", "x")])),
+        Error::InvalidContentLength
+    );
+    assert_eq!(status_for(&plus(&[("Content-Length", "5")])), 400);
+}
+
+#[test]
+fn h21_upgrade_in_http_1_0_is_ignored() {
+    assert_eq!(
+        error_for(&request("GET / HTTP/1.0", &valid_lines())),
+        Error::Http10
+    );
+}
+
+// --- H22 ---------------------------------------------------------------------------------
+
+#[test]
+fn h22_header_names_are_case_insensitive() {
+    let lines: Vec<(String, String)> = valid_lines()
+        .into_iter()
+        .map(|(n, v)| (n.to_ascii_uppercase(), v))
+        .collect();
+    let (server, result) = poll_whole(ServerConfig::new(), &request("GET / HTTP/1.1", &lines));
+    assert_eq!(result, Ok(Status::Ready));
+    assert!(
+        server
+            .request()
+            .unwrap()
+            .header("sec-websocket-key")
+            .is_some()
+    );
+}
+
+#[test]
+fn h22_empty_list_elements_are_tolerated() {
+    accepted(
+        ServerConfig::new(),
+        &with(&[
+            ("Upgrade", Some("websocket, , x")),
+            ("Connection", Some(", Upgrade,,")),
+        ]),
+    );
+}
+
+#[test]
+fn h22_control_characters_in_values_get_400() {
+    for bad in [&b"a\0b"[..], b"a\x01b", b"a\x7fb"] {
+        let mut input = with(&[]);
+        let at = input.windows(2).position(|w| w == b"\r\n").unwrap() + 2;
+        let mut line = b"X-Bad: ".to_vec();
+        line.extend_from_slice(bad);
+        line.extend_from_slice(b"\r\n");
+        input.splice(at..at, line);
+        let error = error_for(&input);
+        assert!(
+            matches!(
+                error,
+                Error::InvalidHeaderValue { line: 2 } | Error::InvalidLineEnding { line: 2 }
+            ),
+            "{bad:?}: {error:?}"
+        );
+        assert_eq!(error.status(), Some(400));
+    }
+}
+
+// --- H23 ---------------------------------------------------------------------------------
+
+#[test]
+fn h23_whitespace_before_colon_gets_400() {
+    let input = b"GET / HTTP/1.1\r\nHost : example.com\r\n\r\n";
+    assert_eq!(error_for(input), Error::WhitespaceBeforeColon { line: 2 });
+    assert_eq!(status_for(input), 400);
+}
+
+#[test]
+fn h23_obs_fold_gets_400() {
+    let input = b"GET / HTTP/1.1\r\nHost: example.com\r\nX-Long: a\r\n  b\r\n\r\n";
+    assert_eq!(error_for(input), Error::ObsFold { line: 4 });
+    assert_eq!(status_for(input), 400);
+}
+
+#[test]
+fn h23_bare_cr_gets_400() {
+    let input = b"GET / HTTP/1.1\r\nHost: exa\rmple.com\r\n\r\n";
+    assert_eq!(error_for(input), Error::InvalidLineEnding { line: 2 });
+    assert_eq!(status_for(input), 400);
+}
+
+#[test]
+fn h23_target_over_limit_gets_414_before_the_line_ends() {
+    let limits = wshake_proto::Limits::default();
+    let mut server = ServerHandshake::new(ServerConfig::new());
+    server.feed(b"GET /");
+    server.feed(&vec![b'a'; limits.max_target_bytes + 20]);
+    assert_eq!(
+        server.poll(),
+        Err(Error::TargetTooLong {
+            limit: limits.max_target_bytes
+        })
+    );
+    assert_eq!(Error::TargetTooLong { limit: 1 }.status(), Some(414));
+    // Exactly at the limit is fine.
+    let target = format!("/{}", "a".repeat(limits.max_target_bytes - 1));
+    accepted(
+        ServerConfig::new(),
+        &request(&format!("GET {target} HTTP/1.1"), &valid_lines()),
+    );
+}
+
+#[test]
+fn h23_header_block_over_limit_gets_431_as_soon_as_crossed() {
+    let limits = wshake_proto::Limits::default();
+    let mut server = ServerHandshake::new(ServerConfig::new());
+    server.feed(b"GET / HTTP/1.1\r\nX-Big: ");
+    server.feed(&vec![b'a'; limits.max_head_bytes]);
+    let error = server.poll().unwrap_err();
+    assert_eq!(
+        error,
+        Error::HeadTooLarge {
+            limit: limits.max_head_bytes
+        }
+    );
+    assert_eq!(error.status(), Some(431));
+}
+
+#[test]
+fn h23_too_many_header_lines_get_431() {
+    let limits = wshake_proto::Limits {
+        max_headers: 8,
+        ..Default::default()
+    };
+    let mut lines = valid_lines();
+    for i in 0..4 {
+        lines.push((format!("X-{i}"), "v".into()));
+    }
+    let input = request("GET / HTTP/1.1", &lines);
+    let (_, result) = poll_whole(ServerConfig::new().limits(limits), &input);
+    assert_eq!(result, Err(Error::TooManyHeaders { limit: 8 }));
+    // Exactly at the limit passes.
+    lines.truncate(8);
+    let (_, result) = poll_whole(
+        ServerConfig::new().limits(limits),
+        &request("GET / HTTP/1.1", &lines),
+    );
+    assert_eq!(result, Ok(Status::Ready));
+}
+
+#[test]
+fn h23_target_forms() {
+    for good in [
+        "/",
+        "/chat?room=1",
+        "http://example.com/chat",
+        "ws://example.com",
+        "HTTPS://example.com:443/x?y",
+    ] {
+        let (server, result) = poll_whole(
+            ServerConfig::new(),
+            &request(&format!("GET {good} HTTP/1.1"), &valid_lines()),
+        );
+        assert_eq!(result, Ok(Status::Ready), "{good}");
+        assert!(server.request().unwrap().path().starts_with('/'));
+    }
+    for bad in [
+        "*",
+        "example.com:443",
+        "chat",
+        "ftp://example.com/",
+        "/chat#frag",
+        "http:///x",
+    ] {
+        assert_eq!(
+            error_for(&request(&format!("GET {bad} HTTP/1.1"), &valid_lines())),
+            Error::InvalidTarget,
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn h23_absolute_form_splits_path_and_query() {
+    let (server, _) = poll_whole(
+        ServerConfig::new(),
+        &request(
+            "GET ws://example.com:8080/a/b?x=1&y HTTP/1.1",
+            &valid_lines(),
+        ),
+    );
+    let request = server.request().unwrap();
+    assert_eq!(request.path(), "/a/b");
+    assert_eq!(request.query(), Some("x=1&y"));
+    assert_eq!(request.target(), "ws://example.com:8080/a/b?x=1&y");
+}
+
+// --- H24 ---------------------------------------------------------------------------------
+
+#[test]
+fn h24_bytes_after_the_head_are_handed_on_unchanged() {
+    let mut input = with(&[]);
+    let frame = b"\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58GET / HTTP/1.1\r\n\r\n";
+    input.extend_from_slice(frame);
+    let (mut server, _) = accepted(ServerConfig::new(), &input);
+    assert_eq!(server.leftover(), frame);
+    assert_eq!(&server.take_leftover()[..], frame);
+}
+
+#[test]
+fn h24_leftover_kept_across_split_feeds() {
+    let mut input = with(&[]);
+    input.extend_from_slice(b"\x89\x00tail");
+    let mut server = ServerHandshake::new(ServerConfig::new());
+    let (first, second) = input.split_at(input.len() - 3);
+    server.feed(first);
+    assert_eq!(server.poll(), Ok(Status::Ready));
+    server.feed(second);
+    assert_eq!(server.leftover(), b"\x89\x00tail");
+}
+
+// --- D24–D29 through the server policy ---------------------------------------------------
+
+#[test]
+fn d24_server_accepts_first_valid_offer_only() {
+    let input = plus(&[(
+        "Sec-WebSocket-Extensions",
+        "permessage-deflate; unknown=1, permessage-deflate; client_max_window_bits, permessage-deflate",
+    )]);
+    let (server, out) = accepted(
+        ServerConfig::new().deflate(DeflateConfig::default()),
+        &input,
+    );
+    let answer = server.decide().unwrap();
+    assert_eq!(
+        answer.extension_answer(),
+        ExtensionAnswer::Deflate(DeflateParams::default())
+    );
+    let headers = parse_response(&out).1;
+    assert_eq!(
+        header(&headers, "sec-websocket-extensions"),
+        Some(&b"permessage-deflate"[..])
+    );
+}
+
+#[test]
+fn d25_server_declines_offers_it_cannot_take() {
+    for offer in [
+        "permessage-deflate; foo",
+        "permessage-deflate; server_max_window_bits=16",
+        "permessage-deflate; server_max_window_bits=08",
+        "permessage-deflate; server_max_window_bits",
+        "permessage-deflate; client_max_window_bits=7",
+        "permessage-deflate; server_no_context_takeover; server_no_context_takeover",
+        "permessage-deflate; client_no_context_takeover=1",
+    ] {
+        let input = plus(&[("Sec-WebSocket-Extensions", offer)]);
+        let (_, out) = accepted(
+            ServerConfig::new().deflate(DeflateConfig::default()),
+            &input,
+        );
+        assert_eq!(
+            header(&parse_response(&out).1, "sec-websocket-extensions"),
+            None,
+            "{offer}"
+        );
+    }
+}
+
+#[test]
+fn d26_d27_no_context_takeover() {
+    let config = DeflateConfig {
+        client_no_context_takeover: true,
+        ..DeflateConfig::default()
+    };
+    let input = plus(&[(
+        "Sec-WebSocket-Extensions",
+        "permessage-deflate; server_no_context_takeover",
+    )]);
+    let (_, out) = accepted(ServerConfig::new().deflate(config), &input);
+    assert_eq!(
+        header(&parse_response(&out).1, "sec-websocket-extensions"),
+        Some(&b"permessage-deflate; server_no_context_takeover; client_no_context_takeover"[..])
+    );
+}
+
+#[test]
+fn d28_server_max_window_bits_answered_same_or_smaller() {
+    let config = DeflateConfig {
+        server_max_window_bits: 10,
+        ..DeflateConfig::default()
+    };
+    for (offer, answer) in [
+        (
+            "permessage-deflate; server_max_window_bits=12",
+            "permessage-deflate; server_max_window_bits=10",
+        ),
+        (
+            "permessage-deflate; server_max_window_bits=9",
+            "permessage-deflate; server_max_window_bits=9",
+        ),
+        (
+            "permessage-deflate",
+            "permessage-deflate; server_max_window_bits=10",
+        ),
+    ] {
+        let input = plus(&[("Sec-WebSocket-Extensions", offer)]);
+        let (_, out) = accepted(ServerConfig::new().deflate(config), &input);
+        assert_eq!(
+            header(&parse_response(&out).1, "sec-websocket-extensions"),
+            Some(answer.as_bytes()),
+            "{offer}"
+        );
+    }
+}
+
+#[test]
+fn d29_client_max_window_bits_only_when_offered() {
+    let config = DeflateConfig {
+        client_max_window_bits: 10,
+        ..DeflateConfig::default()
+    };
+    for (offer, answer) in [
+        (
+            "permessage-deflate; client_max_window_bits",
+            Some("permessage-deflate; client_max_window_bits=10"),
+        ),
+        ("permessage-deflate; client_max_window_bits=9", None),
+        (
+            "permessage-deflate; client_max_window_bits=12",
+            Some("permessage-deflate; client_max_window_bits=10"),
+        ),
+        // Not offered: the server cannot limit the client, so it declines.
+        ("permessage-deflate", None),
+    ] {
+        let input = plus(&[("Sec-WebSocket-Extensions", offer)]);
+        let (_, out) = accepted(ServerConfig::new().deflate(config), &input);
+        let got = header(&parse_response(&out).1, "sec-websocket-extensions").map(<[u8]>::to_vec);
+        let expected = match answer {
+            Some(a) => Some(a.as_bytes().to_vec()),
+            // Offered 9 < 10: nothing to limit, plain acceptance.
+            None if offer.contains('=') => Some(b"permessage-deflate".to_vec()),
+            None => None,
+        };
+        assert_eq!(got, expected, "{offer}");
+    }
+}
+
+// --- Reuse -------------------------------------------------------------------------------
+
+#[test]
+fn machine_is_reusable_after_reset() {
+    let mut server = ServerHandshake::new(ServerConfig::new());
+    for path in ["/one", "/two", "/three"] {
+        server.reset();
+        server.feed(&request(&format!("GET {path} HTTP/1.1"), &valid_lines()));
+        assert_eq!(server.poll(), Ok(Status::Ready));
+        assert_eq!(server.request().unwrap().path(), path);
+        let mut out = Vec::new();
+        server.accept(&AcceptConnection::new(), &mut out).unwrap();
+        assert!(server.is_accepted());
+    }
+    server.reset();
+    server.feed(b"POST / HTTP/1.1\r\n\r\n");
+    assert!(server.poll().is_err());
+    server.reset();
+    server.feed(&with(&[]));
+    assert_eq!(server.poll(), Ok(Status::Ready));
+}
+
+#[test]
+fn errors_are_sticky() {
+    let mut server = ServerHandshake::new(ServerConfig::new());
+    server.feed(b"POST / HTTP/1.1\r\n\r\n");
+    let first = server.poll().unwrap_err();
+    server.feed(b"more");
+    assert_eq!(server.poll().unwrap_err(), first);
+}
