@@ -2,3 +2,34 @@
 
 /// The RFC 6455 §1.3 example key.
 pub const RFC_KEY: &[u8] = b"dGhlIHNhbXBsZSBub25jZQ==";
+
+/// A real request from headless Chromium (captured here, see the proto crate's fixtures).
+pub const CHROMIUM_REQUEST: &[u8] =
+    include_bytes!("../../crates/wshake-proto/tests/fixtures/request-chromium.http");
+
+/// A real 101 from Python `websockets` answering [`RFC_KEY`] with `chat` and
+/// permessage-deflate.
+pub const PYTHON_RESPONSE: &[u8] =
+    include_bytes!("../../crates/wshake-proto/tests/fixtures/response-python-websockets.http");
+
+/// The Chromium request with a browser-sized `Cookie` header added: about 600 bytes, the
+/// shape of a logged-in browser's handshake.
+pub fn chromium_request_with_cookies() -> Vec<u8> {
+    let mut request = CHROMIUM_REQUEST[..CHROMIUM_REQUEST.len() - 2].to_vec();
+    request.extend_from_slice(
+        b"Cookie: _ga=GA1.1.1234567890.1700000000; session=eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyIjo0Mn0.c2lnbmF0dXJl; theme=dark\r\n\r\n",
+    );
+    request
+}
+
+/// A request head of about 64 KiB: the valid handshake padded with headers.
+pub fn large_request() -> Vec<u8> {
+    let mut request = CHROMIUM_REQUEST[..CHROMIUM_REQUEST.len() - 2].to_vec();
+    while request.len() < 64 * 1024 {
+        request.extend_from_slice(b"X-Padding: ");
+        request.extend_from_slice(&[b'p'; 240]);
+        request.extend_from_slice(b"\r\n");
+    }
+    request.extend_from_slice(b"\r\n");
+    request
+}

@@ -1,0 +1,98 @@
+//! Server handshake, bytes in to response bytes out, on a real Chromium request with
+//! cookies: wshake's reused machine beside tungstenite's public server handshake pieces
+//! (`TryParse for Request`, `create_response`, `write_response`), in the same group.
+//! Then the linear-scan check: a 64 KiB head fed whole vs one byte at a time.
+
+// criterion's macros generate undocumented public functions.
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use tungstenite::handshake::machine::TryParse as _;
+use wshake_benches::{chromium_request_with_cookies, large_request};
+use wshake_proto::{DeflateConfig, Limits, OriginPolicy, ServerConfig, ServerHandshake, Status};
+
+fn server(c: &mut Criterion) {
+    let request = chromium_request_with_cookies();
+    let config = ServerConfig::new()
+        .protocols(["chat"])
+        .origin_policy(OriginPolicy::same_origin())
+        .deflate(DeflateConfig::default());
+
+    let mut group = c.benchmark_group("server");
+    group.throughput(Throughput::Elements(1));
+    let mut machine = ServerHandshake::new(config);
+    let mut out = Vec::with_capacity(512);
+    group.bench_function("wshake ServerHandshake (reused)", |b| {
+        b.iter(|| {
+            machine.reset();
+            out.clear();
+            machine.feed(black_box(&request));
+            assert_eq!(machine.poll(), Ok(Status::Ready));
+            let answer = machine.decide().expect("accepted");
+            machine.accept(&answer, &mut out).expect("written");
+            black_box(out.len())
+        });
+    });
+    group.bench_function(
+        "tungstenite try_parse + create_response + write_response",
+        |b| {
+            let mut out = Vec::with_capacity(512);
+            b.iter(|| {
+                out.clear();
+                let (_, parsed) =
+                    tungstenite::handshake::server::Request::try_parse(black_box(&request))
+                        .expect("valid")
+                        .expect("complete");
+                let response =
+                    tungstenite::handshake::server::create_response(&parsed).expect("response");
+                tungstenite::handshake::server::write_response(&mut out, &response)
+                    .expect("written");
+                black_box(out.len())
+            });
+        },
+    );
+    group.finish();
+
+    let large = large_request();
+    let limits = Limits {
+        max_head_bytes: 128 * 1024,
+        max_headers: 256,
+        ..Limits::default()
+    };
+    let mut group = c.benchmark_group("server_64k_head");
+    group.throughput(Throughput::Bytes(large.len() as u64));
+    group.sample_size(20);
+    let config = ServerConfig::new()
+        .limits(limits)
+        .origin_policy(OriginPolicy::any());
+    group.bench_function("wshake fed whole", |b| {
+        b.iter_batched_ref(
+            || ServerHandshake::new(config.clone()),
+            |machine| {
+                machine.feed(&large);
+                assert_eq!(machine.poll(), Ok(Status::Ready));
+            },
+            BatchSize::SmallInput,
+        );
+    });
+    group.bench_function("wshake fed 1 byte at a time", |b| {
+        b.iter_batched_ref(
+            || ServerHandshake::new(config.clone()),
+            |machine| {
+                for byte in &large {
+                    machine.feed(std::slice::from_ref(byte));
+                    if machine.poll() == Ok(Status::Ready) {
+                        break;
+                    }
+                }
+            },
+            BatchSize::SmallInput,
+        );
+    });
+    group.finish();
+}
+
+criterion_group!(benches, server);
+criterion_main!(benches);

@@ -1,0 +1,64 @@
+//! After warm-up, a reused machine handshakes without touching the heap (counted by a
+//! global allocator that counts per thread).
+
+use wshake_proto::{
+    ClientConfig, ClientHandshake, DeflateConfig, DeflateOffer, Key, OriginPolicy, ServerConfig,
+    ServerHandshake, Status,
+};
+
+const CHROMIUM: &[u8] = include_bytes!("fixtures/request-chromium.http");
+const RESPONSE: &[u8] = include_bytes!("fixtures/response-python-websockets.http");
+
+#[test]
+fn server_handshake_on_a_reused_machine_does_not_allocate() {
+    let config = ServerConfig::new()
+        .protocols(["chat"])
+        .origin_policy(OriginPolicy::same_origin())
+        .deflate(DeflateConfig::default());
+    let mut server = ServerHandshake::new(config);
+    let mut out = Vec::with_capacity(1024);
+    let mut handshake = |server: &mut ServerHandshake, out: &mut Vec<u8>| {
+        server.reset();
+        out.clear();
+        server.feed(CHROMIUM);
+        assert_eq!(server.poll(), Ok(Status::Ready));
+        let answer = server.decide().unwrap();
+        server.accept(&answer, out).unwrap();
+        assert!(server.take_leftover().is_empty());
+    };
+    handshake(&mut server, &mut out); // warm-up: buffers grow once
+    let info = allocation_counter::measure(|| {
+        for _ in 0..100 {
+            handshake(&mut server, &mut out);
+        }
+    });
+    assert_eq!(info.count_total, 0, "{info:?}");
+    assert!(out.starts_with(b"HTTP/1.1 101 "));
+}
+
+#[test]
+fn client_handshake_on_a_reused_machine_does_not_allocate() {
+    let config = ClientConfig::new("127.0.0.1", "/chat")
+        .unwrap()
+        .protocol("chat")
+        .unwrap()
+        .deflate(DeflateOffer::new().client_max_window_bits(None));
+    let key = Key::from_nonce(*b"the sample nonce");
+    let mut client = ClientHandshake::new(config, key);
+    let mut out = Vec::with_capacity(1024);
+    let mut handshake = |client: &mut ClientHandshake, out: &mut Vec<u8>| {
+        client.reset(key);
+        out.clear();
+        client.write_request(out);
+        client.feed(RESPONSE);
+        assert_eq!(client.poll(), Ok(Status::Ready));
+        assert_eq!(client.outcome().unwrap().protocol(), Some("chat"));
+    };
+    handshake(&mut client, &mut out);
+    let info = allocation_counter::measure(|| {
+        for _ in 0..100 {
+            handshake(&mut client, &mut out);
+        }
+    });
+    assert_eq!(info.count_total, 0, "{info:?}");
+}
