@@ -27,7 +27,7 @@ pub fn large_request() -> Vec<u8> {
     let mut request = CHROMIUM_REQUEST[..CHROMIUM_REQUEST.len() - 2].to_vec();
     while request.len() < 64 * 1024 {
         request.extend_from_slice(b"X-Padding: ");
-        request.extend_from_slice(&[b'p'; 240]);
+        request.extend_from_slice(&[b'p'; 1000]);
         request.extend_from_slice(b"\r\n");
     }
     request.extend_from_slice(b"\r\n");

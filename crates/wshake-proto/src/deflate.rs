@@ -76,23 +76,23 @@ impl DeflateOffer {
         let mut offer = Self::default();
         let mut seen = Seen::default();
         for param in extension.params() {
-            match param.name() {
-                "server_no_context_takeover" => {
+            match param.name_bytes() {
+                b"server_no_context_takeover" => {
                     seen.mark(0)?;
                     no_value(param.value())?;
                     offer.server_no_context_takeover = true;
                 }
-                "client_no_context_takeover" => {
+                b"client_no_context_takeover" => {
                     seen.mark(1)?;
                     no_value(param.value())?;
                     offer.client_no_context_takeover = true;
                 }
-                "server_max_window_bits" => {
+                b"server_max_window_bits" => {
                     seen.mark(2)?;
                     let value = param.value().ok_or(DeflateError::MissingValue)?;
                     offer.server_max_window_bits = Some(window_bits(value)?);
                 }
-                "client_max_window_bits" => {
+                b"client_max_window_bits" => {
                     seen.mark(3)?;
                     offer.client_max_window_bits =
                         Some(param.value().map(window_bits).transpose()?);
@@ -232,7 +232,7 @@ impl DeflateConfig {
     ) -> Option<DeflateParams> {
         extensions
             .into_iter()
-            .filter(|extension| extension.name().eq_ignore_ascii_case(PERMESSAGE_DEFLATE))
+            .filter(|extension| extension.is(PERMESSAGE_DEFLATE))
             .filter_map(|extension| DeflateOffer::parse(&extension).ok())
             .find_map(|offer| self.answer(offer))
     }

@@ -14,14 +14,19 @@ use crate::token::{ascii_str, is_tchar};
 /// One extension of a `Sec-WebSocket-Extensions` list: a name and its parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Extension<'a> {
-    name: &'a str,
+    name: &'a [u8],
     params: &'a [u8],
 }
 
 impl<'a> Extension<'a> {
     /// The extension's name, e.g. `permessage-deflate`.
     pub fn name(&self) -> &'a str {
-        self.name
+        ascii_str(self.name)
+    }
+
+    /// Whether the name equals `name`, ignoring ASCII case.
+    pub fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name.as_bytes())
     }
 
     /// The parameters, in order.
@@ -32,7 +37,7 @@ impl<'a> Extension<'a> {
 
 impl fmt::Display for Extension<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name)?;
+        f.write_str(self.name())?;
         for param in self.params() {
             write!(f, "; {param}")?;
         }
@@ -43,13 +48,18 @@ impl fmt::Display for Extension<'_> {
 /// One `name[=value]` parameter of an extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Param<'a> {
-    name: &'a str,
+    name: &'a [u8],
     value: Option<ParamValue<'a>>,
 }
 
 impl<'a> Param<'a> {
     /// The parameter's name.
     pub fn name(&self) -> &'a str {
+        ascii_str(self.name)
+    }
+
+    /// The name as bytes (always ASCII `tchar`s).
+    pub fn name_bytes(&self) -> &'a [u8] {
         self.name
     }
 
@@ -61,7 +71,7 @@ impl<'a> Param<'a> {
 
 impl fmt::Display for Param<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name)?;
+        f.write_str(self.name())?;
         if let Some(value) = self.value {
             write!(f, "={value}")?;
         }
@@ -166,12 +176,18 @@ impl<'a> Extensions<'a> {
                 Err(()) => return None,
             }
         }
-        (count > 0).then_some(Self {
+        (count > 0).then_some(Self::already_valid(value))
+    }
+
+    /// Iterates a value that [`parse`](Self::parse) already accepted, without checking it
+    /// again.
+    pub(crate) fn already_valid(value: &'a [u8]) -> Self {
+        Self {
             cursor: Cursor {
                 bytes: value,
                 at: 0,
             },
-        })
+        }
     }
 }
 
@@ -206,12 +222,14 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    fn token(&mut self) -> Option<&'a str> {
+    fn token(&mut self) -> Option<&'a [u8]> {
         let start = self.at;
-        while self.peek().is_some_and(is_tchar) {
-            self.at += 1;
-        }
-        (self.at > start).then(|| ascii_str(&self.bytes[start..self.at]))
+        let length = self.bytes[start..]
+            .iter()
+            .position(|&b| !is_tchar(b))
+            .unwrap_or(self.bytes.len() - start);
+        self.at += length;
+        (length > 0).then(|| &self.bytes[start..self.at])
     }
 
     /// `"…"` with `\` escapes; the unescaped content must be a token.
@@ -253,7 +271,7 @@ impl<'a> Cursor<'a> {
             }
         } else {
             ParamValue {
-                raw: self.token()?.as_bytes(),
+                raw: self.token()?,
                 quoted: false,
             }
         };

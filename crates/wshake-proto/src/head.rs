@@ -43,7 +43,7 @@ pub(crate) struct Head {
 }
 
 impl Head {
-    pub(crate) fn new(limits: &Limits) -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             buf: BytesMut::new(),
             scanned: 0,
@@ -51,7 +51,8 @@ impl Head {
             lines: 0,
             first_space: None,
             end: None,
-            fields: Vec::with_capacity(limits.header_slots()),
+            // Grown on the first parse and kept: a pending handshake holds only its bytes.
+            fields: Vec::new(),
         }
     }
 
@@ -116,10 +117,7 @@ impl Head {
                     .position(|&b| b == b' ')
                     .map(|at| self.scanned + at);
             }
-            let Some(at) = self.buf[self.scanned..stop]
-                .iter()
-                .position(|&b| b == b'\n')
-            else {
+            let Some(at) = find_lf(&self.buf[self.scanned..stop]) else {
                 self.scanned = stop;
                 break;
             };
@@ -233,6 +231,28 @@ impl Head {
     }
 }
 
+/// The first `\n` in `bytes`, eight bytes at a time (a head is mostly long lines).
+fn find_lf(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const LF: u64 = u64::from_ne_bytes([b'\n'; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_ne_bytes(chunk.try_into().unwrap_or([0; 8])) ^ LF;
+        // A zero byte in `word` is a `\n` in the input (the classic has-zero-byte test).
+        if word.wrapping_sub(ONES) & !word & HIGHS != 0 {
+            return chunk.iter().position(|&b| b == b'\n').map(|at| offset + at);
+        }
+        offset += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|at| offset + at)
+}
+
 fn check_target(line: &[u8], limits: &Limits) -> Result<(), Error> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let first = line.iter().position(|&b| b == b' ');
@@ -334,6 +354,30 @@ fn diagnose_first_line(line: &[u8], kind: Kind) -> Option<Error> {
                 return Some(Error::InvalidStatusLine);
             }
             None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_lf;
+
+    #[test]
+    fn find_lf_agrees_with_a_plain_search() {
+        let mut bytes = [b'a'; 40];
+        assert_eq!(find_lf(&bytes), None);
+        for at in 0..40 {
+            bytes = [b'a'; 40];
+            bytes[at] = b'\n';
+            // Bytes with the high bit set must not fool the word test.
+            bytes[(at + 1) % 40] = 0x8A;
+            for start in 0..=at {
+                assert_eq!(
+                    find_lf(&bytes[start..]),
+                    Some(at - start),
+                    "at {at} start {start}"
+                );
+            }
         }
     }
 }

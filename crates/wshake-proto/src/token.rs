@@ -1,10 +1,22 @@
 //! HTTP grammar shared by both roles: tokens, comma-separated lists, optional whitespace.
 
-/// RFC 9110 `tchar`: the characters of a `token`.
+/// RFC 9110 `tchar`: the characters of a `token`, as a table (checked per byte on the
+/// hot path).
+const TCHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = matches!(byte as u8,
+            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.'
+            | b'^' | b'_' | b'`' | b'|' | b'~' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z');
+        byte += 1;
+    }
+    table
+};
+
+/// Whether `byte` is an RFC 9110 `tchar`.
 pub(crate) const fn is_tchar(byte: u8) -> bool {
-    matches!(byte,
-        b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.'
-        | b'^' | b'_' | b'`' | b'|' | b'~' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z')
+    TCHAR[byte as usize]
 }
 
 /// `true` for a non-empty RFC 9110 `token`.
@@ -77,5 +89,99 @@ mod tests {
         assert!(is_field_value(b"text\twith obs-text \xFF"));
         assert!(!is_field_value(b"a\r\nInjected: yes"));
         assert!(!is_field_value(b"nul\0"));
+    }
+}
+
+/// The header names the handshake reads, in both roles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Known {
+    Host,
+    Upgrade,
+    Connection,
+    Key,
+    Version,
+    Protocol,
+    Extensions,
+    Accept,
+    Origin,
+    ContentLength,
+    TransferEncoding,
+    Location,
+    Other,
+}
+
+/// Classifies a header name (case-insensitive, H22). The length decides which single
+/// comparison to make, so unknown headers cost one length check.
+pub(crate) fn classify(name: &[u8]) -> Known {
+    let candidates: &[(&[u8], Known)] = match name.len() {
+        4 => &[(b"host", Known::Host)],
+        6 => &[(b"origin", Known::Origin)],
+        7 => &[(b"upgrade", Known::Upgrade)],
+        8 => &[(b"location", Known::Location)],
+        10 => &[(b"connection", Known::Connection)],
+        14 => &[(b"content-length", Known::ContentLength)],
+        17 => &[
+            (b"sec-websocket-key", Known::Key),
+            (b"transfer-encoding", Known::TransferEncoding),
+        ],
+        20 => &[(b"sec-websocket-accept", Known::Accept)],
+        21 => &[(b"sec-websocket-version", Known::Version)],
+        22 => &[(b"sec-websocket-protocol", Known::Protocol)],
+        24 => &[(b"sec-websocket-extensions", Known::Extensions)],
+        _ => &[],
+    };
+    candidates
+        .iter()
+        .find(|(known, _)| name.eq_ignore_ascii_case(known))
+        .map_or(Known::Other, |&(_, kind)| kind)
+}
+
+/// A set of field indices (a head has at most `MAX_HEADERS_CEILING` fields).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct FieldSet([u64; crate::limits::MAX_HEADERS_CEILING / 64]);
+
+impl FieldSet {
+    pub(crate) fn insert(&mut self, index: usize) {
+        self.0[index / 64] |= 1 << (index % 64);
+    }
+
+    /// The indices in increasing order.
+    pub(crate) fn iter(self) -> impl Iterator<Item = usize> {
+        (0..self.0.len()).flat_map(move |word| {
+            let mut bits = self.0[word];
+            core::iter::from_fn(move || {
+                if bits == 0 {
+                    return None;
+                }
+                let bit = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                Some(word * 64 + bit)
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod known_tests {
+    use super::*;
+
+    #[test]
+    fn h22_classify_is_case_insensitive() {
+        assert_eq!(classify(b"SEC-WEBSOCKET-KEY"), Known::Key);
+        assert_eq!(classify(b"Transfer-Encoding"), Known::TransferEncoding);
+        assert_eq!(classify(b"hosts"), Known::Other);
+        assert_eq!(classify(b"X-Host"), Known::Other);
+    }
+
+    #[test]
+    fn field_set_iterates_in_order() {
+        let mut set = FieldSet::default();
+        for i in [0, 63, 64, 200, 5] {
+            set.insert(i);
+        }
+        assert_eq!(
+            set.iter().collect::<alloc::vec::Vec<_>>(),
+            [0, 5, 63, 64, 200]
+        );
     }
 }

@@ -17,7 +17,7 @@ fn server_handshake_on_a_reused_machine_does_not_allocate() {
         .deflate(DeflateConfig::default());
     let mut server = ServerHandshake::new(config);
     let mut out = Vec::with_capacity(1024);
-    let mut handshake = |server: &mut ServerHandshake, out: &mut Vec<u8>| {
+    let handshake = |server: &mut ServerHandshake, out: &mut Vec<u8>| {
         server.reset();
         out.clear();
         server.feed(CHROMIUM);
@@ -46,7 +46,7 @@ fn client_handshake_on_a_reused_machine_does_not_allocate() {
     let key = Key::from_nonce(*b"the sample nonce");
     let mut client = ClientHandshake::new(config, key);
     let mut out = Vec::with_capacity(1024);
-    let mut handshake = |client: &mut ClientHandshake, out: &mut Vec<u8>| {
+    let handshake = |client: &mut ClientHandshake, out: &mut Vec<u8>| {
         client.reset(key);
         out.clear();
         client.write_request(out);

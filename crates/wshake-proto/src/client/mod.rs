@@ -75,7 +75,7 @@ impl ClientHandshake {
     pub fn new(config: impl Into<Arc<ClientConfig>>, key: Key) -> Self {
         let config = config.into();
         Self {
-            head: Head::new(config.limits_ref()),
+            head: Head::new(),
             config,
             key,
             expected: Accept::for_key(&key),

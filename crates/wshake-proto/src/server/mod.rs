@@ -69,6 +69,9 @@ pub struct AcceptConnection<'a> {
     protocol: Option<&'a str>,
     extensions: ExtensionAnswer<'a>,
     headers: ExtraHeaders<'a>,
+    /// The key of the request [`ServerHandshake::decide`] made this answer for, while it is
+    /// unchanged: checking it again against that request's offers would be wasted work.
+    from_policy: Option<wshake_accept::Key>,
 }
 
 impl<'a> AcceptConnection<'a> {
@@ -81,6 +84,7 @@ impl<'a> AcceptConnection<'a> {
     #[must_use]
     pub fn protocol(mut self, protocol: &'a str) -> Self {
         self.protocol = Some(protocol);
+        self.from_policy = None;
         self
     }
 
@@ -88,6 +92,7 @@ impl<'a> AcceptConnection<'a> {
     #[must_use]
     pub fn extensions(mut self, extensions: ExtensionAnswer<'a>) -> Self {
         self.extensions = extensions;
+        self.from_policy = None;
         self
     }
 
@@ -170,7 +175,7 @@ impl ServerHandshake {
     pub fn new(config: impl Into<Arc<ServerConfig>>) -> Self {
         let config = config.into();
         Self {
-            head: Head::new(&config.limits),
+            head: Head::new(),
             config,
             parsed: None,
             phase: Cell::new(Phase::Reading),
@@ -283,6 +288,7 @@ impl ServerHandshake {
             protocol,
             extensions,
             headers: ExtraHeaders::new(),
+            from_policy: Some(request.key()),
         })
     }
 
@@ -298,12 +304,14 @@ impl ServerHandshake {
             return Err(Error::WrongState);
         }
         let request = self.request().ok_or(Error::WrongState)?;
-        if let Some(protocol) = answer.protocol
-            && !request.offers_protocol(protocol)
-        {
-            return Err(Error::ProtocolNotOffered);
+        if answer.from_policy != Some(request.key()) {
+            if let Some(protocol) = answer.protocol
+                && !request.offers_protocol(protocol)
+            {
+                return Err(Error::ProtocolNotOffered);
+            }
+            check_extension_answer(&request, answer.extensions)?;
         }
-        check_extension_answer(&request, answer.extensions)?;
 
         out.put_slice(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ");
         out.put_slice(Accept::for_key(&request.key()).as_bytes());

@@ -8,7 +8,7 @@ use crate::Error;
 use crate::error::Excerpt;
 use crate::extension::{Extension, Extensions};
 use crate::head::Field;
-use crate::token::{ascii_str, is_token, list_contains, list_elements};
+use crate::token::{FieldSet, Known, ascii_str, classify, is_token, list_contains, list_elements};
 
 /// What validation learnt about a request, as positions in the head.
 #[derive(Clone, Debug)]
@@ -20,6 +20,8 @@ pub(crate) struct Parsed {
     pub(crate) host: Range<usize>,
     pub(crate) origin: Option<Range<usize>>,
     pub(crate) key: Key,
+    pub(crate) protocol_fields: FieldSet,
+    pub(crate) extension_fields: FieldSet,
 }
 
 /// Header names compared case-insensitively (H22).
@@ -53,10 +55,15 @@ pub(crate) fn validate(
     let mut version_seen = false;
     let (mut upgrade, mut upgrade_websocket) = (false, false);
     let (mut connection, mut connection_upgrade) = (false, false);
-    for field in fields {
-        let name = &head[field.name.clone()];
+    let mut protocol_fields = FieldSet::default();
+    let mut extension_fields = FieldSet::default();
+    for (index, field) in fields.iter().enumerate() {
+        let kind = classify(&head[field.name.clone()]);
+        if kind == Known::Other {
+            continue;
+        }
         let value = &head[field.value.clone()];
-        if is(name, "host") {
+        if kind == Known::Host {
             if host.is_some() {
                 return Err(Error::DuplicateHost);
             }
@@ -64,45 +71,47 @@ pub(crate) fn validate(
                 return Err(Error::InvalidHost);
             }
             host = Some(field.value.clone());
-        } else if is(name, "upgrade") {
+        } else if kind == Known::Upgrade {
             upgrade = true;
             upgrade_websocket |= list_contains(value, "websocket");
-        } else if is(name, "connection") {
+        } else if kind == Known::Connection {
             connection = true;
             connection_upgrade |= list_contains(value, "upgrade");
-        } else if is(name, "sec-websocket-key") {
+        } else if kind == Known::Key {
             if key.is_some() {
                 return Err(Error::DuplicateKey);
             }
             key = Some(Key::parse(value)?);
-        } else if is(name, "sec-websocket-version") {
+        } else if kind == Known::Version {
             if version_seen {
                 return Err(Error::DuplicateVersion);
             }
             version_seen = true;
             check_version(value)?;
-        } else if is(name, "sec-websocket-protocol") {
+        } else if kind == Known::Protocol {
             let mut elements = list_elements(value).peekable();
             if elements.peek().is_none() || !elements.all(is_token) {
                 return Err(Error::InvalidProtocol);
             }
-        } else if is(name, "sec-websocket-extensions") {
+            protocol_fields.insert(index);
+        } else if kind == Known::Extensions {
             if Extensions::parse(value).is_none() {
                 return Err(Error::InvalidExtensions);
             }
-        } else if is(name, "origin") {
+            extension_fields.insert(index);
+        } else if kind == Known::Origin {
             if origin.is_some() {
                 return Err(Error::DuplicateOrigin);
             }
             origin = Some(field.value.clone());
-        } else if is(name, "content-length") {
+        } else if kind == Known::ContentLength {
             if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
                 return Err(Error::InvalidContentLength);
             }
             if value.iter().any(|&b| b != b'0') {
                 return Err(Error::UnexpectedBody);
             }
-        } else if is(name, "transfer-encoding") {
+        } else if kind == Known::TransferEncoding {
             return Err(Error::UnexpectedBody);
         }
     }
@@ -131,6 +140,8 @@ pub(crate) fn validate(
         host,
         origin,
         key,
+        protocol_fields,
+        extension_fields,
     })
 }
 
@@ -289,7 +300,7 @@ impl<'a> Request<'a> {
 
     /// The offered subprotocols in the client's order, merged across header lines (S18).
     pub fn protocols(&self) -> impl Iterator<Item = &'a str> + 'a {
-        self.header_all("sec-websocket-protocol")
+        self.values(self.parsed.protocol_fields)
             .flat_map(list_elements)
             .map(ascii_str)
     }
@@ -302,9 +313,14 @@ impl<'a> Request<'a> {
 
     /// The offered extensions in the client's order, merged across header lines (S18).
     pub fn extensions(&self) -> impl Iterator<Item = Extension<'a>> + 'a {
-        self.header_all("sec-websocket-extensions")
-            .filter_map(Extensions::parse)
-            .flatten()
+        self.values(self.parsed.extension_fields)
+            .flat_map(Extensions::already_valid)
+    }
+
+    fn values(&self, set: FieldSet) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let (head, fields) = (self.head, self.fields);
+        set.iter()
+            .map(move |index| &head[fields[index].value.clone()])
     }
 
     /// The first value of a header, by name (case-insensitive).

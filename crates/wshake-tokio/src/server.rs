@@ -1,0 +1,253 @@
+//! The server loop: read into the machine, let the application decide (possibly
+//! awaiting), write the answer, hand over the stream.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
+use wshake_proto::{
+    AcceptConnection, DeflateParams, ExtensionAnswer, RejectConnection, Request, ServerConfig,
+    ServerHandshake, Status,
+};
+
+use crate::{Error, Options, Upgraded};
+
+/// The request, owned: the read buffer is gone once the stream is handed over.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestInfo {
+    /// The path, without the query.
+    pub path: String,
+    /// The query, without `?`.
+    pub query: Option<String>,
+    /// The `Host` value.
+    pub host: String,
+    /// The `Origin` value, if sent (lossily decoded).
+    pub origin: Option<String>,
+    /// Offered subprotocols, in the client's order.
+    pub protocols: Vec<String>,
+    /// Offered extensions, one per entry, as `name; param=value`.
+    pub extensions: Vec<String>,
+    /// Every header in order, duplicates included.
+    pub headers: Vec<(String, Vec<u8>)>,
+}
+
+impl RequestInfo {
+    fn from_request(request: &Request<'_>) -> Self {
+        Self {
+            path: request.path().to_string(),
+            query: request.query().map(str::to_string),
+            host: request.host().to_string(),
+            origin: request
+                .origin()
+                .map(|o| String::from_utf8_lossy(o).into_owned()),
+            protocols: request.protocols().map(str::to_string).collect(),
+            extensions: request.extensions().map(|e| e.to_string()).collect(),
+            headers: request
+                .headers()
+                .map(|(n, v)| (n.to_string(), v.to_vec()))
+                .collect(),
+        }
+    }
+
+    /// The first value of a header (case-insensitive name).
+    pub fn header(&self, name: &str) -> Option<&[u8]> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_slice())
+    }
+}
+
+/// What an application's decision function answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// Let the configured policies decide (origin, subprotocol, permessage-deflate).
+    Policy,
+    /// Accept: the application already checked the origin. The subprotocol must be one
+    /// the client offered; permessage-deflate is negotiated by the config.
+    Accept {
+        /// The chosen subprotocol.
+        protocol: Option<String>,
+        /// Extra headers for the 101.
+        headers: Vec<(String, String)>,
+    },
+    /// Reject with this status (300–599), headers and body (S13).
+    Reject {
+        /// The status.
+        status: u16,
+        /// Extra headers (`WWW-Authenticate`, `Location`, …).
+        headers: Vec<(String, String)>,
+        /// The body.
+        body: Vec<u8>,
+    },
+}
+
+/// A completed server handshake.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Accepted {
+    /// The request.
+    pub request: RequestInfo,
+    /// The subprotocol answered.
+    pub protocol: Option<String>,
+    /// The permessage-deflate parameters answered.
+    pub deflate: Option<DeflateParams>,
+}
+
+/// Accepts a handshake with the configured policies.
+///
+/// On a bad request the right HTTP error is written, the write side shut down and the
+/// typed error returned; nothing is left half-open.
+pub async fn accept<IO>(
+    io: IO,
+    config: Arc<ServerConfig>,
+    options: &Options,
+) -> Result<(Accepted, Upgraded<IO>), Error>
+where
+    IO: AsyncRead + AsyncWrite + Unpin,
+{
+    accept_with(io, config, options, async |_: &RequestInfo| Answer::Policy).await
+}
+
+/// Accepts a handshake, asking `decide` (which may await a database or an auth service)
+/// once the request is valid and before anything is written.
+pub async fn accept_with<IO, F>(
+    mut io: IO,
+    config: Arc<ServerConfig>,
+    options: &Options,
+    decide: F,
+) -> Result<(Accepted, Upgraded<IO>), Error>
+where
+    IO: AsyncRead + AsyncWrite + Unpin,
+    F: AsyncFnOnce(&RequestInfo) -> Answer,
+{
+    let mut machine = ServerHandshake::new(config);
+    let result = tokio::time::timeout(
+        options.timeout,
+        exchange(&mut io, &mut machine, options, decide),
+    )
+    .await;
+    match result {
+        Ok(Ok(accepted)) => {
+            let leftover = machine.take_leftover();
+            Ok((accepted, Upgraded::new(io, leftover)))
+        }
+        Ok(Err(error)) => Err(error),
+        Err(_elapsed) => {
+            let mut out = Vec::new();
+            if let Ok(reject) = RejectConnection::new(408) {
+                reject.body(b"handshake timed out\n").write(&mut out);
+            }
+            // Best effort: a slowloris peer may not read either.
+            let _ = tokio::time::timeout(Duration::from_secs(1), async {
+                io.write_all(&out).await?;
+                io.shutdown().await
+            })
+            .await;
+            Err(Error::Timeout)
+        }
+    }
+}
+
+async fn exchange<IO, F>(
+    io: &mut IO,
+    machine: &mut ServerHandshake,
+    options: &Options,
+    decide: F,
+) -> Result<Accepted, Error>
+where
+    IO: AsyncRead + AsyncWrite + Unpin,
+    F: AsyncFnOnce(&RequestInfo) -> Answer,
+{
+    loop {
+        match machine.poll() {
+            Ok(Status::Ready) => break,
+            Ok(Status::NeedMore) => {}
+            Err(error) => return Err(send_error(io, error).await),
+        }
+        let buffer = machine.buffer_mut();
+        buffer.reserve(options.read_chunk);
+        if io.read_buf(buffer).await? == 0 {
+            return Err(Error::Closed);
+        }
+    }
+    let request = machine.request().ok_or(Error::Closed)?;
+    let info = RequestInfo::from_request(&request);
+    let answer = decide(&info).await;
+    let mut out = Vec::with_capacity(256);
+    let (protocol, deflate) = match &answer {
+        Answer::Policy => match machine.decide() {
+            Ok(policy) => {
+                machine.accept(&policy, &mut out)?;
+                (
+                    policy.protocol_name().map(str::to_string),
+                    deflate_of(&policy),
+                )
+            }
+            Err(error) => return Err(send_error(io, error).await),
+        },
+        Answer::Accept { protocol, headers } => {
+            let mut accept = AcceptConnection::new();
+            if let Some(protocol) = protocol {
+                accept = accept.protocol(protocol);
+            }
+            if let Some(params) = machine
+                .config()
+                .deflate
+                .and_then(|d| d.negotiate(request.extensions()))
+            {
+                accept = accept.extensions(ExtensionAnswer::Deflate(params));
+            }
+            for (name, value) in headers {
+                accept = accept.header(name, value)?;
+            }
+            machine.accept(&accept, &mut out)?;
+            (protocol.clone(), deflate_of(&accept))
+        }
+        Answer::Reject {
+            status,
+            headers,
+            body,
+        } => {
+            let mut reject = RejectConnection::new(*status)?.body(body);
+            for (name, value) in headers {
+                reject = reject.header(name, value)?;
+            }
+            machine.reject(&reject, &mut out)?;
+            io.write_all(&out).await?;
+            io.shutdown().await?;
+            return Err(Error::Rejected { status: *status });
+        }
+    };
+    io.write_all(&out).await?;
+    io.flush().await?;
+    Ok(Accepted {
+        request: info,
+        protocol,
+        deflate,
+    })
+}
+
+fn deflate_of(answer: &AcceptConnection<'_>) -> Option<DeflateParams> {
+    match answer.extension_answer() {
+        ExtensionAnswer::Deflate(params) => Some(params),
+        _ => None,
+    }
+}
+
+/// Writes the error's response, flushes and shuts down the write side (S20).
+async fn send_error<IO: AsyncWrite + Unpin>(io: &mut IO, error: wshake_proto::Error) -> Error {
+    let mut out = Vec::with_capacity(256);
+    error.write_response(&mut out);
+    let written = async {
+        io.write_all(&out).await?;
+        io.flush().await?;
+        io.shutdown().await
+    };
+    match written.await {
+        Ok(()) => Error::Handshake(error),
+        Err(io_error) if io_error.kind() == std::io::ErrorKind::BrokenPipe => {
+            Error::Handshake(error)
+        }
+        Err(_) => Error::Handshake(error),
+    }
+}
