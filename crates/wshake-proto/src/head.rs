@@ -12,6 +12,12 @@ use crate::Error;
 use crate::limits::{Limits, MAX_HEADERS_CEILING};
 use crate::token::is_tchar;
 
+/// A parsed request line: where the method and target are, and the minor version.
+pub(crate) type RequestLine = (Range<usize>, Range<usize>, u8);
+
+/// A parsed status line: the code, where the reason is, and the minor version.
+pub(crate) type StatusLine = (u16, Range<usize>, u8);
+
 /// Which kind of head is being read: the limits and the first line differ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -164,11 +170,82 @@ impl Head {
         Ok(false)
     }
 
-    /// Parses a complete request head. Returns (method, target, minor version).
-    pub(crate) fn parse_request(
+    /// The fast path for a head that arrives in one piece: one httparse pass instead of the
+    /// scan plus a parse. Taken only before anything was scanned, and only when httparse
+    /// finds a complete head within the size limit; otherwise `None`, and the caller scans
+    /// as usual, so every outcome (errors included) is the one the scan would give,
+    /// whatever the read boundaries.
+    pub(crate) fn request_at_once(
         &mut self,
         limits: &Limits,
-    ) -> Result<(Range<usize>, Range<usize>, u8), Error> {
+    ) -> Option<Result<RequestLine, Error>> {
+        if self.scanned != 0 || self.end.is_some() {
+            return None;
+        }
+        let window = &self.buf[..self.buf.len().min(limits.max_head_bytes)];
+        let mut slots =
+            [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_HEADERS_CEILING];
+        let mut request = httparse::Request::new(&mut []);
+        let Ok(httparse::Status::Complete(end)) =
+            request.parse_with_uninit_headers(window, &mut slots[..limits.header_slots()])
+        else {
+            return None;
+        };
+        let (Some(method), Some(path), Some(version)) =
+            (request.method, request.path, request.version)
+        else {
+            return None;
+        };
+        let head = &window[..end];
+        self.end = Some(end);
+        self.scanned = end;
+        if path.len() > limits.max_target_bytes {
+            return Some(Err(Error::TargetTooLong {
+                limit: limits.max_target_bytes,
+            }));
+        }
+        let method = span(head, method.as_bytes());
+        let target = span(head, path.as_bytes());
+        record_fields(&mut self.fields, head, request.headers);
+        Some(Ok((method, target, version)))
+    }
+
+    /// The same fast path for a response head.
+    pub(crate) fn response_at_once(
+        &mut self,
+        limits: &Limits,
+    ) -> Option<Result<StatusLine, Error>> {
+        if self.scanned != 0 || self.end.is_some() {
+            return None;
+        }
+        let window = &self.buf[..self.buf.len().min(limits.max_head_bytes)];
+        let mut slots =
+            [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_HEADERS_CEILING];
+        let mut response = httparse::Response::new(&mut []);
+        let Ok(httparse::Status::Complete(end)) = httparse::ParserConfig::default()
+            .parse_response_with_uninit_headers(
+                &mut response,
+                window,
+                &mut slots[..limits.header_slots()],
+            )
+        else {
+            return None;
+        };
+        let (Some(code), Some(reason), Some(version)) =
+            (response.code, response.reason, response.version)
+        else {
+            return None;
+        };
+        let head = &window[..end];
+        self.end = Some(end);
+        self.scanned = end;
+        let reason = span(head, reason.as_bytes());
+        record_fields(&mut self.fields, head, response.headers);
+        Some(Ok((code, reason, version)))
+    }
+
+    /// Parses a complete request head. Returns (method, target, minor version).
+    pub(crate) fn parse_request(&mut self, limits: &Limits) -> Result<RequestLine, Error> {
         let end = self.end.unwrap_or(0);
         let head = &self.buf[..end];
         let mut slots =
@@ -196,10 +273,7 @@ impl Head {
     }
 
     /// Parses a complete response head. Returns (status, reason, minor version).
-    pub(crate) fn parse_response(
-        &mut self,
-        limits: &Limits,
-    ) -> Result<(u16, Range<usize>, u8), Error> {
+    pub(crate) fn parse_response(&mut self, limits: &Limits) -> Result<StatusLine, Error> {
         let end = self.end.unwrap_or(0);
         let head = &self.buf[..end];
         let mut slots =

@@ -4,11 +4,14 @@
 /// hot path).
 const TCHAR: [bool; 256] = {
     let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        table[byte] = matches!(byte as u8,
+    let mut byte: u8 = 0;
+    loop {
+        table[byte as usize] = matches!(byte,
             b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.'
             | b'^' | b'_' | b'`' | b'|' | b'~' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z');
+        if byte == u8::MAX {
+            break;
+        }
         byte += 1;
     }
     table

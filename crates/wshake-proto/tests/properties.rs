@@ -2,6 +2,8 @@
 //! boundaries; a single broken MUST is always rejected with the checklist's status; and
 //! client → server → client round trips agree on what was negotiated.
 
+use std::fmt::Write as _;
+
 use proptest::prelude::*;
 use wshake_proto::{
     Accept, ClientConfig, ClientHandshake, DeflateConfig, DeflateOffer, Key, OriginPolicy,
@@ -113,15 +115,17 @@ fn render(request: &ValidRequest, mutate: Option<usize>) -> (Vec<u8>, Key) {
     order.extend(5..headers.len());
     for (i, index) in order.iter().enumerate() {
         let (name, value) = &headers[*index];
-        text.push_str(&format!(
+        let rotation = u32::try_from(i).unwrap_or(0);
+        let _ = write!(
+            text,
             "{}:{}{}{}\r\n",
-            casing(name, request.casing.rotate_left(i as u32)),
+            casing(name, request.casing.rotate_left(rotation)),
             request.ows.0,
             value,
             request.ows.1
-        ));
+        );
         if let Some((extra_name, extra_value)) = request.extra.get(i) {
-            text.push_str(&format!("{extra_name}: {}\r\n", extra_value.trim()));
+            let _ = write!(text, "{extra_name}: {}\r\n", extra_value.trim());
         }
     }
     text.push_str("\r\n");

@@ -138,10 +138,14 @@ impl ClientHandshake {
 
     fn read_response(&mut self) -> Result<Status, Error> {
         let limits = *self.config.limits_ref();
-        if !self.head.scan(&limits, Kind::Response)? {
-            return Ok(Status::NeedMore);
-        }
-        let (status, reason, version) = self.head.parse_response(&limits)?;
+        let (status, reason, version) = if let Some(parsed) = self.head.response_at_once(&limits) {
+            parsed?
+        } else {
+            if !self.head.scan(&limits, Kind::Response)? {
+                return Ok(Status::NeedMore);
+            }
+            self.head.parse_response(&limits)?
+        };
         let end = self.head.end().unwrap_or(0);
         let head = &self.head.bytes()[..end];
         let fields = self.head.fields();

@@ -227,10 +227,14 @@ impl ServerHandshake {
 
     fn read_request(&mut self) -> Result<Status, Error> {
         let limits = self.config.limits;
-        if !self.head.scan(&limits, Kind::Request)? {
-            return Ok(Status::NeedMore);
-        }
-        let (method, target, version) = self.head.parse_request(&limits)?;
+        let (method, target, version) = if let Some(parsed) = self.head.request_at_once(&limits) {
+            parsed?
+        } else {
+            if !self.head.scan(&limits, Kind::Request)? {
+                return Ok(Status::NeedMore);
+            }
+            self.head.parse_request(&limits)?
+        };
         let end = self.head.end().unwrap_or(0);
         let parsed = request::validate(
             &self.head.bytes()[..end],

@@ -31,6 +31,10 @@ fn is(name: &[u8], wanted: &str) -> bool {
 
 /// Checks the request line and every header, in the order they were read, then what is
 /// missing. The first problem found is the one reported.
+#[allow(
+    clippy::too_many_lines,
+    reason = "one pass, in the order a request is read"
+)]
 pub(crate) fn validate(
     head: &[u8],
     fields: &[Field],

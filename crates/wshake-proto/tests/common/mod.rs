@@ -1,7 +1,12 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code, unreachable_pub)]
 
+use std::fmt::Write as _;
+
 use wshake_proto::{Error, ServerConfig, ServerHandshake, Status};
+
+/// A parsed response: status, lowercased headers in order, body.
+pub type Parsed = (u16, Vec<(String, Vec<u8>)>, Vec<u8>);
 
 pub const KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
 pub const ACCEPT: &str = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
@@ -24,7 +29,7 @@ pub fn valid_lines() -> Vec<(String, String)> {
 pub fn request(request_line: &str, headers: &[(String, String)]) -> Vec<u8> {
     let mut out = format!("{request_line}\r\n");
     for (name, value) in headers {
-        out.push_str(&format!("{name}: {value}\r\n"));
+        let _ = write!(out, "{name}: {value}\r\n");
     }
     out.push_str("\r\n");
     out.into_bytes()
@@ -99,7 +104,7 @@ pub fn poll_bytewise(server: &mut ServerHandshake, input: &[u8]) -> (Result<Stat
 }
 
 /// Parses a response with httparse, requiring it to be complete and well-formed.
-pub fn parse_response(bytes: &[u8]) -> (u16, Vec<(String, Vec<u8>)>, Vec<u8>) {
+pub fn parse_response(bytes: &[u8]) -> Parsed {
     let mut headers = [httparse::EMPTY_HEADER; 32];
     let mut response = httparse::Response::new(&mut headers);
     let status = response.parse(bytes).expect("well-formed response");
