@@ -143,6 +143,7 @@ where
                 io.shutdown().await
             })
             .await;
+            linger(&mut io).await;
             Err(Error::Timeout)
         }
     }
@@ -215,6 +216,7 @@ where
             machine.reject(&reject, &mut out)?;
             io.write_all(&out).await?;
             io.shutdown().await?;
+            linger(io).await;
             return Err(Error::Rejected { status: *status });
         }
     };
@@ -236,7 +238,10 @@ fn deflate_of(answer: &AcceptConnection<'_>) -> Option<DeflateParams> {
 
 /// Writes the error's response, flushes and shuts down the write side (S20). The handshake
 /// error is what the caller needs; a peer that stopped reading cannot be helped.
-async fn send_error<IO: AsyncWrite + Unpin>(io: &mut IO, error: wshake_proto::Error) -> Error {
+async fn send_error<IO: AsyncRead + AsyncWrite + Unpin>(
+    io: &mut IO,
+    error: wshake_proto::Error,
+) -> Error {
     let mut out = Vec::with_capacity(256);
     error.write_response(&mut out);
     let _ = async {
@@ -245,5 +250,24 @@ async fn send_error<IO: AsyncWrite + Unpin>(io: &mut IO, error: wshake_proto::Er
         io.shutdown().await
     }
     .await;
+    linger(io).await;
     Error::Handshake(error)
+}
+
+/// After answering and shutting down the write side, reads and discards what the peer is
+/// still sending, briefly: closing with unread input makes the kernel send RST, which can
+/// destroy the answer before the peer reads it (a "lingering close", as HTTP servers do).
+async fn linger<IO: AsyncRead + Unpin>(io: &mut IO) {
+    const MAX_BYTES: usize = 64 * 1024;
+    let mut sink = [0u8; 4096];
+    let mut drained = 0;
+    let _ = tokio::time::timeout(Duration::from_millis(250), async {
+        while drained < MAX_BYTES {
+            match io.read(&mut sink).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => drained += n,
+            }
+        }
+    })
+    .await;
 }
