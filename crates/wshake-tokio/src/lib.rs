@@ -47,6 +47,8 @@ pub use client::{Connected, handshake};
 pub use error::Error;
 pub use server::{Accepted, Answer, RequestInfo, accept, accept_with};
 pub use upgraded::Upgraded;
+/// The sans-IO layer this crate drives, re-exported so users need one dependency.
+pub use wshake_proto;
 
 /// How a handshake runs over a stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
