@@ -39,8 +39,9 @@ use std::time::Duration;
 pub use connector::Connector;
 pub use error::Error;
 pub use stream::MaybeTlsStream;
-/// The layer below, re-exported.
+/// The layers below, re-exported.
 pub use wshake_tokio;
+pub use wshake_tokio::wshake_proto;
 use wshake_tokio::wshake_proto::{ClientConfig, DeflateOffer, DeflateParams, Key, Limits};
 use wshake_tokio::{Options, Upgraded};
 

@@ -21,6 +21,12 @@ pub enum Error {
     Timeout,
     /// The peer closed the connection before its handshake was complete.
     Closed,
+    /// A plain HTTP GET (no `Upgrade`) was answered by the plain-HTTP handler of
+    /// [`accept_or_plain`](crate::accept_or_plain).
+    PlainHttp {
+        /// The path requested.
+        path: String,
+    },
 }
 
 impl Error {
@@ -41,6 +47,7 @@ impl fmt::Display for Error {
             Self::Rejected { status } => write!(f, "handshake rejected with {status}"),
             Self::Timeout => f.write_str("handshake timed out"),
             Self::Closed => f.write_str("connection closed before the handshake completed"),
+            Self::PlainHttp { path } => write!(f, "plain HTTP request for {path} answered"),
         }
     }
 }

@@ -45,7 +45,7 @@ use std::time::Duration;
 
 pub use client::{Connected, handshake};
 pub use error::Error;
-pub use server::{Accepted, Answer, RequestInfo, accept, accept_with};
+pub use server::{Accepted, Answer, PlainHttp, RequestInfo, accept, accept_or_plain, accept_with};
 pub use upgraded::Upgraded;
 /// The sans-IO layer this crate drives, re-exported so users need one dependency.
 pub use wshake_proto;

@@ -108,10 +108,14 @@ where
     accept_with(io, config, options, async |_: &RequestInfo| Answer::Policy).await
 }
 
+/// Answers a plain HTTP request (a GET with no `Upgrade` header): given the path, return a
+/// complete HTTP response to send, or `None` for the handshake's own 400.
+pub type PlainHttp = dyn Fn(&str) -> Option<Vec<u8>> + Send + Sync;
+
 /// Accepts a handshake, asking `decide` (which may await a database or an auth service)
 /// once the request is valid and before anything is written.
 pub async fn accept_with<IO, F>(
-    mut io: IO,
+    io: IO,
     config: Arc<ServerConfig>,
     options: &Options,
     decide: F,
@@ -120,10 +124,41 @@ where
     IO: AsyncRead + AsyncWrite + Unpin,
     F: AsyncFnOnce(&RequestInfo) -> Answer,
 {
+    serve(io, config, options, decide, None).await
+}
+
+/// Like [`accept_with`], and a plain HTTP GET without `Upgrade` goes to `plain` (a page
+/// that opens a WebSocket back, a health check…). When `plain` answers, the response is
+/// sent, the connection closed and [`Error::PlainHttp`] returned.
+pub async fn accept_or_plain<IO, F>(
+    io: IO,
+    config: Arc<ServerConfig>,
+    options: &Options,
+    decide: F,
+    plain: &PlainHttp,
+) -> Result<(Accepted, Upgraded<IO>), Error>
+where
+    IO: AsyncRead + AsyncWrite + Unpin,
+    F: AsyncFnOnce(&RequestInfo) -> Answer,
+{
+    serve(io, config, options, decide, Some(plain)).await
+}
+
+async fn serve<IO, F>(
+    mut io: IO,
+    config: Arc<ServerConfig>,
+    options: &Options,
+    decide: F,
+    plain: Option<&PlainHttp>,
+) -> Result<(Accepted, Upgraded<IO>), Error>
+where
+    IO: AsyncRead + AsyncWrite + Unpin,
+    F: AsyncFnOnce(&RequestInfo) -> Answer,
+{
     let mut machine = ServerHandshake::new(config);
     let result = tokio::time::timeout(
         options.timeout,
-        exchange(&mut io, &mut machine, options, decide),
+        exchange(&mut io, &mut machine, options, decide, plain),
     )
     .await;
     match result {
@@ -154,6 +189,7 @@ async fn exchange<IO, F>(
     machine: &mut ServerHandshake,
     options: &Options,
     decide: F,
+    plain: Option<&PlainHttp>,
 ) -> Result<Accepted, Error>
 where
     IO: AsyncRead + AsyncWrite + Unpin,
@@ -163,7 +199,17 @@ where
         match machine.poll() {
             Ok(Status::Ready) => break,
             Ok(Status::NeedMore) => {}
-            Err(error) => return Err(send_error(io, error).await),
+            Err(error) => {
+                if let Some(path) = plain_get(machine, &error)
+                    && let Some(response) = plain.and_then(|plain| plain(&path))
+                {
+                    io.write_all(&response).await?;
+                    io.shutdown().await?;
+                    linger(io).await;
+                    return Err(Error::PlainHttp { path });
+                }
+                return Err(send_error(io, error).await);
+            }
         }
         let buffer = machine.buffer_mut();
         buffer.reserve(options.read_chunk);
@@ -227,6 +273,21 @@ where
         protocol,
         deflate,
     })
+}
+
+/// The path of a complete GET request that failed only for lack of `Upgrade`.
+fn plain_get(machine: &ServerHandshake, error: &wshake_proto::Error) -> Option<String> {
+    if *error != wshake_proto::Error::MissingUpgrade {
+        return None;
+    }
+    let head = machine.raw_head()?;
+    let line = head.split(|&b| b == b'\n').next()?;
+    let mut parts = line.split(|&b| b == b' ');
+    if parts.next()? != b"GET" {
+        return None;
+    }
+    let target = std::str::from_utf8(parts.next()?).ok()?;
+    Some(target.split('?').next().unwrap_or("/").to_string())
 }
 
 fn deflate_of(answer: &AcceptConnection<'_>) -> Option<DeflateParams> {

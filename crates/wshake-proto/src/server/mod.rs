@@ -364,6 +364,12 @@ impl ServerHandshake {
         }
     }
 
+    /// The complete request head as received, once the blank line arrived, even when it
+    /// failed validation (to serve a plain HTTP request some other way, say).
+    pub fn raw_head(&self) -> Option<&[u8]> {
+        self.head.end().map(|end| &self.head.bytes()[..end])
+    }
+
     /// The bytes that followed the request head (H24): the client's first frames. Empty
     /// until the head is complete.
     pub fn leftover(&self) -> &[u8] {
