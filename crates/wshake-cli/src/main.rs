@@ -3,12 +3,22 @@
 //! ```text
 //! $ wshake accept dGhlIHNhbXBsZSBub25jZQ==
 //! s3pPLMBiTxaQ9kYGzzhZRbK+xOo=
+//! $ wshake serve --listen 127.0.0.1:0
+//! listening on ws://127.0.0.1:40123/
+//! $ wshake check ws://127.0.0.1:40123/
 //! ```
 
+mod check;
+mod demo;
+mod page;
+mod probe;
+mod serve;
+
+use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use wshake_accept::{Accept, Key};
+use wshake_client::wshake_proto::{Accept, Key};
 
 /// The WebSocket opening handshake (RFC 6455 §4), correct to the letter.
 #[derive(Debug, Parser)]
@@ -27,6 +37,14 @@ enum Command {
     },
     /// Print a fresh random Sec-WebSocket-Key.
     Key,
+    /// Run an echo server: wshake handshake, tokio-tungstenite frames.
+    Serve(serve::Args),
+    /// Connect to a server, show the handshake, optionally send one message.
+    Probe(probe::Args),
+    /// Check any server's handshake against the RFC 6455 checklist.
+    Check(check::Args),
+    /// Serve, probe and check in one process: the tour.
+    Demo,
 }
 
 fn main() -> ExitCode {
@@ -52,5 +70,30 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Serve(args) => run(serve::run(args)),
+        Command::Probe(args) => run(probe::run(args)),
+        Command::Check(args) => run(check::run(args)),
+        Command::Demo => run(demo::run()),
     }
+}
+
+/// Runs an async subcommand on a multi-threaded runtime.
+fn run(future: impl Future<Output = ExitCode>) -> ExitCode {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(future),
+        Err(error) => {
+            eprintln!("wshake: cannot start the async runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Parses `host:port` for `--listen`.
+fn parse_listen(value: &str) -> Result<SocketAddr, String> {
+    value
+        .parse()
+        .map_err(|e| format!("`{value}` is not IP:PORT ({e})"))
 }

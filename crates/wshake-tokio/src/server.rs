@@ -275,13 +275,21 @@ where
     })
 }
 
-/// The path of a complete GET request that failed only for lack of `Upgrade`.
+/// The path of a plain HTTP GET: no `Upgrade` and no `Sec-WebSocket-Key` at all (a
+/// browser navigating, a health check). A request with WebSocket headers but no `Upgrade`
+/// is a broken handshake and gets its 400.
 fn plain_get(machine: &ServerHandshake, error: &wshake_proto::Error) -> Option<String> {
     if *error != wshake_proto::Error::MissingUpgrade {
         return None;
     }
     let head = machine.raw_head()?;
-    let line = head.split(|&b| b == b'\n').next()?;
+    let mut lines = head.split(|&b| b == b'\n');
+    let line = lines.next()?;
+    let has_key =
+        lines.any(|l| l.len() > 18 && l[..18].eq_ignore_ascii_case(b"sec-websocket-key:"));
+    if has_key {
+        return None;
+    }
     let mut parts = line.split(|&b| b == b' ');
     if parts.next()? != b"GET" {
         return None;

@@ -1,0 +1,394 @@
+//! `wshake check`: a handshake conformance checker for any server. One crafted request per
+//! case, each over its own connection with a timeout, judged against the checklist.
+
+mod cases;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use futures_util::StreamExt as _;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::TcpStream;
+use wshake_client::wshake_proto::{Accept, ClientConfig};
+
+use cases::{Case, Expect};
+
+/// How long one case may take, connection included.
+const CASE_TIMEOUT: Duration = Duration::from_secs(5);
+/// How many cases run at once.
+const PARALLEL: usize = 8;
+
+/// `wshake check` options.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct Args {
+    /// The server's `ws://` URL.
+    pub(crate) url: String,
+    /// Print the results as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// How a case went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// As the checklist says.
+    Pass,
+    /// A MUST of the checklist is violated.
+    MustFail,
+    /// Only a SHOULD is violated (e.g. another 4xx than the one named).
+    ShouldFail,
+}
+
+impl Verdict {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::MustFail => "MUST-fail",
+            Self::ShouldFail => "SHOULD-fail",
+        }
+    }
+}
+
+/// One case's result.
+#[derive(Clone, Debug)]
+pub(crate) struct Outcome {
+    pub(crate) name: &'static str,
+    pub(crate) id: &'static str,
+    pub(crate) expected: String,
+    pub(crate) got: String,
+    pub(crate) verdict: Verdict,
+}
+
+/// The whole report.
+#[derive(Clone, Debug)]
+pub(crate) struct Report {
+    pub(crate) outcomes: Vec<Outcome>,
+}
+
+impl Report {
+    pub(crate) fn passed(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| o.verdict == Verdict::Pass)
+            .count()
+    }
+
+    pub(crate) fn failed(&self) -> usize {
+        self.outcomes.len() - self.passed()
+    }
+
+    pub(crate) fn must_failures(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| o.verdict == Verdict::MustFail)
+            .count()
+    }
+
+    pub(crate) fn print_table(&self) {
+        let width = self
+            .outcomes
+            .iter()
+            .map(|o| o.name.len())
+            .max()
+            .unwrap_or(4);
+        println!(
+            "{:<width$}  {:<4}  {:<22}  {:<34}  verdict",
+            "case", "ID", "expected", "got"
+        );
+        for o in &self.outcomes {
+            println!(
+                "{:<width$}  {:<4}  {:<22}  {:<34}  {}",
+                o.name,
+                o.id,
+                o.expected,
+                truncate(&o.got, 34),
+                o.verdict.as_str()
+            );
+        }
+        println!("{} passed, {} failed", self.passed(), self.failed());
+    }
+
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "cases": self.outcomes.iter().map(|o| serde_json::json!({
+                "case": o.name,
+                "id": o.id,
+                "expected": o.expected,
+                "got": o.got,
+                "verdict": o.verdict.as_str(),
+            })).collect::<Vec<_>>(),
+            "passed": self.passed(),
+            "failed": self.failed(),
+            "must_failures": self.must_failures(),
+        })
+    }
+}
+
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(width.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
+
+pub(crate) async fn run(args: Args) -> ExitCode {
+    match check(&args.url).await {
+        Ok(report) => {
+            if args.json {
+                println!("{:#}", report.to_json());
+            } else {
+                report.print_table();
+            }
+            if report.must_failures() > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(message) => {
+            eprintln!("wshake: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs every case against `url`.
+pub(crate) async fn check(url: &str) -> Result<Report, String> {
+    let config = ClientConfig::from_url(url).map_err(|e| format!("{url}: {e}"))?;
+    if config.is_secure() {
+        return Err("check speaks ws:// only; point it at the plain-text listener".into());
+    }
+    let (host, port) = (config.host().to_string(), config.port());
+    let cases = cases::all(config.host_header(), config.resource());
+    let outcomes = futures_util::stream::iter(cases)
+        .map(|case| {
+            let host = host.clone();
+            async move { run_case(&host, port, case).await }
+        })
+        .buffered(PARALLEL)
+        .collect()
+        .await;
+    Ok(Report { outcomes })
+}
+
+async fn run_case(host: &str, port: u16, case: Case) -> Outcome {
+    let answer = tokio::time::timeout(CASE_TIMEOUT, exchange(host, port, &case)).await;
+    let (expected, got, verdict) = match answer {
+        Ok(Ok(response)) => judge(&case, &response),
+        Ok(Err(error)) => no_answer(&case, &error),
+        Err(_) => no_answer(
+            &case,
+            &format!("no answer within {}s", CASE_TIMEOUT.as_secs()),
+        ),
+    };
+    Outcome {
+        name: case.name,
+        id: case.id,
+        expected,
+        got,
+        verdict,
+    }
+}
+
+/// Sends the case's request and reads the response head (or what came before the close).
+async fn exchange(host: &str, port: u16, case: &Case) -> Result<Vec<u8>, String> {
+    let mut socket = TcpStream::connect((host, port))
+        .await
+        .map_err(|e| format!("connect: {e}"))?;
+    let _ = socket.set_nodelay(true);
+    if case.trickle {
+        for byte in &case.request {
+            socket
+                .write_all(std::slice::from_ref(byte))
+                .await
+                .map_err(|e| format!("write: {e}"))?;
+            socket.flush().await.map_err(|e| format!("write: {e}"))?;
+        }
+    } else if let Err(error) = socket.write_all(&case.request).await {
+        // A server may answer and close before reading an oversized request.
+        if !matches!(
+            error.kind(),
+            std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
+        ) {
+            return Err(format!("write: {error}"));
+        }
+    }
+    let mut head = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 64 * 1024 {
+        match socket.read(&mut chunk).await {
+            Ok(0) => break,
+            Ok(n) => head.extend_from_slice(&chunk[..n]),
+            Err(error) if head.is_empty() => return Err(format!("read: {error}")),
+            Err(_) => break,
+        }
+    }
+    if head.is_empty() {
+        return Err("closed without an answer".into());
+    }
+    Ok(head)
+}
+
+struct Head {
+    status: u16,
+    headers: Vec<(String, String)>,
+}
+
+fn parse_head(bytes: &[u8]) -> Option<Head> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut lines = text.split("\r\n");
+    let status_line = lines.next()?;
+    let mut parts = status_line.splitn(3, ' ');
+    if !parts.next()?.starts_with("HTTP/1.") {
+        return None;
+    }
+    let status = parts.next()?.parse().ok()?;
+    let headers = lines
+        .take_while(|line| !line.is_empty())
+        .filter_map(|line| line.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Some(Head { status, headers })
+}
+
+impl Head {
+    fn all(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    fn has_token(&self, name: &str, token: &str) -> bool {
+        self.all(name)
+            .iter()
+            .flat_map(|v| v.split(','))
+            .any(|t| t.trim().eq_ignore_ascii_case(token))
+    }
+}
+
+fn expected_text(expect: Expect) -> String {
+    match expect {
+        Expect::Accept { no_protocol: false } => "101 + accept".into(),
+        Expect::Accept { no_protocol: true } => "101, no protocol".into(),
+        Expect::Reject {
+            status,
+            version_header: true,
+        } => format!("{status} + Version: 13"),
+        Expect::Reject { status, .. } | Expect::Limit { status } => format!("{status}"),
+    }
+}
+
+fn judge(case: &Case, bytes: &[u8]) -> (String, String, Verdict) {
+    let expected = expected_text(case.expect);
+    let Some(head) = parse_head(bytes) else {
+        let verdict = match case.expect {
+            Expect::Accept { .. } => Verdict::MustFail,
+            _ => Verdict::ShouldFail,
+        };
+        return (expected, "not an HTTP response".into(), verdict);
+    };
+    let status = head.status;
+    let (got, verdict) = match case.expect {
+        Expect::Accept { no_protocol } => judge_accept(case, &head, no_protocol),
+        Expect::Reject {
+            status: wanted,
+            version_header,
+        } => {
+            if status == 101 {
+                ("101 (accepted)".into(), Verdict::MustFail)
+            } else if version_header && !head.all("sec-websocket-version").contains(&"13") {
+                (format!("{status} without Version: 13"), Verdict::MustFail)
+            } else if status == wanted {
+                (format!("{status}"), Verdict::Pass)
+            } else {
+                (format!("{status}"), Verdict::ShouldFail)
+            }
+        }
+        Expect::Limit { status: wanted } => {
+            let verdict = if status == wanted {
+                Verdict::Pass
+            } else {
+                Verdict::ShouldFail
+            };
+            (format!("{status}"), verdict)
+        }
+    };
+    (expected, got, verdict)
+}
+
+fn judge_accept(case: &Case, head: &Head, no_protocol: bool) -> (String, Verdict) {
+    if head.status != 101 {
+        return (format!("{}", head.status), Verdict::MustFail);
+    }
+    if !head.has_token("upgrade", "websocket") {
+        return ("101 without Upgrade: websocket".into(), Verdict::MustFail);
+    }
+    if !head.has_token("connection", "upgrade") {
+        return ("101 without Connection: Upgrade".into(), Verdict::MustFail);
+    }
+    let accepts = head.all("sec-websocket-accept");
+    let expected = Accept::for_key(&case.key);
+    match accepts.as_slice() {
+        [] => return ("101 without Sec-WebSocket-Accept".into(), Verdict::MustFail),
+        [value] if expected.matches(value.as_bytes()) => {}
+        [_] => return ("101 with a wrong accept value".into(), Verdict::MustFail),
+        _ => return ("101 with two accept headers".into(), Verdict::MustFail),
+    }
+    if no_protocol && !head.all("sec-websocket-protocol").is_empty() {
+        return ("101 with a protocol not offered".into(), Verdict::MustFail);
+    }
+    let extensions = head.all("sec-websocket-extensions");
+    let unoffered = extensions
+        .iter()
+        .flat_map(|v| v.split(','))
+        .filter_map(|e| e.split(';').next())
+        .map(str::trim)
+        .any(|name| !name.is_empty() && !name.eq_ignore_ascii_case("permessage-deflate"));
+    if unoffered || (!extensions.is_empty() && case.id != "S15") {
+        return (
+            "101 with an extension not offered".into(),
+            Verdict::MustFail,
+        );
+    }
+    ("101 + accept".into(), Verdict::Pass)
+}
+
+fn no_answer(case: &Case, reason: &str) -> (String, String, Verdict) {
+    let verdict = match case.expect {
+        Expect::Accept { .. } => Verdict::MustFail,
+        _ => Verdict::ShouldFail,
+    };
+    (expected_text(case.expect), reason.to_string(), verdict)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn at_least_forty_cases_each_naming_a_checklist_id() {
+        let cases = cases::all("127.0.0.1:9001", "/");
+        assert!(cases.len() >= 40, "{}", cases.len());
+        let ids = [
+            "C4", "S12", "S13v", "S14", "S15", "S16", "S17", "S18", "S19", "H21", "H22", "H23",
+            "H24",
+        ];
+        for case in &cases {
+            assert!(ids.contains(&case.id), "{} has {}", case.name, case.id);
+        }
+    }
+
+    #[test]
+    fn judging_a_response_without_accept_is_a_must_failure() {
+        let case = &cases::all("h", "/")[0];
+        let (_, got, verdict) = judge(case, b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+        assert_eq!(
+            (got.as_str(), verdict),
+            ("101 without Sec-WebSocket-Accept", Verdict::MustFail)
+        );
+    }
+}

@@ -1,0 +1,115 @@
+//! `wshake probe`: connect with wshake-client, show both heads and what was negotiated.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use futures_util::{SinkExt as _, StreamExt as _};
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::Role;
+use wshake_client::Client;
+use wshake_client::wshake_proto::{Accept, Key};
+
+/// `wshake probe` options.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct Args {
+    /// The `ws://` or `wss://` URL.
+    pub(crate) url: String,
+    /// A subprotocol to offer (repeatable, in order of preference).
+    #[arg(long = "protocol", value_name = "NAME")]
+    pub(crate) protocols: Vec<String>,
+    /// An extra request header, `Name: value` (repeatable).
+    #[arg(long = "header", value_name = "NAME: VALUE")]
+    pub(crate) headers: Vec<String>,
+    /// The `Origin` to send.
+    #[arg(long)]
+    pub(crate) origin: Option<String>,
+    /// Send this text message and print the reply.
+    #[arg(long)]
+    pub(crate) send: Option<String>,
+    /// Seconds allowed for connecting and for the handshake, each.
+    #[arg(long, default_value_t = 10)]
+    pub(crate) timeout: u64,
+}
+
+pub(crate) async fn run(args: Args) -> ExitCode {
+    match probe(&args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("wshake: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs the probe, printing the transcript; the error is the typed failure, as text.
+pub(crate) async fn probe(args: &Args) -> Result<(), String> {
+    let mut builder = Client::builder()
+        .connect_timeout(Duration::from_secs(args.timeout))
+        .handshake_timeout(Duration::from_secs(args.timeout));
+    for protocol in &args.protocols {
+        builder = builder.protocol(protocol);
+    }
+    for header in &args.headers {
+        let (name, value) = header
+            .split_once(':')
+            .ok_or_else(|| format!("--header `{header}` is not `Name: value`"))?;
+        builder = builder.header(name.trim(), value.trim());
+    }
+    if let Some(origin) = &args.origin {
+        builder = builder.origin(origin);
+    }
+    let client = builder.build().map_err(|e| e.to_string())?;
+    let (connection, stream) = client.connect(&args.url).await.map_err(|e| e.to_string())?;
+
+    println!("> request");
+    print_head(&connection.request, "> ");
+    println!("< response");
+    print_head(&connection.response, "< ");
+    let key = connection
+        .request
+        .split(|&b| b == b'\n')
+        .find_map(|line| line.strip_prefix(b"Sec-WebSocket-Key: "))
+        .map(|key| key.strip_suffix(b"\r").unwrap_or(key));
+    if let Some(key) = key.and_then(|k| Key::parse(k).ok()) {
+        println!(
+            "accept: ok ({} = base64(sha1(key + GUID)))",
+            Accept::for_key(&key)
+        );
+    }
+    println!(
+        "protocol: {}",
+        connection.protocol.as_deref().unwrap_or("(none)")
+    );
+    match &connection.deflate {
+        Some(params) => println!("extensions: {params}"),
+        None => println!("extensions: (none)"),
+    }
+    if let Some(text) = &args.send {
+        let mut ws = WebSocketStream::from_raw_socket(stream, Role::Client, None).await;
+        ws.send(Message::text(text.as_str()))
+            .await
+            .map_err(|e| format!("send failed: {e}"))?;
+        println!("sent: {text}");
+        let reply = tokio::time::timeout(Duration::from_secs(args.timeout), ws.next())
+            .await
+            .map_err(|_| "no reply before the timeout".to_string())?
+            .ok_or("connection closed before a reply")?
+            .map_err(|e| format!("receive failed: {e}"))?;
+        match reply {
+            Message::Text(reply) => println!("received: {reply}"),
+            Message::Binary(reply) => println!("received: {} binary bytes", reply.len()),
+            other => println!("received: {other:?}"),
+        }
+        let _ = ws.close(None).await;
+    }
+    Ok(())
+}
+
+fn print_head(head: &[u8], prefix: &str) {
+    for line in String::from_utf8_lossy(head).split("\r\n") {
+        if !line.is_empty() {
+            println!("{prefix}{line}");
+        }
+    }
+}

@@ -1,0 +1,363 @@
+//! The `wshake` binary itself: output, exit codes, and `check` against good and
+//! deliberately broken servers.
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::TcpListener;
+use wshake_client::wshake_proto::{ServerConfig, ServerHandshake, Status};
+
+fn wshake() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_wshake"))
+}
+
+#[test]
+fn accept_prints_the_rfc_value() {
+    let output = wshake()
+        .args(["accept", "dGhlIHNhbXBsZSBub25jZQ=="])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\n"
+    );
+}
+
+#[test]
+fn accept_with_an_invalid_key_says_why_and_exits_2() {
+    let output = wshake()
+        .args(["accept", "AAAAAAAAAAAAAAAA"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8(output.stderr).unwrap(),
+        "wshake: invalid key: Sec-WebSocket-Key decodes to 12 bytes, expected 16\n"
+    );
+}
+
+#[test]
+fn key_prints_a_fresh_valid_key() {
+    let first = wshake().arg("key").output().unwrap();
+    let second = wshake().arg("key").output().unwrap();
+    assert!(first.status.success());
+    let first = String::from_utf8(first.stdout).unwrap();
+    assert_eq!(first.trim().len(), 24);
+    assert_ne!(first, String::from_utf8(second.stdout).unwrap());
+    let check = wshake().args(["accept", first.trim()]).output().unwrap();
+    assert!(check.status.success());
+}
+
+#[test]
+fn bad_arguments_exit_2_with_usage() {
+    for args in [
+        &["frobnicate"][..],
+        &["serve", "--listen", "nonsense"],
+        &["probe"],
+        &[],
+    ] {
+        let output = wshake().args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("Usage") || stderr.contains("error: invalid value"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn probe_of_an_unreachable_url_exits_1_with_the_error() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let output = wshake()
+        .args([
+            "probe",
+            &format!("ws://127.0.0.1:{port}/"),
+            "--timeout",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("could not connect to 127.0.0.1"),
+        "{stderr}"
+    );
+    let output = wshake()
+        .args(["probe", "http://example.com/"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+}
+
+/// Starts `wshake serve` on port 0 and reads its first line.
+struct Served {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(extra: &[&str]) -> Served {
+    let mut child = wshake()
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("first line: {line:?}"))
+        .trim()
+        .to_string();
+    assert!(
+        url.starts_with("ws://127.0.0.1:") && url.ends_with('/'),
+        "{url}"
+    );
+    Served { child, url }
+}
+
+#[test]
+fn serve_then_probe_send_echoes() {
+    let served = serve(&["--protocol", "chat", "--protocol", "superchat"]);
+    let output = wshake()
+        .args([
+            "probe",
+            &served.url,
+            "--protocol",
+            "superchat",
+            "--send",
+            "ping me",
+            "--header",
+            "X-Test: 1",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("> GET / HTTP/1.1"), "{stdout}");
+    assert!(stdout.contains("> X-Test: 1"), "{stdout}");
+    assert!(
+        stdout.contains("< HTTP/1.1 101 Switching Protocols"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("accept: ok"), "{stdout}");
+    assert!(stdout.contains("protocol: superchat"), "{stdout}");
+    assert!(stdout.contains("received: ping me"), "{stdout}");
+}
+
+#[test]
+fn serve_answers_a_plain_get_with_the_page_and_bad_origins_with_403() {
+    let served = serve(&[]);
+    let address = served
+        .url
+        .trim_start_matches("ws://")
+        .trim_end_matches('/')
+        .to_string();
+    let mut socket = std::net::TcpStream::connect(&address).unwrap();
+    std::io::Write::write_all(
+        &mut socket,
+        format!("GET / HTTP/1.1\r\nHost: {address}\r\n\r\n").as_bytes(),
+    )
+    .unwrap();
+    let mut page = String::new();
+    std::io::Read::read_to_string(&mut socket, &mut page).unwrap();
+    assert!(page.starts_with("HTTP/1.1 200 OK\r\n"), "{page}");
+    assert!(page.contains("new WebSocket("));
+    let output = wshake()
+        .args(["probe", &served.url, "--origin", "https://evil.test"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("403"));
+    let served = serve(&["--allow-origin", "https://evil.test"]);
+    let output = wshake()
+        .args(["probe", &served.url, "--origin", "https://evil.test"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+}
+
+#[test]
+fn check_against_wshake_serve_passes_every_case() {
+    let served = serve(&[]);
+    let output = wshake().args(["check", &served.url]).output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success(), "{stdout}");
+    let last = stdout.lines().last().unwrap();
+    let passed: usize = last.split(' ').next().unwrap().parse().unwrap();
+    assert!(passed >= 40, "{last}");
+    assert_eq!(last, format!("{passed} passed, 0 failed"));
+}
+
+#[test]
+fn demo_passes() {
+    let output = wshake().arg("demo").output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("received: hello, wshake"));
+    assert!(stdout.contains("== demo passed"));
+}
+
+// --- broken servers ----------------------------------------------------------------------
+
+#[derive(Clone, Copy)]
+enum Breakage {
+    /// Answers 101 without `Sec-WebSocket-Accept`.
+    NoAccept,
+    /// Answers 400 without `Sec-WebSocket-Version` where 426 with it is due.
+    VersionAs400,
+}
+
+async fn broken_server(listener: TcpListener, breakage: Breakage) {
+    loop {
+        let Ok((mut socket, _)) = listener.accept().await else {
+            return;
+        };
+        tokio::spawn(async move {
+            let mut machine = ServerHandshake::new(ServerConfig::new());
+            let mut chunk = [0u8; 4096];
+            let status = loop {
+                match machine.poll() {
+                    Ok(Status::NeedMore) => {}
+                    other => break other,
+                }
+                match socket.read(&mut chunk).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => machine.feed(&chunk[..n]),
+                }
+            };
+            let mut out = Vec::new();
+            match status {
+                Ok(_) => {
+                    let answer = machine.decide().unwrap();
+                    machine.accept(&answer, &mut out).unwrap();
+                    if matches!(breakage, Breakage::NoAccept) {
+                        let text = String::from_utf8(out).unwrap();
+                        out = text
+                            .split_inclusive("\r\n")
+                            .filter(|line| !line.starts_with("Sec-WebSocket-Accept"))
+                            .collect::<String>()
+                            .into_bytes();
+                    }
+                }
+                Err(error)
+                    if error.status() == Some(426)
+                        && matches!(breakage, Breakage::VersionAs400) =>
+                {
+                    out = b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec();
+                }
+                Err(error) => error.write_response(&mut out),
+            }
+            let _ = socket.write_all(&out).await;
+            let _ = socket.shutdown().await;
+            // Drain briefly so unread input does not reset the answer away.
+            let _ = tokio::time::timeout(Duration::from_millis(200), async {
+                while socket.read(&mut chunk).await.is_ok_and(|n| n > 0) {}
+            })
+            .await;
+        });
+    }
+}
+
+async fn check_json(breakage: Breakage) -> (Option<i32>, serde_json::Value) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}/", listener.local_addr().unwrap());
+    let server = tokio::spawn(broken_server(listener, breakage));
+    let output = tokio::task::spawn_blocking(move || {
+        wshake().args(["check", &url, "--json"]).output().unwrap()
+    })
+    .await
+    .unwrap();
+    server.abort();
+    let json = serde_json::from_slice(&output.stdout).unwrap();
+    (output.status.code(), json)
+}
+
+fn failures(json: &serde_json::Value) -> Vec<(String, String, String)> {
+    json["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["verdict"] != "pass")
+        .map(|c| {
+            (
+                c["case"].as_str().unwrap().to_string(),
+                c["got"].as_str().unwrap().to_string(),
+                c["verdict"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn check_reports_exactly_a_missing_accept_header() {
+    let (code, json) = check_json(Breakage::NoAccept).await;
+    assert_eq!(code, Some(1));
+    let failures = failures(&json);
+    let expected_cases: Vec<String> = json["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["expected"].as_str().unwrap().starts_with("101"))
+        .map(|c| c["case"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        failures.iter().map(|f| f.0.clone()).collect::<Vec<_>>(),
+        expected_cases
+    );
+    for (case, got, verdict) in &failures {
+        assert_eq!(
+            (got.as_str(), verdict.as_str()),
+            ("101 without Sec-WebSocket-Accept", "MUST-fail"),
+            "{case}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn check_reports_exactly_a_400_without_version_header() {
+    let (code, json) = check_json(Breakage::VersionAs400).await;
+    assert_eq!(code, Some(1));
+    let failures = failures(&json);
+    let names: Vec<&str> = failures.iter().map(|f| f.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Sec-WebSocket-Version: 8",
+            "Sec-WebSocket-Version: 25",
+            "missing Sec-WebSocket-Version"
+        ]
+    );
+    for (case, got, verdict) in &failures {
+        assert_eq!(
+            (got.as_str(), verdict.as_str()),
+            ("400 without Version: 13", "MUST-fail"),
+            "{case}"
+        );
+    }
+    assert_eq!(json["must_failures"], 3);
+}
