@@ -1,9 +1,14 @@
 //! `cargo xtask`: the project's automation, in Rust so it runs wherever cargo does.
 //!
 //! - `cargo xtask ci`: every check CI runs, in order, failing fast, one timed line per step.
+//! - `cargo xtask fuzz [TARGET] [--time SECS] [--smoke]`: the cargo-fuzz targets.
+//! - `cargo xtask interop [--write-docs]`: wshake against real peers, both directions.
 //! - `cargo xtask bench [NAME]`: the criterion benches.
 
 mod ci;
+mod fuzz;
+mod interop;
+mod peers;
 mod run;
 
 use std::process::ExitCode;
@@ -17,8 +22,10 @@ fn main() -> ExitCode {
     let result = match command {
         "ci" => ci::run(rest),
         "bench" => run::bench(rest),
+        "fuzz" => fuzz::run(rest),
+        "interop" => interop::run(rest),
         "help" | "--help" | "-h" => {
-            println!("usage: cargo xtask <ci | bench [NAME]>");
+            println!("usage: cargo xtask <ci | fuzz [TARGET] [--time SECS] [--smoke] | interop [--write-docs] | bench [NAME]>");
             Ok(())
         }
         other => Err(format!(

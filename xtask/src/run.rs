@@ -33,7 +33,7 @@ pub(crate) fn status(command: &mut Command) -> Result<(), String> {
 }
 
 /// Runs one named step and prints its duration, whatever the outcome.
-pub(crate) fn step(name: &str, body: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+pub(crate) fn step<T>(name: &str, body: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     println!("==> {name}");
     let started = Instant::now();
     let result = body();

@@ -342,9 +342,14 @@ fn check_target(line: &[u8], limits: &Limits) -> Result<(), Error> {
     Ok(())
 }
 
-/// The range `part` occupies inside `whole` (`part` must be a subslice of it).
+/// The range `part` occupies inside `whole`. httparse hands out a `'static` empty slice
+/// for an empty reason phrase or value, not a subslice: any empty part maps to `0..0`.
 fn span(whole: &[u8], part: &[u8]) -> Range<usize> {
-    let start = part.as_ptr().addr() - whole.as_ptr().addr();
+    if part.is_empty() {
+        return 0..0;
+    }
+    let start = part.as_ptr().addr().wrapping_sub(whole.as_ptr().addr());
+    debug_assert!(start + part.len() <= whole.len(), "not a subslice");
     start..start + part.len()
 }
 

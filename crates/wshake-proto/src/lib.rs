@@ -71,7 +71,7 @@ pub use server::{
     AcceptConnection, Decision, ExtensionAnswer, ProtocolPreference, Request, ServerConfig,
     ServerHandshake,
 };
-pub use wshake_accept::{Accept, Key, KeyError};
+pub use wshake_accept::{Accept, GUID, Key, KeyError};
 
 /// What a machine needs next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -38,6 +38,9 @@ pub(crate) struct Case {
     pub(crate) key: Key,
 }
 
+/// The subprotocols the check's requests offer; no server is expected to speak them.
+pub(crate) const UNKNOWN_PROTOCOLS: [&str; 3] = ["wshake-check-unknown", "wshake-a", "wshake-b"];
+
 struct Builder<'a> {
     host: &'a str,
     path: &'a str,

@@ -338,8 +338,16 @@ fn judge_accept(case: &Case, head: &Head, no_protocol: bool) -> (String, Verdict
         [_] => return ("101 with a wrong accept value".into(), Verdict::MustFail),
         _ => return ("101 with two accept headers".into(), Verdict::MustFail),
     }
-    if no_protocol && !head.all("sec-websocket-protocol").is_empty() {
-        return ("101 with a protocol not offered".into(), Verdict::MustFail);
+    if no_protocol {
+        match head.all("sec-websocket-protocol").as_slice() {
+            [] => {}
+            // Offered, so allowed by the letter of S14, but no server speaks it: echoing
+            // the client's offer is a known deviation (websocat, Node ws by default).
+            [one] if cases::UNKNOWN_PROTOCOLS.contains(one) => {
+                return ("101 echoing an unknown protocol".into(), Verdict::ShouldFail);
+            }
+            _ => return ("101 with a protocol not offered".into(), Verdict::MustFail),
+        }
     }
     let extensions = head.all("sec-websocket-extensions");
     let unoffered = extensions

@@ -1,0 +1,7 @@
+//! Fuzz target `client_response`: see `fuzz/checks.rs` for what it checks.
+#![no_main]
+
+#[path = "../checks.rs"]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::client_response(data));

@@ -1,0 +1,22 @@
+"""Python `websockets` echo server on 127.0.0.1:0; prints its port first.
+usage: py_server.py [--protocol NAME]..."""
+import asyncio
+import sys
+
+from websockets.asyncio.server import serve
+
+
+async def echo(ws):
+    async for message in ws:
+        await ws.send(message)
+
+
+async def main() -> None:
+    rest = sys.argv[1:]
+    protocols = [rest[i + 1] for i, a in enumerate(rest) if a == "--protocol"]
+    async with serve(echo, "127.0.0.1", 0, subprotocols=protocols or None) as server:
+        print(server.sockets[0].getsockname()[1], flush=True)
+        await asyncio.sleep(600)
+
+
+asyncio.run(main())

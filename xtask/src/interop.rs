@@ -1,0 +1,254 @@
+//! `cargo xtask interop`: wshake against real peers, both directions, as a table.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use crate::peers::{self, Running, node_modules, python, run_bounded, scripts, start};
+use crate::run::{cargo, root, status, step};
+
+const LIMIT: Duration = Duration::from_secs(30);
+
+struct Row {
+    peer: &'static str,
+    direction: &'static str,
+    case: &'static str,
+    result: Result<String, String>,
+}
+
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let write_docs = args.iter().any(|a| a == "--write-docs");
+    step("interop: install peers", || {
+        peers::ensure_language_peers()?;
+        peers::ensure_apt(&[("chromium", "chromium")])
+    })?;
+    step("interop: build wshake", || {
+        status(&mut cargo(&["build", "-q", "-p", "wshake-cli"]))
+    })?;
+    let mut rows = Vec::new();
+    step("interop: wshake serve with real clients", || {
+        server_side(&mut rows)
+    })?;
+    step("interop: wshake probe against real servers", || {
+        client_side(&mut rows)
+    })?;
+    print_table(&rows);
+    let checks = step("interop: wshake check against peers (information)", checks)?;
+    if write_docs {
+        write_report(&rows, &checks)?;
+    }
+    let failed = rows.iter().filter(|r| r.result.is_err()).count();
+    println!("interop: {} passed, {failed} failed", rows.len() - failed);
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("{failed} interop case(s) failed"))
+    }
+}
+
+fn wshake() -> PathBuf {
+    root().join("target/debug/wshake")
+}
+
+fn node(script: &str) -> Command {
+    let mut command = Command::new("node");
+    command.arg(scripts().join(script)).env("NODE_PATH", node_modules());
+    command
+}
+
+fn py(script: &str) -> Command {
+    let mut command = Command::new(python());
+    command.arg(scripts().join(script));
+    command
+}
+
+fn serve() -> Result<(Running, String), String> {
+    let mut command = Command::new(wshake());
+    command.args(["serve", "--listen", "127.0.0.1:0", "--protocol", "chat"]);
+    let running = start(command)?;
+    let url = running
+        .first_line
+        .strip_prefix("listening on ")
+        .ok_or_else(|| format!("unexpected first line: {}", running.first_line))?
+        .to_string();
+    Ok((running, url))
+}
+
+fn server_side(rows: &mut Vec<Row>) -> Result<(), String> {
+    let (_server, url) = serve()?;
+    let address = url.trim_start_matches("ws://").trim_end_matches('/').to_string();
+    let (host, port) = address.split_once(':').ok_or("bad address")?;
+    let mut add = |peer, case, command: Command| {
+        rows.push(Row {
+            peer,
+            direction: "client → wshake serve",
+            case,
+            result: run_bounded(command, LIMIT),
+        });
+    };
+    let mut c = py("py_client.py");
+    c.arg(&url);
+    add("python websockets", "plain + echo", c);
+    let mut c = py("py_client.py");
+    c.args([&url, "--protocol", "chat"]);
+    add("python websockets", "subprotocol chat + echo", c);
+    let mut c = py("py_client.py");
+    c.args([&url, "--deflate"]);
+    add("python websockets", "permessage-deflate offered + echo", c);
+    let mut c = py("wsproto_client.py");
+    c.args([host, port, "/"]);
+    add("python wsproto", "sans-IO client + echo", c);
+    let mut c = node("node_client.js");
+    c.arg(&url);
+    add("node ws", "plain + echo", c);
+    let mut c = node("node_client.js");
+    c.args([url.as_str(), "chat"]);
+    add("node ws", "subprotocol chat + echo", c);
+    for (case, page, needle) in [
+        ("page echo in the DOM", String::new(), "<span id=\"status\">echoed</span>"),
+        ("page offering subprotocol chat", "?protocols=chat".to_string(), "<span id=\"protocol\">chat</span>"),
+    ] {
+        let profile = root().join(format!("target/peers/chromium-profile-{port}-{}", page.len()));
+        let mut c = Command::new("chromium");
+        c.args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--virtual-time-budget=10000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--dump-dom")
+        .arg(format!("http://{address}/{page}"));
+        let result = run_bounded(c, Duration::from_secs(60)).and_then(|dom| {
+            if dom.contains(needle) && dom.contains("<span id=\"status\">echoed</span>") {
+                Ok("echo shown in the DOM".to_string())
+            } else {
+                Err(format!("DOM lacks {needle}"))
+            }
+        });
+        rows.push(Row {
+            peer: "headless chromium",
+            direction: "client → wshake serve",
+            case,
+            result,
+        });
+    }
+    Ok(())
+}
+
+fn probe(url: &str, protocol: Option<&str>) -> Result<String, String> {
+    let mut command = Command::new(wshake());
+    command.args(["probe", url, "--send", "hello from wshake", "--timeout", "10"]);
+    if let Some(protocol) = protocol {
+        command.args(["--protocol", protocol]);
+    }
+    let out = run_bounded(command, LIMIT)?;
+    let wanted = protocol.map_or("protocol: (none)".to_string(), |p| format!("protocol: {p}"));
+    if out.contains("received: hello from wshake") && out.contains(&wanted) {
+        Ok(wanted)
+    } else {
+        Err(format!("unexpected probe output: {}", out.lines().last().unwrap_or("")))
+    }
+}
+
+fn client_side(rows: &mut Vec<Row>) -> Result<(), String> {
+    let servers: [(&'static str, Command, Command); 3] = [
+        ("python websockets", py("py_server.py"), {
+            let mut c = py("py_server.py");
+            c.args(["--protocol", "chat"]);
+            c
+        }),
+        ("python wsproto", py("wsproto_server.py"), py("wsproto_server.py")),
+        ("node ws", node("node_server.js"), {
+            let mut c = node("node_server.js");
+            c.arg("chat");
+            c
+        }),
+    ];
+    for (peer, plain, with_protocol) in servers {
+        let server = start(plain)?;
+        rows.push(Row {
+            peer,
+            direction: "wshake probe → server",
+            case: "handshake + echo",
+            result: probe(&format!("ws://127.0.0.1:{}/", server.first_line), None),
+        });
+        drop(server);
+        if peer != "python wsproto" {
+            let server = start(with_protocol)?;
+            rows.push(Row {
+                peer,
+                direction: "wshake probe → server",
+                case: "subprotocol chat + echo",
+                result: probe(&format!("ws://127.0.0.1:{}/", server.first_line), Some("chat")),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn print_table(rows: &[Row]) {
+    println!("{:<20} {:<24} {:<36} result", "peer", "direction", "case");
+    for row in rows {
+        let result = match &row.result {
+            Ok(detail) => format!("pass  {}", first_line(detail)),
+            Err(error) => format!("FAIL  {}", first_line(error)),
+        };
+        println!("{:<20} {:<24} {:<36} {result}", row.peer, row.direction, row.case);
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
+}
+
+/// `wshake check` against peers' servers: their deviations, as information.
+fn checks() -> Result<Vec<(&'static str, String)>, String> {
+    let mut reports = Vec::new();
+    for (peer, command) in [("python websockets", py("py_server.py")), ("node ws", node("node_server.js"))] {
+        let server = start(command)?;
+        let mut check = Command::new(wshake());
+        check.args(["check", &format!("ws://127.0.0.1:{}/", server.first_line)]);
+        // Exit 1 means MUST failures: information here, not a gate.
+        let output = check.output().map_err(|e| e.to_string())?;
+        let table = String::from_utf8_lossy(&output.stdout).to_string();
+        println!("-- wshake check against {peer}");
+        print!("{table}");
+        reports.push((peer, table));
+    }
+    Ok(reports)
+}
+
+fn write_report(rows: &[Row], checks: &[(&'static str, String)]) -> Result<(), String> {
+    let mut text = String::from(
+        "# Interop\n\nProduced by `cargo xtask interop --write-docs` (also part of `cargo xtask ci`).\n\n## Matrix\n\n| peer | direction | case | result |\n|---|---|---|---|\n",
+    );
+    for row in rows {
+        let result = match &row.result {
+            Ok(detail) => format!("pass: {}", first_line(detail)),
+            Err(error) => format!("FAIL: {}", first_line(error)),
+        };
+        text.push_str(&format!("| {} | {} | {} | {} |\n", row.peer, row.direction, row.case, result.replace('|', "\\|")));
+    }
+    text.push_str("\n## `wshake check` against peers' servers\n\nInformation, not a gate: peers have known deviations (see `../shared/spec/handshake-checklist.md`). Rows that are not `pass`:\n");
+    for (peer, table) in checks {
+        text.push_str(&format!("\n### {peer}\n\n```text\n"));
+        let mut lines = table.lines();
+        if let Some(header) = lines.next() {
+            text.push_str(header);
+            text.push('\n');
+        }
+        for line in lines {
+            if !line.ends_with(" pass") {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+        text.push_str("```\n");
+    }
+    std::fs::write(root().join("docs/interop.md"), text).map_err(|e| e.to_string())
+}
