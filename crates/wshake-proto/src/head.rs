@@ -43,6 +43,8 @@ pub(crate) struct Head {
     lines: usize,
     /// Position of the first space in the first line (the end of the method).
     first_space: Option<usize>,
+    /// Position of the second space (the end of the request-target).
+    target_end: Option<usize>,
     /// Length of the head, the blank line included, once found.
     end: Option<usize>,
     fields: Vec<Field>,
@@ -56,6 +58,7 @@ impl Head {
             line_start: 0,
             lines: 0,
             first_space: None,
+            target_end: None,
             end: None,
             // Grown on the first parse and kept: a pending handshake holds only its bytes.
             fields: Vec::new(),
@@ -69,6 +72,7 @@ impl Head {
         self.line_start = 0;
         self.lines = 0;
         self.first_space = None;
+        self.target_end = None;
         self.end = None;
         self.fields.clear();
     }
@@ -115,13 +119,8 @@ impl Head {
         // Nothing past the size limit can be part of an acceptable head.
         let stop = self.buf.len().min(limits.max_head_bytes);
         while self.scanned < stop {
-            if kind == Kind::Request && self.lines == 0 && self.first_space.is_none() {
-                let line = &self.buf[self.scanned..stop];
-                let until_lf = line.iter().position(|&b| b == b'\n').unwrap_or(line.len());
-                self.first_space = line[..until_lf]
-                    .iter()
-                    .position(|&b| b == b' ')
-                    .map(|at| self.scanned + at);
+            if kind == Kind::Request && self.lines == 0 {
+                self.find_target_bounds(stop);
             }
             let Some(at) = find_lf(&self.buf[self.scanned..stop]) else {
                 self.scanned = stop;
@@ -130,7 +129,6 @@ impl Head {
             let lf = self.scanned + at;
             self.scanned = lf + 1;
             let line = &self.buf[self.line_start..lf];
-            let line_start = self.line_start;
             self.line_start = lf + 1;
             if line.is_empty() || line == b"\r" {
                 if self.lines > 0 {
@@ -142,7 +140,8 @@ impl Head {
             }
             self.lines += 1;
             if self.lines == 1 && kind == Kind::Request {
-                check_target(&self.buf[line_start..lf], limits)?;
+                let line_end = if line.ends_with(b"\r") { lf - 1 } else { lf };
+                self.check_target(line_end, limits)?;
             }
             if self.lines - 1 > limits.header_slots() {
                 return Err(Error::TooManyHeaders {
@@ -150,17 +149,16 @@ impl Head {
                 });
             }
         }
-        if kind == Kind::Request
-            && self.lines == 0
-            && let Some(space) = self.first_space
-        {
-            // The target (and " HTTP/1.1\r") is still arriving: stop it as soon as it is
-            // certainly too long, without waiting for the line to end.
-            if self.scanned - (space + 1) > limits.max_target_bytes + " HTTP/1.1\r".len() {
-                return Err(Error::TargetTooLong {
-                    limit: limits.max_target_bytes,
-                });
-            }
+        if kind == Kind::Request && self.lines == 0 {
+            // The request line is still arriving: refuse a target as soon as it is too
+            // long, by the same measure as a complete line (a trailing CR may be the
+            // line's own, so it is not counted yet).
+            let end = if self.buf[..self.scanned].ends_with(b"\r") {
+                self.scanned - 1
+            } else {
+                self.scanned
+            };
+            self.check_target(end, limits)?;
         }
         if self.buf.len() > limits.max_head_bytes {
             return Err(Error::HeadTooLarge {
@@ -168,6 +166,44 @@ impl Head {
             });
         }
         Ok(false)
+    }
+
+    /// Finds the spaces around the request-target in the not yet examined part of the
+    /// request line, each byte once.
+    fn find_target_bounds(&mut self, stop: usize) {
+        if self.target_end.is_some() {
+            return;
+        }
+        let region = &self.buf[self.scanned..stop];
+        let line = &region[..find_lf(region).unwrap_or(region.len())];
+        for (offset, &byte) in line.iter().enumerate() {
+            if byte != b' ' {
+                continue;
+            }
+            let at = self.scanned + offset;
+            if self.first_space.is_none() {
+                self.first_space = Some(at);
+            } else {
+                self.target_end = Some(at);
+                return;
+            }
+        }
+    }
+
+    /// 414 when the request-target (from the first space to the next one, or to `end`
+    /// while there is none) is longer than the limit. The same measure whatever the read
+    /// boundaries, so a split request fails exactly as a whole one does.
+    fn check_target(&self, end: usize, limits: &Limits) -> Result<(), Error> {
+        let Some(first) = self.first_space else {
+            return Ok(());
+        };
+        let target_end = self.target_end.unwrap_or(end).max(first + 1);
+        if target_end - first - 1 > limits.max_target_bytes {
+            return Err(Error::TargetTooLong {
+                limit: limits.max_target_bytes,
+            });
+        }
+        Ok(())
     }
 
     /// The fast path for a head that arrives in one piece: one httparse pass instead of the
@@ -327,20 +363,6 @@ fn find_lf(bytes: &[u8]) -> Option<usize> {
         .map(|at| offset + at)
 }
 
-fn check_target(line: &[u8], limits: &Limits) -> Result<(), Error> {
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let first = line.iter().position(|&b| b == b' ');
-    let last = line.iter().rposition(|&b| b == b' ');
-    if let (Some(first), Some(last)) = (first, last)
-        && last > first
-        && last - first - 1 > limits.max_target_bytes
-    {
-        return Err(Error::TargetTooLong {
-            limit: limits.max_target_bytes,
-        });
-    }
-    Ok(())
-}
 
 /// The range `part` occupies inside `whole`. httparse hands out a `'static` empty slice
 /// for an empty reason phrase or value, not a subslice: any empty part maps to `0..0`.
