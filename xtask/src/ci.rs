@@ -21,6 +21,9 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             "warnings",
         ]))
     })?;
+    step("peers for tests (tinyproxy)", || {
+        crate::peers::ensure_apt(&[("tinyproxy", "tinyproxy")])
+    })?;
     let mut tally = TestTally::default();
     step("test", || {
         tally.run(&mut cargo(&["test", "--workspace", "--all-features"]))
@@ -40,6 +43,16 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             target_dir.as_os_str(),
         ]))
     })?;
+    step("dependency footprint", crate::deps::check)?;
+    step("cargo package (every published crate)", || {
+        let mut args = vec!["package", "--allow-dirty", "-q"];
+        for package in crate::deps::CRATES {
+            args.extend(["-p", package]);
+        }
+        status(&mut cargo(&args))
+    })?;
+    crate::fuzz::run(&["--smoke".to_string()])?;
+    crate::interop::run(&[])?;
     println!(
         "==> ci: all steps passed in {:.1}s",
         started.elapsed().as_secs_f64()

@@ -6,6 +6,7 @@
 //! - `cargo xtask bench [NAME]`: the criterion benches.
 
 mod ci;
+mod deps;
 mod fuzz;
 mod interop;
 mod peers;

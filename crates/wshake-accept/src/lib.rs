@@ -45,3 +45,8 @@ pub const KEY_LEN: usize = 24;
 
 /// Length in bytes of a `Sec-WebSocket-Accept` value (base64 of a 20-byte SHA-1).
 pub const ACCEPT_LEN: usize = 28;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -459,3 +459,8 @@ mod tests {
         assert!(Client::builder().protocol("chat").build().is_ok());
     }
 }
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -82,3 +82,8 @@ pub enum Status {
     /// a verified response.
     Ready,
 }
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,0 +1,101 @@
+//! The dependency edges each published crate may have: a stray dependency fails CI.
+
+use std::collections::BTreeSet;
+
+use crate::run::{cargo, root};
+
+/// Each crate and the direct normal dependencies it may have (default features on).
+const ALLOWED: &[(&str, &[&str])] = &[
+    ("wshake-accept", &["sha1", "base64"]),
+    ("wshake-proto", &["wshake-accept", "httparse", "bytes"]),
+    ("wshake-tokio", &["wshake-proto", "tokio", "bytes"]),
+    (
+        "wshake-client",
+        &["wshake-tokio", "tokio", "tokio-rustls", "rustls", "webpki-roots", "url", "base64"],
+    ),
+    (
+        "wshake-cli",
+        &[
+            "wshake-client",
+            "tokio",
+            "tokio-tungstenite",
+            "futures-util",
+            "clap",
+            "tracing",
+            "tracing-subscriber",
+            "serde_json",
+        ],
+    ),
+];
+
+/// Crates that must never appear in these crates' full trees, all features on.
+const FORBIDDEN: &[(&str, &[&str])] = &[
+    ("wshake-accept", &["tokio", "std-only-marker"]),
+    ("wshake-proto", &["tokio", "futures-util"]),
+    ("wshake-client", &["openssl", "openssl-sys", "native-tls"]),
+];
+
+/// The published crates, bottom layer first.
+pub(crate) const CRATES: [&str; 5] = [
+    "wshake-accept",
+    "wshake-proto",
+    "wshake-tokio",
+    "wshake-client",
+    "wshake-cli",
+];
+
+fn tree(package: &str, extra: &[&str]) -> Result<BTreeSet<String>, String> {
+    let mut args = vec!["tree", "-q", "-e", "normal", "--prefix", "none", "-p", package];
+    args.extend_from_slice(extra);
+    let output = cargo(&args)
+        .output()
+        .map_err(|e| format!("cargo tree: {e}"))?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != package)
+        .map(str::to_string)
+        .collect())
+}
+
+pub(crate) fn check() -> Result<(), String> {
+    let mut problems = Vec::new();
+    for (package, allowed) in ALLOWED {
+        let direct = tree(package, &["--depth", "1"])?;
+        for name in &direct {
+            if !allowed.contains(&name.as_str()) {
+                problems.push(format!("{package} depends on {name}, which is not in its allowed list"));
+            }
+        }
+        println!("{package}: {}", direct.into_iter().collect::<Vec<_>>().join(", "));
+    }
+    for (package, forbidden) in FORBIDDEN {
+        let all = tree(package, &["--all-features"])?;
+        for name in *forbidden {
+            if all.contains(*name) {
+                problems.push(format!("{package} pulls {name}"));
+            }
+        }
+    }
+    // rust-version: declared once in the workspace and inherited by every crate.
+    for package in CRATES {
+        let manifest = root().join("crates").join(package).join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
+        if !text.contains("rust-version.workspace = true") {
+            problems.push(format!("{package} does not inherit the workspace rust-version"));
+        }
+        for field in ["description", "license", "repository", "readme", "keywords", "categories"] {
+            if !text.lines().any(|line| line.starts_with(field)) {
+                problems.push(format!("{package} has no `{field}`"));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
+}
