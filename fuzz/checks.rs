@@ -44,10 +44,17 @@ enum ServerOutcome {
 
 fn server_config() -> ServerConfig {
     ServerConfig::new()
-        .limits(Limits { max_head_bytes: 4096, max_headers: 32, max_target_bytes: 1024 })
+        .limits(Limits {
+            max_head_bytes: 4096,
+            max_headers: 32,
+            max_target_bytes: 1024,
+        })
         .protocols(["chat", "superchat"])
         .origin_policy(OriginPolicy::same_origin().allow("*.example.com"))
-        .deflate(DeflateConfig { client_max_window_bits: 12, ..DeflateConfig::default() })
+        .deflate(DeflateConfig {
+            client_max_window_bits: 12,
+            ..DeflateConfig::default()
+        })
 }
 
 fn run_server(server: &mut ServerHandshake, pieces: &[&[u8]]) -> ServerOutcome {
@@ -95,7 +102,9 @@ fn run_server(server: &mut ServerHandshake, pieces: &[&[u8]]) -> ServerOutcome {
 fn check_error_response(error: &Error, response: &[u8]) {
     let mut headers = [httparse::EMPTY_HEADER; 16];
     let mut parsed = httparse::Response::new(&mut headers);
-    let complete = parsed.parse(response).expect("error responses are valid HTTP");
+    let complete = parsed
+        .parse(response)
+        .expect("error responses are valid HTTP");
     assert!(complete.is_complete(), "incomplete error response");
     assert_eq!(parsed.code, Some(error.status().unwrap_or(500)));
 }
@@ -104,15 +113,24 @@ fn check_101(response: &[u8]) {
     let mut headers = [httparse::EMPTY_HEADER; 16];
     let mut parsed = httparse::Response::new(&mut headers);
     let status = parsed.parse(response).expect("a 101 is valid HTTP");
-    assert_eq!(status, httparse::Status::Complete(response.len()), "101 has no body");
+    assert_eq!(
+        status,
+        httparse::Status::Complete(response.len()),
+        "101 has no body"
+    );
     assert_eq!(parsed.code, Some(101));
 }
 
 /// `server_request`: arbitrary bytes, fed whole and split; same outcome, no panic.
 pub fn server_request(data: &[u8]) {
-    let Some((&plan, input)) = data.split_first() else { return };
+    let Some((&plan, input)) = data.split_first() else {
+        return;
+    };
     let config = std::sync::Arc::new(server_config());
-    let whole = run_server(&mut ServerHandshake::new(std::sync::Arc::clone(&config)), &[input]);
+    let whole = run_server(
+        &mut ServerHandshake::new(std::sync::Arc::clone(&config)),
+        &[input],
+    );
     let mut reused = ServerHandshake::new(config);
     let split = run_server(&mut reused, &pieces(plan, input));
     assert_eq!(whole, split, "outcome depends on read boundaries");
@@ -139,7 +157,11 @@ fn client() -> ClientHandshake {
         .expect("valid config")
         .deflate(DeflateOffer::new().client_max_window_bits(None))
         .deflate(DeflateOffer::new().server_max_window_bits(10))
-        .limits(Limits { max_head_bytes: 4096, max_headers: 32, max_target_bytes: 1024 });
+        .limits(Limits {
+            max_head_bytes: 4096,
+            max_headers: 32,
+            max_target_bytes: 1024,
+        });
     ClientHandshake::new(config, Key::from_nonce(*b"the sample nonce"))
 }
 
@@ -165,7 +187,9 @@ fn run_client(client: &mut ClientHandshake, pieces: &[&[u8]]) -> ClientOutcome {
 
 /// `client_response`: arbitrary bytes as the response to a fixed request.
 pub fn client_response(data: &[u8]) {
-    let Some((&plan, input)) = data.split_first() else { return };
+    let Some((&plan, input)) = data.split_first() else {
+        return;
+    };
     let whole = run_client(&mut client(), &[input]);
     let split = run_client(&mut client(), &pieces(plan, input));
     assert_eq!(whole, split, "outcome depends on read boundaries");
@@ -187,7 +211,9 @@ pub fn key_and_accept(data: &[u8]) {
     assert!(raw.matches(expected.as_bytes()));
     if let Ok(key) = Key::parse(data) {
         assert_eq!(key.as_bytes().as_slice(), data);
-        let decoded = data_encoding::BASE64.decode(data).expect("an accepted key is base64");
+        let decoded = data_encoding::BASE64
+            .decode(data)
+            .expect("an accepted key is base64");
         assert_eq!(decoded, key.nonce());
         assert_eq!(Accept::for_key(&key), raw);
     }
@@ -196,12 +222,18 @@ pub fn key_and_accept(data: &[u8]) {
 /// `extensions`: the §9.1 parser on anything; permessage-deflate offers negotiated by
 /// servers of every shape, and whatever a server answers, the offering client accepts.
 pub fn extensions(data: &[u8]) {
-    let Some((&shape, input)) = data.split_first() else { return };
-    let Some(list) = Extensions::parse(input) else { return };
+    let Some((&shape, input)) = data.split_first() else {
+        return;
+    };
+    let Some(list) = Extensions::parse(input) else {
+        return;
+    };
     // Display of each extension parses back to the same thing.
     for extension in list.clone() {
         let text = extension.to_string();
-        let again: Vec<_> = Extensions::parse(text.as_bytes()).expect("display parses").collect();
+        let again: Vec<_> = Extensions::parse(text.as_bytes())
+            .expect("display parses")
+            .collect();
         assert_eq!(again.len(), 1);
         assert_eq!(again[0].to_string(), text);
     }
@@ -222,7 +254,9 @@ pub fn extensions(data: &[u8]) {
             "server answered {params} that no offer accepts"
         );
         let text = params.to_string();
-        let parsed: Vec<_> = Extensions::parse(text.as_bytes()).expect("answer parses").collect();
+        let parsed: Vec<_> = Extensions::parse(text.as_bytes())
+            .expect("answer parses")
+            .collect();
         assert_eq!(DeflateParams::parse(&parsed[0]), Ok(params));
     }
 }
@@ -249,8 +283,12 @@ const HEADER_VALUES: [&str; 4] = ["1", "a=b; c=d", "Bearer t0k3n", "fuzz/1.0 (ro
 /// `roundtrip`: client request → server → response → client for an arbitrary valid
 /// configuration; always succeeds and both sides agree.
 pub fn roundtrip(data: &[u8]) {
-    let Ok(scenario) = Scenario::arbitrary(&mut Unstructured::new(data)) else { return };
-    let mut config = ClientConfig::new("127.0.0.1:9001", "/rt?x=1").expect("valid").allow_missing_protocol(true);
+    let Ok(scenario) = Scenario::arbitrary(&mut Unstructured::new(data)) else {
+        return;
+    };
+    let mut config = ClientConfig::new("127.0.0.1:9001", "/rt?x=1")
+        .expect("valid")
+        .allow_missing_protocol(true);
     let mut offered = Vec::new();
     for index in scenario.client_protocols.iter().take(4) {
         let protocol = PROTOCOLS[usize::from(*index) % PROTOCOLS.len()];
@@ -269,15 +307,23 @@ pub fn roundtrip(data: &[u8]) {
     }
     for (name, value) in scenario.headers.iter().take(4) {
         config = config
-            .header(HEADER_NAMES[usize::from(*name) % 4], HEADER_VALUES[usize::from(*value) % 4])
+            .header(
+                HEADER_NAMES[usize::from(*name) % 4],
+                HEADER_VALUES[usize::from(*value) % 4],
+            )
             .expect("valid header");
     }
     let mut client = ClientHandshake::new(config, Key::from_nonce(scenario.nonce));
     let mut request = Vec::new();
     client.write_request(&mut request);
 
-    let mut server_config = ServerConfig::new()
-        .protocols(scenario.server_protocols.iter().take(4).map(|i| PROTOCOLS[usize::from(*i) % PROTOCOLS.len()]));
+    let mut server_config = ServerConfig::new().protocols(
+        scenario
+            .server_protocols
+            .iter()
+            .take(4)
+            .map(|i| PROTOCOLS[usize::from(*i) % PROTOCOLS.len()]),
+    );
     if scenario.prefer_client {
         server_config = server_config.prefer_client_protocols();
     }
@@ -298,7 +344,9 @@ pub fn roundtrip(data: &[u8]) {
     assert_eq!(status, Status::Ready);
     let answer: AcceptConnection<'_> = server.decide().expect("same origin, nothing to refuse");
     let mut response = Vec::new();
-    server.accept(&answer, &mut response).expect("policy answers are valid");
+    server
+        .accept(&answer, &mut response)
+        .expect("policy answers are valid");
     response.extend_from_slice(&scenario.frame);
 
     let mut status = Status::NeedMore;

@@ -11,7 +11,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("wshake-tokio", &["wshake-proto", "tokio", "bytes"]),
     (
         "wshake-client",
-        &["wshake-tokio", "tokio", "tokio-rustls", "rustls", "webpki-roots", "url", "base64"],
+        &[
+            "wshake-tokio",
+            "tokio",
+            "tokio-rustls",
+            "rustls",
+            "webpki-roots",
+            "url",
+            "base64",
+        ],
     ),
     (
         "wshake-cli",
@@ -45,7 +53,9 @@ pub(crate) const CRATES: [&str; 5] = [
 ];
 
 fn tree(package: &str, extra: &[&str]) -> Result<BTreeSet<String>, String> {
-    let mut args = vec!["tree", "-q", "-e", "normal", "--prefix", "none", "-p", package];
+    let mut args = vec![
+        "tree", "-q", "-e", "normal", "--prefix", "none", "-p", package,
+    ];
     args.extend_from_slice(extra);
     let output = cargo(&args)
         .output()
@@ -67,10 +77,15 @@ pub(crate) fn check() -> Result<(), String> {
         let direct = tree(package, &["--depth", "1"])?;
         for name in &direct {
             if !allowed.contains(&name.as_str()) {
-                problems.push(format!("{package} depends on {name}, which is not in its allowed list"));
+                problems.push(format!(
+                    "{package} depends on {name}, which is not in its allowed list"
+                ));
             }
         }
-        println!("{package}: {}", direct.into_iter().collect::<Vec<_>>().join(", "));
+        println!(
+            "{package}: {}",
+            direct.into_iter().collect::<Vec<_>>().join(", ")
+        );
     }
     for (package, forbidden) in FORBIDDEN {
         let all = tree(package, &["--all-features"])?;
@@ -85,9 +100,18 @@ pub(crate) fn check() -> Result<(), String> {
         let manifest = root().join("crates").join(package).join("Cargo.toml");
         let text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
         if !text.contains("rust-version.workspace = true") {
-            problems.push(format!("{package} does not inherit the workspace rust-version"));
+            problems.push(format!(
+                "{package} does not inherit the workspace rust-version"
+            ));
         }
-        for field in ["description", "license", "repository", "readme", "keywords", "categories"] {
+        for field in [
+            "description",
+            "license",
+            "repository",
+            "readme",
+            "keywords",
+            "categories",
+        ] {
             if !text.lines().any(|line| line.starts_with(field)) {
                 problems.push(format!("{package} has no `{field}`"));
             }

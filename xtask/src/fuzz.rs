@@ -27,7 +27,11 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             "--smoke" => smoke = true,
             "--time" => {
                 let value = args.next().ok_or("--time needs a number of seconds")?;
-                seconds = Some(value.parse::<u64>().map_err(|e| format!("--time {value}: {e}"))?);
+                seconds = Some(
+                    value
+                        .parse::<u64>()
+                        .map_err(|e| format!("--time {value}: {e}"))?,
+                );
             }
             target if TARGETS.contains(&target) => targets.push(target),
             other => {
@@ -44,7 +48,11 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let seconds = seconds.unwrap_or(if smoke { SMOKE_SECONDS } else { 600 });
     step("fuzz: install cargo-fuzz", ensure_cargo_fuzz)?;
     step("fuzz: build", || {
-        status(Command::new("cargo").args(["+nightly", "fuzz", "build"]).current_dir(root()))
+        status(
+            Command::new("cargo")
+                .args(["+nightly", "fuzz", "build"])
+                .current_dir(root()),
+        )
     })?;
     for target in targets {
         step(&format!("fuzz: {target} for {seconds}s"), || {

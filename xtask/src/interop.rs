@@ -52,7 +52,9 @@ fn wshake() -> PathBuf {
 
 fn node(script: &str) -> Command {
     let mut command = Command::new("node");
-    command.arg(scripts().join(script)).env("NODE_PATH", node_modules());
+    command
+        .arg(scripts().join(script))
+        .env("NODE_PATH", node_modules());
     command
 }
 
@@ -76,7 +78,10 @@ fn serve() -> Result<(Running, String), String> {
 
 fn server_side(rows: &mut Vec<Row>) -> Result<(), String> {
     let (_server, url) = serve()?;
-    let address = url.trim_start_matches("ws://").trim_end_matches('/').to_string();
+    let address = url
+        .trim_start_matches("ws://")
+        .trim_end_matches('/')
+        .to_string();
     let (host, port) = address.split_once(':').ok_or("bad address")?;
     let mut add = |peer, case, command: Command| {
         rows.push(Row {
@@ -105,10 +110,21 @@ fn server_side(rows: &mut Vec<Row>) -> Result<(), String> {
     c.args([url.as_str(), "chat"]);
     add("node ws", "subprotocol chat + echo", c);
     for (case, page, needle) in [
-        ("page echo in the DOM", String::new(), "<span id=\"status\">echoed</span>"),
-        ("page offering subprotocol chat", "?protocols=chat".to_string(), "<span id=\"protocol\">chat</span>"),
+        (
+            "page echo in the DOM",
+            String::new(),
+            "<span id=\"status\">echoed</span>",
+        ),
+        (
+            "page offering subprotocol chat",
+            "?protocols=chat".to_string(),
+            "<span id=\"protocol\">chat</span>",
+        ),
     ] {
-        let profile = root().join(format!("target/peers/chromium-profile-{port}-{}", page.len()));
+        let profile = root().join(format!(
+            "target/peers/chromium-profile-{port}-{}",
+            page.len()
+        ));
         let mut c = Command::new("chromium");
         c.args([
             "--headless",
@@ -142,7 +158,14 @@ fn server_side(rows: &mut Vec<Row>) -> Result<(), String> {
 
 fn probe(url: &str, protocol: Option<&str>) -> Result<String, String> {
     let mut command = Command::new(wshake());
-    command.args(["probe", url, "--send", "hello from wshake", "--timeout", "10"]);
+    command.args([
+        "probe",
+        url,
+        "--send",
+        "hello from wshake",
+        "--timeout",
+        "10",
+    ]);
     if let Some(protocol) = protocol {
         command.args(["--protocol", protocol]);
     }
@@ -151,7 +174,10 @@ fn probe(url: &str, protocol: Option<&str>) -> Result<String, String> {
     if out.contains("received: hello from wshake") && out.contains(&wanted) {
         Ok(wanted)
     } else {
-        Err(format!("unexpected probe output: {}", out.lines().last().unwrap_or("")))
+        Err(format!(
+            "unexpected probe output: {}",
+            out.lines().last().unwrap_or("")
+        ))
     }
 }
 
@@ -162,7 +188,11 @@ fn client_side(rows: &mut Vec<Row>) -> Result<(), String> {
             c.args(["--protocol", "chat"]);
             c
         }),
-        ("python wsproto", py("wsproto_server.py"), py("wsproto_server.py")),
+        (
+            "python wsproto",
+            py("wsproto_server.py"),
+            py("wsproto_server.py"),
+        ),
         ("node ws", node("node_server.js"), {
             let mut c = node("node_server.js");
             c.arg("chat");
@@ -184,7 +214,10 @@ fn client_side(rows: &mut Vec<Row>) -> Result<(), String> {
                 peer,
                 direction: "wshake probe → server",
                 case: "subprotocol chat + echo",
-                result: probe(&format!("ws://127.0.0.1:{}/", server.first_line), Some("chat")),
+                result: probe(
+                    &format!("ws://127.0.0.1:{}/", server.first_line),
+                    Some("chat"),
+                ),
             });
         }
     }
@@ -198,7 +231,10 @@ fn print_table(rows: &[Row]) {
             Ok(detail) => format!("pass  {}", first_line(detail)),
             Err(error) => format!("FAIL  {}", first_line(error)),
         };
-        println!("{:<20} {:<24} {:<36} {result}", row.peer, row.direction, row.case);
+        println!(
+            "{:<20} {:<24} {:<36} {result}",
+            row.peer, row.direction, row.case
+        );
     }
 }
 
@@ -209,7 +245,10 @@ fn first_line(text: &str) -> &str {
 /// `wshake check` against peers' servers: their deviations, as information.
 fn checks() -> Result<Vec<(&'static str, String)>, String> {
     let mut reports = Vec::new();
-    for (peer, command) in [("python websockets", py("py_server.py")), ("node ws", node("node_server.js"))] {
+    for (peer, command) in [
+        ("python websockets", py("py_server.py")),
+        ("node ws", node("node_server.js")),
+    ] {
         let server = start(command)?;
         let mut check = Command::new(wshake());
         check.args(["check", &format!("ws://127.0.0.1:{}/", server.first_line)]);
@@ -232,7 +271,13 @@ fn write_report(rows: &[Row], checks: &[(&'static str, String)]) -> Result<(), S
             Ok(detail) => format!("pass: {}", first_line(detail)),
             Err(error) => format!("FAIL: {}", first_line(error)),
         };
-        text.push_str(&format!("| {} | {} | {} | {} |\n", row.peer, row.direction, row.case, result.replace('|', "\\|")));
+        text.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            row.peer,
+            row.direction,
+            row.case,
+            result.replace('|', "\\|")
+        ));
     }
     text.push_str("\n## `wshake check` against peers' servers\n\nInformation, not a gate: peers have known deviations (see `../shared/spec/handshake-checklist.md`). Rows that are not `pass`:\n");
     for (peer, table) in checks {

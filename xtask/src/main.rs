@@ -26,7 +26,9 @@ fn main() -> ExitCode {
         "fuzz" => fuzz::run(rest),
         "interop" => interop::run(rest),
         "help" | "--help" | "-h" => {
-            println!("usage: cargo xtask <ci | fuzz [TARGET] [--time SECS] [--smoke] | interop [--write-docs] | bench [NAME]>");
+            println!(
+                "usage: cargo xtask <ci | fuzz [TARGET] [--time SECS] [--smoke] | interop [--write-docs] | bench [NAME]>"
+            );
             Ok(())
         }
         other => Err(format!(

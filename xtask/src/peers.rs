@@ -69,10 +69,14 @@ pub(crate) fn ensure_language_peers() -> Result<(), String> {
         .is_ok_and(|s| s.success());
     if !ready {
         status(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-        status(
-            Command::new(python())
-                .args(["-m", "pip", "install", "-q", "websockets>=15", "wsproto>=1.2"]),
-        )?;
+        status(Command::new(python()).args([
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "websockets>=15",
+            "wsproto>=1.2",
+        ]))?;
     }
     if !node_modules().join("ws").exists() {
         status(

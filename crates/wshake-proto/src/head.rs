@@ -363,7 +363,6 @@ fn find_lf(bytes: &[u8]) -> Option<usize> {
         .map(|at| offset + at)
 }
 
-
 /// The range `part` occupies inside `whole`. httparse hands out a `'static` empty slice
 /// for an empty reason phrase or value, not a subslice: any empty part maps to `0..0`.
 fn span(whole: &[u8], part: &[u8]) -> Range<usize> {

@@ -755,11 +755,15 @@ fn client_machine_is_reusable() {
 fn c11_status_line_without_reason_phrase() {
     // Found by the client_response fuzz target: httparse gives an empty reason as a
     // 'static slice, which once broke the position arithmetic.
-    let bytes = format!("HTTP/1.1 101\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {ACCEPT}\r\nX-Empty:\r\n\r\n");
+    let bytes = format!(
+        "HTTP/1.1 101\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {ACCEPT}\r\nX-Empty:\r\n\r\n"
+    );
     let client = verify(plain(), bytes.as_bytes()).unwrap();
     let outcome = client.outcome().unwrap();
     assert_eq!(outcome.response().reason(), b"");
     assert_eq!(outcome.response().header("x-empty"), Some(&b""[..]));
     let error = verify(plain(), b"HTTP/1.1 302\r\nLocation: /x\r\n\r\n").unwrap_err();
-    assert!(matches!(error, Error::NotSwitchingProtocols { status: 302, ref reason, .. } if reason.is_empty()));
+    assert!(
+        matches!(error, Error::NotSwitchingProtocols { status: 302, ref reason, .. } if reason.is_empty())
+    );
 }

@@ -262,7 +262,10 @@ fn target_limit_gives_the_same_error_fed_whole_or_byte_by_byte() {
     // Found by the server_request fuzz target: a request line with a short target, many
     // bytes after a second space and a bare CR once got 414 fed byte by byte but a
     // line-ending error fed whole. The target now ends at the second space in both.
-    let limits = Limits { max_target_bytes: 16, ..Limits::default() };
+    let limits = Limits {
+        max_target_bytes: 16,
+        ..Limits::default()
+    };
     let mut line = b"GET /short x".to_vec();
     line.extend_from_slice(&[b'y'; 64]);
     line.extend_from_slice(b"\rz HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -270,7 +273,10 @@ fn target_limit_gives_the_same_error_fed_whole_or_byte_by_byte() {
     let mut server = ServerHandshake::new(ServerConfig::new().limits(limits));
     let (split, _) = poll_bytewise(&mut server, &line);
     assert_eq!(whole, split);
-    assert!(!matches!(whole, Err(Error::TargetTooLong { .. })), "{whole:?}");
+    assert!(
+        !matches!(whole, Err(Error::TargetTooLong { .. })),
+        "{whole:?}"
+    );
     // And a long target is 414 both ways, before its line ends when fed in pieces.
     let long = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(40));
     let whole = poll_whole(ServerConfig::new().limits(limits), long.as_bytes()).1;

@@ -344,7 +344,10 @@ fn judge_accept(case: &Case, head: &Head, no_protocol: bool) -> (String, Verdict
             // Offered, so allowed by the letter of S14, but no server speaks it: echoing
             // the client's offer is a known deviation (websocat, Node ws by default).
             [one] if cases::UNKNOWN_PROTOCOLS.contains(one) => {
-                return ("101 echoing an unknown protocol".into(), Verdict::ShouldFail);
+                return (
+                    "101 echoing an unknown protocol".into(),
+                    Verdict::ShouldFail,
+                );
             }
             _ => return ("101 with a protocol not offered".into(), Verdict::MustFail),
         }
