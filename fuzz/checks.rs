@@ -261,6 +261,9 @@ pub fn extensions(data: &[u8]) {
     }
 }
 
+/// A permessage-deflate offer's four parameters.
+type OfferShape = (bool, bool, Option<u8>, Option<Option<u8>>);
+
 /// A random but valid configuration for both roles.
 #[derive(Debug, Arbitrary)]
 struct Scenario {
@@ -268,7 +271,7 @@ struct Scenario {
     client_protocols: Vec<u8>,
     server_protocols: Vec<u8>,
     prefer_client: bool,
-    offers: Vec<(bool, bool, Option<u8>, Option<Option<u8>>)>,
+    offers: Vec<OfferShape>,
     server_deflate: Option<(bool, bool, u8, u8)>,
     headers: Vec<(u8, u8)>,
     frame: Vec<u8>,

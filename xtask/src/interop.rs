@@ -1,5 +1,6 @@
 //! `cargo xtask interop`: wshake against real peers, both directions, as a table.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
@@ -139,7 +140,7 @@ fn server_side(rows: &mut Vec<Row>) -> Result<(), String> {
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg("--dump-dom")
         .arg(format!("http://{address}/{page}"));
-        let result = run_bounded(c, Duration::from_secs(60)).and_then(|dom| {
+        let result = run_bounded(c, Duration::from_mins(1)).and_then(|dom| {
             if dom.contains(needle) && dom.contains("<span id=\"status\">echoed</span>") {
                 Ok("echo shown in the DOM".to_string())
             } else {
@@ -271,17 +272,18 @@ fn write_report(rows: &[Row], checks: &[(&'static str, String)]) -> Result<(), S
             Ok(detail) => format!("pass: {}", first_line(detail)),
             Err(error) => format!("FAIL: {}", first_line(error)),
         };
-        text.push_str(&format!(
-            "| {} | {} | {} | {} |\n",
+        let _ = writeln!(
+            text,
+            "| {} | {} | {} | {} |",
             row.peer,
             row.direction,
             row.case,
             result.replace('|', "\\|")
-        ));
+        );
     }
     text.push_str("\n## `wshake check` against peers' servers\n\nInformation, not a gate: peers have known deviations (see `../shared/spec/handshake-checklist.md`). Rows that are not `pass`:\n");
     for (peer, table) in checks {
-        text.push_str(&format!("\n### {peer}\n\n```text\n"));
+        let _ = write!(text, "\n### {peer}\n\n```text\n");
         let mut lines = table.lines();
         if let Some(header) = lines.next() {
             text.push_str(header);
