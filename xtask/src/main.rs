@@ -4,6 +4,7 @@
 //! - `cargo xtask fuzz [TARGET] [--time SECS] [--smoke]`: the cargo-fuzz targets.
 //! - `cargo xtask interop [--write-docs]`: wshake against real peers, both directions.
 //! - `cargo xtask bench [NAME]`: the criterion benches.
+//! - `cargo xtask load`: 5,000 concurrent handshakes and 1,000 slow clients on loopback.
 
 mod ci;
 mod deps;
@@ -25,9 +26,10 @@ fn main() -> ExitCode {
         "bench" => run::bench(rest),
         "fuzz" => fuzz::run(rest),
         "interop" => interop::run(rest),
+        "load" => run::load(),
         "help" | "--help" | "-h" => {
             println!(
-                "usage: cargo xtask <ci | fuzz [TARGET] [--time SECS] [--smoke] | interop [--write-docs] | bench [NAME]>"
+                "usage: cargo xtask <ci | fuzz [TARGET] [--time SECS] [--smoke] | interop [--write-docs] | bench [NAME] | load>"
             );
             Ok(())
         }

@@ -54,6 +54,19 @@ pub(crate) fn bench(args: &[String]) -> Result<(), String> {
     status(&mut command)
 }
 
+/// `cargo xtask load`: the load example, with the open-file limit raised for its sockets.
+pub(crate) fn load() -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    status(
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "ulimit -n 65536 2>/dev/null || ulimit -n \"$(ulimit -Hn)\"; exec \"{cargo}\" run --release -q -p wshake-benches --example load"
+            ))
+            .current_dir(root()),
+    )
+}
+
 /// Sums the `test result:` lines of libtest output while passing it through.
 #[derive(Debug, Default)]
 pub(crate) struct TestTally {
