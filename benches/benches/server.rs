@@ -1,6 +1,8 @@
 //! Server handshake, bytes in to response bytes out, on a real Chromium request with
 //! cookies: wshake's reused machine beside tungstenite's public server handshake pieces
 //! (`TryParse for Request`, `create_response`, `write_response`), in the same group.
+//! wshake runs twice: with no policies (the work tungstenite does) and with the
+//! same-origin check, subprotocol choice and permessage-deflate negotiation on.
 //! Then the linear-scan check: a 64 KiB head fed whole vs one byte at a time.
 
 // criterion's macros generate undocumented public functions.
@@ -22,19 +24,35 @@ fn server(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("server");
     group.throughput(Throughput::Elements(1));
-    let mut machine = ServerHandshake::new(config);
+    // The same work tungstenite does: validate, answer the key, no policies.
+    let mut plain = ServerHandshake::new(ServerConfig::new().origin_policy(OriginPolicy::any()));
     let mut out = Vec::with_capacity(512);
-    group.bench_function("wshake ServerHandshake (reused)", |b| {
+    group.bench_function("wshake ServerHandshake (reused), no policies", |b| {
         b.iter(|| {
-            machine.reset();
+            plain.reset();
             out.clear();
-            machine.feed(black_box(&request));
-            assert_eq!(machine.poll(), Ok(Status::Ready));
-            let answer = machine.decide().expect("accepted");
-            machine.accept(&answer, &mut out).expect("written");
+            plain.feed(black_box(&request));
+            assert_eq!(plain.poll(), Ok(Status::Ready));
+            let answer = plain.decide().expect("accepted");
+            plain.accept(&answer, &mut out).expect("written");
             black_box(out.len())
         });
     });
+    let mut machine = ServerHandshake::new(config);
+    group.bench_function(
+        "wshake ServerHandshake (reused), origin + subprotocol + deflate policies",
+        |b| {
+            b.iter(|| {
+                machine.reset();
+                out.clear();
+                machine.feed(black_box(&request));
+                assert_eq!(machine.poll(), Ok(Status::Ready));
+                let answer = machine.decide().expect("accepted");
+                machine.accept(&answer, &mut out).expect("written");
+                black_box(out.len())
+            });
+        },
+    );
     group.bench_function(
         "tungstenite try_parse + create_response + write_response",
         |b| {

@@ -51,6 +51,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         }
         status(&mut cargo(&args))
     })?;
+    step("cargo deny (licenses, bans, sources)", deny)?;
     crate::fuzz::run(&["--smoke".to_string()])?;
     crate::interop::run(&[])?;
     println!(
@@ -59,4 +60,17 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     );
     println!("tests: {} passed, {} failed", tally.passed, tally.failed);
     Ok(())
+}
+
+/// Licenses, banned crates (OpenSSL) and sources, with cargo-deny installed from crates.io
+/// if missing. Advisories are left out: their database lives on GitHub, which this machine
+/// cannot reach.
+fn deny() -> Result<(), String> {
+    let installed = cargo(&["deny", "--version"])
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !installed {
+        status(&mut cargo(&["install", "cargo-deny", "--locked"]))?;
+    }
+    status(&mut cargo(&["deny", "check", "licenses", "bans", "sources"]))
 }

@@ -1,8 +1,22 @@
 //! Classification of bytes against the standard base64 alphabet (RFC 4648 §4).
 
+/// The standard alphabet as a table: one load per byte on the hot path.
+const STANDARD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte: u8 = 0;
+    loop {
+        table[byte as usize] = byte.is_ascii_alphanumeric() || byte == b'+' || byte == b'/';
+        if byte == u8::MAX {
+            break;
+        }
+        byte += 1;
+    }
+    table
+};
+
 /// `true` for `A-Z a-z 0-9 + /`: the standard alphabet, without padding.
 pub(crate) const fn is_standard(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'+' || byte == b'/'
+    STANDARD[byte as usize]
 }
 
 /// `true` when this character, placed right before `==`, carries no bits beyond the

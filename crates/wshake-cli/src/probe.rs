@@ -65,7 +65,7 @@ pub(crate) async fn probe(args: &Args) -> Result<(), String> {
     println!("> request");
     print_head(&connection.request, "> ");
     println!("< response");
-    print_head(&connection.response, "< ");
+    print_head(connection.response.as_bytes(), "< ");
     let key = connection
         .request
         .split(|&b| b == b'\n')

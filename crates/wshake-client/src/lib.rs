@@ -61,12 +61,10 @@ pub struct Connection {
     pub protocol: Option<String>,
     /// The negotiated permessage-deflate parameters.
     pub deflate: Option<DeflateParams>,
-    /// The response headers, in order.
-    pub headers: Vec<(String, Vec<u8>)>,
     /// The request as sent.
     pub request: Vec<u8>,
-    /// The response head as received.
-    pub response: Vec<u8>,
+    /// The response head as received, headers indexed.
+    pub response: wshake_tokio::OwnedHead,
 }
 
 /// Options for [`Client`]; every setter checks its input when [`build`](Self::build) runs.
@@ -332,7 +330,6 @@ impl Client {
                 redirects: Vec::new(),
                 protocol: connected.protocol,
                 deflate: connected.deflate,
-                headers: connected.headers,
                 request: connected.request,
                 response: connected.response,
             },

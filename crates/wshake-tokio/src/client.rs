@@ -5,7 +5,7 @@ use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use wshake_proto::{ClientConfig, ClientHandshake, DeflateParams, Key, Status};
 
-use crate::{Error, Options, Upgraded};
+use crate::{Error, Options, OwnedHead, Upgraded};
 
 /// A verified response, owned.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,12 +14,10 @@ pub struct Connected {
     pub protocol: Option<String>,
     /// The negotiated permessage-deflate parameters.
     pub deflate: Option<DeflateParams>,
-    /// Every response header in order.
-    pub headers: Vec<(String, Vec<u8>)>,
     /// The request as sent.
     pub request: Vec<u8>,
-    /// The response head as received.
-    pub response: Vec<u8>,
+    /// The response head as received, headers indexed.
+    pub response: OwnedHead,
 }
 
 /// Runs the client handshake over `io` with this request and key (use a fresh random key
@@ -60,13 +58,8 @@ where
     let connected = Connected {
         protocol: outcome.protocol_owned(),
         deflate: outcome.deflate(),
-        headers: outcome
-            .response()
-            .headers()
-            .map(|(n, v)| (n.to_string(), v.to_vec()))
-            .collect(),
         request,
-        response: outcome.response().raw().to_vec(),
+        response: OwnedHead::new(outcome.response().raw(), outcome.response().headers()),
     };
     let leftover = machine.take_leftover();
     Ok((connected, Upgraded::new(io, leftover)))

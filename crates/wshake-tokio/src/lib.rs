@@ -38,6 +38,7 @@
 
 mod client;
 mod error;
+mod head;
 mod server;
 mod upgraded;
 
@@ -45,6 +46,7 @@ use std::time::Duration;
 
 pub use client::{Connected, handshake};
 pub use error::Error;
+pub use head::OwnedHead;
 pub use server::{Accepted, Answer, PlainHttp, RequestInfo, accept, accept_or_plain, accept_with};
 pub use upgraded::Upgraded;
 /// The sans-IO layer this crate drives, re-exported so users need one dependency.
@@ -73,3 +75,18 @@ impl Default for Options {
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+#[cfg(test)]
+mod size {
+    /// The accept future is spawned once per connection: keep it small enough to move.
+    #[test]
+    fn accept_future_stays_small() {
+        let (io, _peer) = tokio::io::duplex(64);
+        let config = std::sync::Arc::new(wshake_proto::ServerConfig::new());
+        let options = crate::Options::default();
+        let future = crate::accept(io, config, &options);
+        let size = std::mem::size_of_val(&future);
+        assert!(size < 4096, "accept future is {size} bytes");
+        drop(future);
+    }
+}

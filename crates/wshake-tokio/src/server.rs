@@ -10,7 +10,7 @@ use wshake_proto::{
     ServerHandshake, Status,
 };
 
-use crate::{Error, Options, Upgraded};
+use crate::{Error, Options, OwnedHead, Upgraded};
 
 /// The request, owned: the read buffer is gone once the stream is handed over.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,8 +27,8 @@ pub struct RequestInfo {
     pub protocols: Vec<String>,
     /// Offered extensions, one per entry, as `name; param=value`.
     pub extensions: Vec<String>,
-    /// Every header in order, duplicates included.
-    pub headers: Vec<(String, Vec<u8>)>,
+    /// The whole request head with every header in order, duplicates included.
+    pub head: OwnedHead,
 }
 
 impl RequestInfo {
@@ -42,19 +42,13 @@ impl RequestInfo {
                 .map(|o| String::from_utf8_lossy(o).into_owned()),
             protocols: request.protocols().map(str::to_string).collect(),
             extensions: request.extensions().map(|e| e.to_string()).collect(),
-            headers: request
-                .headers()
-                .map(|(n, v)| (n.to_string(), v.to_vec()))
-                .collect(),
+            head: OwnedHead::new(request.raw(), request.headers()),
         }
     }
 
     /// The first value of a header (case-insensitive name).
     pub fn header(&self, name: &str) -> Option<&[u8]> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_slice())
+        self.head.header(name)
     }
 }
 
@@ -217,22 +211,62 @@ where
             return Err(Error::Closed);
         }
     }
-    let request = machine.request().ok_or(Error::Closed)?;
-    let info = RequestInfo::from_request(&request);
+    let info = RequestInfo::from_request(&machine.request().ok_or(Error::Closed)?);
     let answer = decide(&info).await;
     let mut out = Vec::with_capacity(256);
-    let (protocol, deflate) = match &answer {
+    // Synchronous, so the answer's inline buffers never become part of this future.
+    match respond(machine, &answer, &mut out)? {
+        Responded::Accepted { protocol, deflate } => {
+            io.write_all(&out).await?;
+            io.flush().await?;
+            Ok(Accepted {
+                request: info,
+                protocol,
+                deflate,
+            })
+        }
+        Responded::Rejected { status } => {
+            io.write_all(&out).await?;
+            io.shutdown().await?;
+            linger(io).await;
+            Err(Error::Rejected { status })
+        }
+        Responded::Refused(error) => Err(send_error(io, error).await),
+    }
+}
+
+/// What [`respond`] wrote into `out`.
+enum Responded {
+    Accepted {
+        protocol: Option<String>,
+        deflate: Option<DeflateParams>,
+    },
+    Rejected {
+        status: u16,
+    },
+    /// A policy refused the request (e.g. 403 for the origin); nothing written yet.
+    Refused(wshake_proto::Error),
+}
+
+/// Turns the application's answer into response bytes.
+fn respond(
+    machine: &ServerHandshake,
+    answer: &Answer,
+    out: &mut Vec<u8>,
+) -> Result<Responded, Error> {
+    match answer {
         Answer::Policy => match machine.decide() {
             Ok(policy) => {
-                machine.accept(&policy, &mut out)?;
-                (
-                    policy.protocol_name().map(str::to_string),
-                    deflate_of(&policy),
-                )
+                machine.accept(&policy, out)?;
+                Ok(Responded::Accepted {
+                    protocol: policy.protocol_name().map(str::to_string),
+                    deflate: deflate_of(&policy),
+                })
             }
-            Err(error) => return Err(send_error(io, error).await),
+            Err(error) => Ok(Responded::Refused(error)),
         },
         Answer::Accept { protocol, headers } => {
+            let request = machine.request().ok_or(Error::Closed)?;
             let mut accept = AcceptConnection::new();
             if let Some(protocol) = protocol {
                 accept = accept.protocol(protocol);
@@ -247,8 +281,11 @@ where
             for (name, value) in headers {
                 accept = accept.header(name, value)?;
             }
-            machine.accept(&accept, &mut out)?;
-            (protocol.clone(), deflate_of(&accept))
+            machine.accept(&accept, out)?;
+            Ok(Responded::Accepted {
+                protocol: protocol.clone(),
+                deflate: deflate_of(&accept),
+            })
         }
         Answer::Reject {
             status,
@@ -259,20 +296,10 @@ where
             for (name, value) in headers {
                 reject = reject.header(name, value)?;
             }
-            machine.reject(&reject, &mut out)?;
-            io.write_all(&out).await?;
-            io.shutdown().await?;
-            linger(io).await;
-            return Err(Error::Rejected { status: *status });
+            machine.reject(&reject, out)?;
+            Ok(Responded::Rejected { status: *status })
         }
-    };
-    io.write_all(&out).await?;
-    io.flush().await?;
-    Ok(Accepted {
-        request: info,
-        protocol,
-        deflate,
-    })
+    }
 }
 
 /// The path of a plain HTTP GET: no `Upgrade` and no `Sec-WebSocket-Key` at all (a
@@ -328,7 +355,9 @@ async fn send_error<IO: AsyncRead + AsyncWrite + Unpin>(
 /// destroy the answer before the peer reads it (a "lingering close", as HTTP servers do).
 async fn linger<IO: AsyncRead + Unpin>(io: &mut IO) {
     const MAX_BYTES: usize = 64 * 1024;
-    let mut sink = [0u8; 4096];
+    // On the heap: only refused connections get here, and a stack array would weigh on
+    // every accept future.
+    let mut sink = vec![0u8; 4096];
     let mut drained = 0;
     let _ = tokio::time::timeout(Duration::from_millis(250), async {
         while drained < MAX_BYTES {

@@ -195,3 +195,35 @@ async fn wshake_server_then_fastwebsockets_frames() {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn wshake_server_then_tokio_websockets_frames() {
+    tokio::time::timeout(LIMIT, async {
+        let (listener, address) = listener().await;
+        let server = tokio::spawn(async move {
+            let (socket, _) = listener.accept().await.unwrap();
+            let (_, upgraded) = accept(socket, Arc::new(ServerConfig::new()), &Options::default())
+                .await
+                .unwrap();
+            // tokio-websockets takes over a stream whose handshake is already done.
+            let mut ws = tokio_websockets::ServerBuilder::new().serve(upgraded);
+            let message = ws.next().await.unwrap().unwrap();
+            assert_eq!(message.as_text(), Some("websockets"));
+            ws.send(message).await.unwrap();
+        });
+        let socket = TcpStream::connect(&address).await.unwrap();
+        let config = ClientConfig::new(&address, "/").unwrap();
+        let (_, upgraded) = handshake(socket, config, Key::random().unwrap(), &Options::default())
+            .await
+            .unwrap();
+        let mut ws = tokio_websockets::ClientBuilder::new().take_over(upgraded);
+        ws.send(tokio_websockets::Message::text("websockets"))
+            .await
+            .unwrap();
+        let reply = ws.next().await.unwrap().unwrap();
+        assert_eq!(reply.as_text(), Some("websockets"));
+        server.await.unwrap();
+    })
+    .await
+    .unwrap();
+}
