@@ -72,5 +72,7 @@ fn deny() -> Result<(), String> {
     if !installed {
         status(&mut cargo(&["install", "cargo-deny", "--locked"]))?;
     }
-    status(&mut cargo(&["deny", "check", "licenses", "bans", "sources"]))
+    status(&mut cargo(&[
+        "deny", "check", "licenses", "bans", "sources",
+    ]))
 }

@@ -6,7 +6,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use sha1::{Digest as _, Sha1};
 
-use crate::{ACCEPT_LEN, GUID, Key};
+use crate::{ACCEPT_LEN, GUID, KEY_LEN, Key};
 
 /// A `Sec-WebSocket-Accept` value: `base64(SHA-1(key + GUID))`, 28 bytes on the stack.
 ///
@@ -23,7 +23,11 @@ pub struct Accept([u8; ACCEPT_LEN]);
 impl Accept {
     /// The accept value for a validated key.
     pub fn for_key(key: &Key) -> Self {
-        Self::for_raw_key(key.as_bytes())
+        // Key and GUID in one 60-byte block: one pass over the input, no buffering.
+        let mut input = [0; KEY_LEN + GUID.len()];
+        input[..KEY_LEN].copy_from_slice(key.as_bytes());
+        input[KEY_LEN..].copy_from_slice(GUID.as_bytes());
+        Self::encode(Sha1::digest(input).into())
     }
 
     /// The accept value for a key exactly as received, without validating or decoding it
@@ -32,7 +36,10 @@ impl Accept {
         let mut sha1 = Sha1::new();
         sha1.update(key);
         sha1.update(GUID.as_bytes());
-        let digest: [u8; 20] = sha1.finalize().into();
+        Self::encode(sha1.finalize().into())
+    }
+
+    fn encode(digest: [u8; 20]) -> Self {
         let mut bytes = [0; ACCEPT_LEN];
         let written = STANDARD.encode_slice(digest, &mut bytes).unwrap_or(0);
         debug_assert_eq!(written, ACCEPT_LEN);

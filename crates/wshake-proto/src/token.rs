@@ -113,30 +113,32 @@ pub(crate) enum Known {
     Other,
 }
 
-/// Classifies a header name (case-insensitive, H22). The length decides which single
-/// comparison to make, so unknown headers cost one length check.
+/// Classifies a header name (case-insensitive, H22). Length and first letter pick the one
+/// candidate worth comparing, so an unknown header usually costs two byte checks.
 pub(crate) fn classify(name: &[u8]) -> Known {
-    let candidates: &[(&[u8], Known)] = match name.len() {
-        4 => &[(b"host", Known::Host)],
-        6 => &[(b"origin", Known::Origin)],
-        7 => &[(b"upgrade", Known::Upgrade)],
-        8 => &[(b"location", Known::Location)],
-        10 => &[(b"connection", Known::Connection)],
-        14 => &[(b"content-length", Known::ContentLength)],
-        17 => &[
-            (b"sec-websocket-key", Known::Key),
-            (b"transfer-encoding", Known::TransferEncoding),
-        ],
-        20 => &[(b"sec-websocket-accept", Known::Accept)],
-        21 => &[(b"sec-websocket-version", Known::Version)],
-        22 => &[(b"sec-websocket-protocol", Known::Protocol)],
-        24 => &[(b"sec-websocket-extensions", Known::Extensions)],
-        _ => &[],
+    let Some(&first) = name.first() else {
+        return Known::Other;
     };
-    candidates
-        .iter()
-        .find(|(known, _)| name.eq_ignore_ascii_case(known))
-        .map_or(Known::Other, |&(_, kind)| kind)
+    let (known, kind): (&[u8], Known) = match (name.len(), first | 0x20) {
+        (4, b'h') => (b"host", Known::Host),
+        (6, b'o') => (b"origin", Known::Origin),
+        (7, b'u') => (b"upgrade", Known::Upgrade),
+        (8, b'l') => (b"location", Known::Location),
+        (10, b'c') => (b"connection", Known::Connection),
+        (14, b'c') => (b"content-length", Known::ContentLength),
+        (17, b's') => (b"sec-websocket-key", Known::Key),
+        (17, b't') => (b"transfer-encoding", Known::TransferEncoding),
+        (20, b's') => (b"sec-websocket-accept", Known::Accept),
+        (21, b's') => (b"sec-websocket-version", Known::Version),
+        (22, b's') => (b"sec-websocket-protocol", Known::Protocol),
+        (24, b's') => (b"sec-websocket-extensions", Known::Extensions),
+        _ => return Known::Other,
+    };
+    if name.eq_ignore_ascii_case(known) {
+        kind
+    } else {
+        Known::Other
+    }
 }
 
 /// A set of field indices (a head has at most `MAX_HEADERS_CEILING` fields).

@@ -264,11 +264,9 @@ impl ServerHandshake {
     /// and the negotiated permessage-deflate parameters (or none).
     pub fn decide(&self) -> Result<AcceptConnection<'_>, Error> {
         let request = self.request().ok_or(Error::WrongState)?;
-        if !self
-            .config
-            .origin
-            .allows(request.origin(), request.host().as_bytes())
-        {
+        let origin = request.origin();
+        // No Origin (not a browser) passes every policy: skip reading Host.
+        if origin.is_some() && !self.config.origin.allows(origin, request.host().as_bytes()) {
             return Err(Error::OriginForbidden {
                 origin: Excerpt::new(request.origin().unwrap_or_default()),
             });

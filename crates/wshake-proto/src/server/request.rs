@@ -212,6 +212,38 @@ fn split_target(
     })
 }
 
+/// RFC 3986 `reg-name` characters (IPv4 literals included): unreserved, sub-delims, `%`.
+const REG_NAME: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte: u8 = 0;
+    loop {
+        table[byte as usize] = byte.is_ascii_alphanumeric()
+            || matches!(
+                byte,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'%'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+            );
+        if byte == u8::MAX {
+            break;
+        }
+        byte += 1;
+    }
+    table
+};
+
 /// `host[:port]` (RFC 9110 §7.2): a reg-name or IPv4 of RFC 3986 characters, or a
 /// bracketed IPv6 literal, then an optional decimal port.
 pub(crate) fn is_valid_host(value: &[u8]) -> bool {
@@ -237,9 +269,7 @@ pub(crate) fn is_valid_host(value: &[u8]) -> bool {
             Some(colon) => (&value[..colon], Some(&value[colon + 1..])),
             None => (value, None),
         };
-        let reg_name = host
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=".contains(&b));
+        let reg_name = host.iter().all(|&b| REG_NAME[usize::from(b)]);
         if host.is_empty() || !reg_name {
             return false;
         }
