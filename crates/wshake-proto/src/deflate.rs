@@ -181,20 +181,14 @@ impl DeflateParams {
 
 impl fmt::Display for DeflateParams {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(PERMESSAGE_DEFLATE)?;
-        if self.server_no_context_takeover {
-            f.write_str("; server_no_context_takeover")?;
+        // The same parameters as an offer, with a response's client window always valued.
+        DeflateOffer {
+            server_no_context_takeover: self.server_no_context_takeover,
+            client_no_context_takeover: self.client_no_context_takeover,
+            server_max_window_bits: self.server_max_window_bits,
+            client_max_window_bits: self.client_max_window_bits.map(Some),
         }
-        if self.client_no_context_takeover {
-            f.write_str("; client_no_context_takeover")?;
-        }
-        if let Some(bits) = self.server_max_window_bits {
-            write!(f, "; server_max_window_bits={bits}")?;
-        }
-        if let Some(bits) = self.client_max_window_bits {
-            write!(f, "; client_max_window_bits={bits}")?;
-        }
-        Ok(())
+        .fmt(f)
     }
 }
 

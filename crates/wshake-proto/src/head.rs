@@ -32,6 +32,36 @@ pub(crate) struct Field {
     pub(crate) value: Range<usize>,
 }
 
+/// The header fields of a complete head, looked up by name: shared by the request and
+/// response views.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fields<'a> {
+    pub(crate) head: &'a [u8],
+    pub(crate) fields: &'a [Field],
+}
+
+impl<'a> Fields<'a> {
+    /// Every value of the header `name` (case-insensitive, H22), in order.
+    pub(crate) fn all<'n>(self, name: &'n str) -> impl Iterator<Item = &'a [u8]> + use<'a, 'n> {
+        let head = self.head;
+        self.fields
+            .iter()
+            .filter(move |f| head[f.name.clone()].eq_ignore_ascii_case(name.as_bytes()))
+            .map(move |f| &head[f.value.clone()])
+    }
+
+    /// Every header in order, duplicates and non-UTF-8 values included.
+    pub(crate) fn iter(self) -> impl Iterator<Item = (&'a str, &'a [u8])> {
+        let head = self.head;
+        self.fields.iter().map(move |f| {
+            (
+                crate::token::ascii_str(&head[f.name.clone()]),
+                &head[f.value.clone()],
+            )
+        })
+    }
+}
+
 /// An incoming head: the buffered bytes, the scan position and, once complete, the fields.
 #[derive(Debug)]
 pub(crate) struct Head {

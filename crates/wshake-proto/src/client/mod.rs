@@ -22,8 +22,8 @@ pub use config::ClientConfig;
 
 use crate::deflate::{DeflateParams, PERMESSAGE_DEFLATE};
 use crate::extension::{Extension, Extensions};
-use crate::head::{Field, Head, Kind};
-use crate::token::{ascii_str, is_token, list_contains, trim_ows};
+use crate::head::{Field, Fields, Head, Kind};
+use crate::token::{Known, ascii_str, classify, is_token, list_contains, trim_ows};
 use crate::{Error, Status};
 
 /// Extensions known to use the RSV1 bit: two of them in one response conflict (D24).
@@ -205,10 +205,6 @@ impl ClientHandshake {
     }
 }
 
-fn is(name: &[u8], wanted: &str) -> bool {
-    name.eq_ignore_ascii_case(wanted.as_bytes())
-}
-
 /// C11, in the order the response is read.
 fn verify(
     head: &[u8],
@@ -225,15 +221,15 @@ fn verify(
     let mut deflate = None;
     let mut rsv1_users = 0;
     for field in fields {
-        let name = &head[field.name.clone()];
+        let kind = classify(&head[field.name.clone()]);
         let value = &head[field.value.clone()];
-        if is(name, "upgrade") {
+        if kind == Known::Upgrade {
             upgrade = true;
             upgrade_websocket |= list_contains(value, "websocket");
-        } else if is(name, "connection") {
+        } else if kind == Known::Connection {
             connection = true;
             connection_upgrade |= list_contains(value, "upgrade");
-        } else if is(name, "sec-websocket-accept") {
+        } else if kind == Known::Accept {
             if accept_seen {
                 return Err(Error::DuplicateAccept);
             }
@@ -241,7 +237,7 @@ fn verify(
             if !expected.matches(value) {
                 return Err(Error::AcceptMismatch);
             }
-        } else if is(name, "sec-websocket-protocol") {
+        } else if kind == Known::Protocol {
             if protocol.is_some() {
                 return Err(Error::DuplicateProtocol);
             }
@@ -254,7 +250,7 @@ fn verify(
                 return Err(Error::ProtocolNotOffered);
             }
             protocol = Some(field.value.clone());
-        } else if is(name, "sec-websocket-extensions") {
+        } else if kind == Known::Extensions {
             // Erratum 3433: the header may repeat in a response; lists are merged.
             let extensions = Extensions::parse(value).ok_or(Error::InvalidExtensions)?;
             for extension in extensions {
@@ -270,11 +266,11 @@ fn verify(
                     deflate = Some(params);
                 }
             }
-        } else if is(name, "content-length") {
+        } else if kind == Known::ContentLength {
             if value.iter().any(|&b| b != b'0') {
                 return Err(Error::ResponseBody);
             }
-        } else if is(name, "transfer-encoding") {
+        } else if kind == Known::TransferEncoding {
             return Err(Error::ResponseBody);
         }
     }
@@ -367,19 +363,19 @@ impl<'a> Response<'a> {
 
     /// Every value of a header, in order.
     pub fn header_all<'n>(&self, name: &'n str) -> impl Iterator<Item = &'a [u8]> + use<'a, 'n> {
-        let head = self.head;
-        self.fields
-            .iter()
-            .filter(move |f| is(&head[f.name.clone()], name))
-            .map(move |f| &head[f.value.clone()])
+        self.view().all(name)
     }
 
     /// All headers in order, duplicates included.
     pub fn headers(&self) -> impl Iterator<Item = (&'a str, &'a [u8])> + 'a {
-        let head = self.head;
-        self.fields
-            .iter()
-            .map(move |f| (ascii_str(&head[f.name.clone()]), &head[f.value.clone()]))
+        self.view().iter()
+    }
+
+    fn view(&self) -> Fields<'a> {
+        Fields {
+            head: self.head,
+            fields: self.fields,
+        }
     }
 
     /// The whole head as received.

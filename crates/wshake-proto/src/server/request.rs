@@ -7,7 +7,7 @@ use wshake_accept::Key;
 use crate::Error;
 use crate::error::Excerpt;
 use crate::extension::{Extension, Extensions};
-use crate::head::Field;
+use crate::head::{Field, Fields};
 use crate::token::{FieldSet, Known, ascii_str, classify, is_token, list_contains, list_elements};
 
 /// What validation learnt about a request, as positions in the head.
@@ -22,11 +22,6 @@ pub(crate) struct Parsed {
     pub(crate) key: Key,
     pub(crate) protocol_fields: FieldSet,
     pub(crate) extension_fields: FieldSet,
-}
-
-/// Header names compared case-insensitively (H22).
-fn is(name: &[u8], wanted: &str) -> bool {
-    name.eq_ignore_ascii_case(wanted.as_bytes())
 }
 
 /// Checks the request line and every header, in the order they were read, then what is
@@ -364,19 +359,19 @@ impl<'a> Request<'a> {
 
     /// Every value of a header, in order, duplicates kept.
     pub fn header_all<'n>(&self, name: &'n str) -> impl Iterator<Item = &'a [u8]> + use<'a, 'n> {
-        let head = self.head;
-        self.fields
-            .iter()
-            .filter(move |f| is(&head[f.name.clone()], name))
-            .map(move |f| &head[f.value.clone()])
+        self.view().all(name)
     }
 
     /// All headers in order, duplicates and non-UTF-8 values included.
     pub fn headers(&self) -> impl Iterator<Item = (&'a str, &'a [u8])> + 'a {
-        let head = self.head;
-        self.fields
-            .iter()
-            .map(move |f| (ascii_str(&head[f.name.clone()]), &head[f.value.clone()]))
+        self.view().iter()
+    }
+
+    fn view(&self) -> Fields<'a> {
+        Fields {
+            head: self.head,
+            fields: self.fields,
+        }
     }
 
     /// The whole head as received, request line to blank line.
