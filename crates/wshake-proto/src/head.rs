@@ -249,31 +249,17 @@ impl Head {
             return None;
         }
         let window = &self.buf[..self.buf.len().min(limits.max_head_bytes)];
-        let mut slots =
-            [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_HEADERS_CEILING];
-        let mut request = httparse::Request::new(&mut []);
-        let Ok(httparse::Status::Complete(end)) =
-            request.parse_with_uninit_headers(window, &mut slots[..limits.header_slots()])
-        else {
+        let Ok(Some((end, line))) = request_head(window, limits, &mut self.fields) else {
             return None;
         };
-        let (Some(method), Some(path), Some(version)) =
-            (request.method, request.path, request.version)
-        else {
-            return None;
-        };
-        let head = &window[..end];
         self.end = Some(end);
         self.scanned = end;
-        if path.len() > limits.max_target_bytes {
+        if line.1.len() > limits.max_target_bytes {
             return Some(Err(Error::TargetTooLong {
                 limit: limits.max_target_bytes,
             }));
         }
-        let method = span(head, method.as_bytes());
-        let target = span(head, path.as_bytes());
-        record_fields(&mut self.fields, head, request.headers);
-        Some(Ok((method, target, version)))
+        Some(Ok(line))
     }
 
     /// The same fast path for a response head.
@@ -285,90 +271,96 @@ impl Head {
             return None;
         }
         let window = &self.buf[..self.buf.len().min(limits.max_head_bytes)];
-        let mut slots =
-            [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_HEADERS_CEILING];
-        let mut response = httparse::Response::new(&mut []);
-        let Ok(httparse::Status::Complete(end)) = httparse::ParserConfig::default()
-            .parse_response_with_uninit_headers(
-                &mut response,
-                window,
-                &mut slots[..limits.header_slots()],
-            )
-        else {
+        let Ok(Some((end, line))) = response_head(window, limits, &mut self.fields) else {
             return None;
         };
-        let (Some(code), Some(reason), Some(version)) =
-            (response.code, response.reason, response.version)
-        else {
-            return None;
-        };
-        let head = &window[..end];
         self.end = Some(end);
         self.scanned = end;
-        let reason = span(head, reason.as_bytes());
-        record_fields(&mut self.fields, head, response.headers);
-        Some(Ok((code, reason, version)))
+        Some(Ok(line))
     }
 
-    /// Parses a complete request head. Returns (method, target, minor version).
+    /// Parses the request head the scan found complete.
     pub(crate) fn parse_request(&mut self, limits: &Limits) -> Result<RequestLine, Error> {
-        let end = self.end.unwrap_or(0);
-        let head = &self.buf[..end];
-        let mut slots =
-            [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_HEADERS_CEILING];
-        let mut request = httparse::Request::new(&mut []);
-        match request.parse_with_uninit_headers(head, &mut slots[..limits.header_slots()]) {
-            Ok(httparse::Status::Complete(_)) => {}
-            Err(httparse::Error::TooManyHeaders) => {
-                return Err(Error::TooManyHeaders {
-                    limit: limits.header_slots(),
-                });
-            }
+        let head = &self.buf[..self.end.unwrap_or(0)];
+        match request_head(head, limits, &mut self.fields) {
+            Ok(Some((_, line))) => Ok(line),
+            Err(httparse::Error::TooManyHeaders) => Err(Error::TooManyHeaders {
+                limit: limits.header_slots(),
+            }),
             // The scan found the blank line, so Partial means httparse disagrees on it.
-            Ok(httparse::Status::Partial) | Err(_) => return Err(diagnose(head, Kind::Request)),
+            Ok(None) | Err(_) => Err(diagnose(head, Kind::Request)),
         }
-        let (Some(method), Some(path), Some(version)) =
-            (request.method, request.path, request.version)
-        else {
-            return Err(Error::InvalidRequestLine);
-        };
-        let method = span(head, method.as_bytes());
-        let target = span(head, path.as_bytes());
-        record_fields(&mut self.fields, head, request.headers);
-        Ok((method, target, version))
     }
 
-    /// Parses a complete response head. Returns (status, reason, minor version).
+    /// Parses the response head the scan found complete.
     pub(crate) fn parse_response(&mut self, limits: &Limits) -> Result<StatusLine, Error> {
-        let end = self.end.unwrap_or(0);
-        let head = &self.buf[..end];
-        let mut slots =
-            [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_HEADERS_CEILING];
-        let mut response = httparse::Response::new(&mut []);
-        match httparse::ParserConfig::default().parse_response_with_uninit_headers(
-            &mut response,
-            head,
-            &mut slots[..limits.header_slots()],
-        ) {
-            Ok(httparse::Status::Complete(_)) => {}
-            Err(httparse::Error::TooManyHeaders) => {
-                return Err(Error::TooManyHeaders {
-                    limit: limits.header_slots(),
-                });
-            }
-            Ok(httparse::Status::Partial) | Err(_) => {
-                return Err(diagnose(head, Kind::Response));
-            }
+        let head = &self.buf[..self.end.unwrap_or(0)];
+        match response_head(head, limits, &mut self.fields) {
+            Ok(Some((_, line))) => Ok(line),
+            Err(httparse::Error::TooManyHeaders) => Err(Error::TooManyHeaders {
+                limit: limits.header_slots(),
+            }),
+            Ok(None) | Err(_) => Err(diagnose(head, Kind::Response)),
         }
-        let (Some(code), Some(reason), Some(version)) =
-            (response.code, response.reason, response.version)
-        else {
-            return Err(Error::InvalidStatusLine);
-        };
-        let reason = span(head, reason.as_bytes());
-        record_fields(&mut self.fields, head, response.headers);
-        Ok((code, reason, version))
     }
+}
+
+/// One httparse pass over `bytes` as a request: the head's length and where its method and
+/// target are, the fields recorded; `Ok(None)` while incomplete.
+fn request_head(
+    bytes: &[u8],
+    limits: &Limits,
+    fields: &mut Vec<Field>,
+) -> Result<Option<(usize, RequestLine)>, httparse::Error> {
+    let mut slots = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_HEADERS_CEILING];
+    let mut request = httparse::Request::new(&mut []);
+    let httparse::Status::Complete(end) =
+        request.parse_with_uninit_headers(bytes, &mut slots[..limits.header_slots()])?
+    else {
+        return Ok(None);
+    };
+    let (Some(method), Some(path), Some(version)) = (request.method, request.path, request.version)
+    else {
+        return Ok(None);
+    };
+    let head = &bytes[..end];
+    record_fields(fields, head, request.headers);
+    Ok(Some((
+        end,
+        (
+            span(head, method.as_bytes()),
+            span(head, path.as_bytes()),
+            version,
+        ),
+    )))
+}
+
+/// One httparse pass over `bytes` as a response: the head's length, status, reason and
+/// version, the fields recorded; `Ok(None)` while incomplete.
+fn response_head(
+    bytes: &[u8],
+    limits: &Limits,
+    fields: &mut Vec<Field>,
+) -> Result<Option<(usize, StatusLine)>, httparse::Error> {
+    let mut slots = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_HEADERS_CEILING];
+    let mut response = httparse::Response::new(&mut []);
+    let httparse::Status::Complete(end) = httparse::ParserConfig::default()
+        .parse_response_with_uninit_headers(
+            &mut response,
+            bytes,
+            &mut slots[..limits.header_slots()],
+        )?
+    else {
+        return Ok(None);
+    };
+    let (Some(code), Some(reason), Some(version)) =
+        (response.code, response.reason, response.version)
+    else {
+        return Ok(None);
+    };
+    let head = &bytes[..end];
+    record_fields(fields, head, response.headers);
+    Ok(Some((end, (code, span(head, reason.as_bytes()), version))))
 }
 
 /// The first `\n` in `bytes`, eight bytes at a time (a head is mostly long lines).

@@ -109,7 +109,6 @@ pub(crate) enum Known {
     Origin,
     ContentLength,
     TransferEncoding,
-    Location,
     Other,
 }
 
@@ -123,7 +122,6 @@ pub(crate) fn classify(name: &[u8]) -> Known {
         (4, b'h') => (b"host", Known::Host),
         (6, b'o') => (b"origin", Known::Origin),
         (7, b'u') => (b"upgrade", Known::Upgrade),
-        (8, b'l') => (b"location", Known::Location),
         (10, b'c') => (b"connection", Known::Connection),
         (14, b'c') => (b"content-length", Known::ContentLength),
         (17, b's') => (b"sec-websocket-key", Known::Key),

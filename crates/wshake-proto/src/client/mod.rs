@@ -150,10 +150,10 @@ impl ClientHandshake {
         let head = &self.head.bytes()[..end];
         let fields = self.head.fields();
         if status != 101 {
-            let location = fields
-                .iter()
-                .find(|f| head[f.name.clone()].eq_ignore_ascii_case(b"location"))
-                .map(|f| String::from_utf8_lossy(&head[f.value.clone()]).into_owned());
+            let location = Fields { head, fields }
+                .all("location")
+                .next()
+                .map(|value| String::from_utf8_lossy(value).into_owned());
             return Err(Error::NotSwitchingProtocols {
                 status,
                 reason: String::from_utf8_lossy(&head[reason]).into_owned(),
