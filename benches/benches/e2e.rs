@@ -1,18 +1,22 @@
 //! End to end over loopback TCP: sequential handshakes, client and server in one process.
 //! wshake (wshake-tokio client + server) beside tokio-tungstenite (`client_async` +
 //! `accept_hdr_async`), same runtime, same group. Each iteration opens a TCP connection,
-//! handshakes both sides and closes.
+//! handshakes both sides and closes. Two more rows bound what any library can show here:
+//! the same bytes exchanged with no library at all, and wshake-proto's work without I/O.
 
 // criterion's macros generate undocumented public functions; tungstenite's callback
 // signature fixes the size of its error type.
 #![allow(missing_docs, clippy::result_large_err)]
 
+use std::hint::black_box;
 use std::sync::Arc;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
-use wshake_proto::{ClientConfig, Key, ServerConfig};
+use wshake_proto::{ClientConfig, ClientHandshake, Key, ServerConfig, ServerHandshake, Status};
 use wshake_tokio::Options;
 
 fn runtime() -> Runtime {
@@ -22,10 +26,19 @@ fn runtime() -> Runtime {
         .expect("runtime")
 }
 
+type Group<'a> = BenchmarkGroup<'a, WallTime>;
+
 fn e2e(c: &mut Criterion) {
     let mut group = c.benchmark_group("e2e");
     group.throughput(Throughput::Elements(1));
+    wshake_pair(&mut group);
+    tungstenite_pair(&mut group);
+    floor(&mut group);
+    proto_only(&mut group);
+    group.finish();
+}
 
+fn wshake_pair(group: &mut Group<'_>) {
     let rt = runtime();
     let (address, config) = rt.block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -67,7 +80,9 @@ fn e2e(c: &mut Criterion) {
             });
         });
     });
+}
 
+fn tungstenite_pair(group: &mut Group<'_>) {
     let rt = runtime();
     let address = rt.block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -114,8 +129,83 @@ fn e2e(c: &mut Criterion) {
             });
         });
     });
-    group.finish();
 }
+
+/// The floor: the same bytes on the same sockets with no handshake library at all (one
+/// read, one write per side, nothing parsed). What is left of an iteration once every
+/// library cost is gone bounds the ratio any pair of libraries can show here.
+fn floor(group: &mut Group<'_>) {
+    let rt = runtime();
+    let address = rt.block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = listener.local_addr().expect("address");
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut socket, _)) = listener.accept().await else {
+                    return;
+                };
+                let _ = socket.set_nodelay(true);
+                tokio::spawn(async move {
+                    let mut buffer = [0u8; 1024];
+                    if socket.read(&mut buffer).await.is_ok() {
+                        let _ = socket.write_all(FLOOR_RESPONSE).await;
+                    }
+                });
+            }
+        });
+        address
+    });
+    group.bench_function("floor: same bytes, no library", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let mut socket = TcpStream::connect(address).await.expect("connect");
+                let _ = socket.set_nodelay(true);
+                socket.write_all(FLOOR_REQUEST).await.expect("write");
+                let mut buffer = [0u8; 1024];
+                let n = socket.read(&mut buffer).await.expect("read");
+                assert_eq!(n, FLOOR_RESPONSE.len());
+            });
+        });
+    });
+}
+
+/// wshake's own work in one e2e iteration with no I/O: fresh machines for both roles,
+/// request, validation, 101, verification (two SHA-1s). Floor + this is the least any
+/// wshake client + server pair can take per handshake on this machine.
+fn proto_only(group: &mut Group<'_>) {
+    let mut nonce = 0u128;
+    let server_config = Arc::new(ServerConfig::new().protocols(["chat"]));
+    let client_config = Arc::new(
+        ClientConfig::new("127.0.0.1:40000", "/chat")
+            .and_then(|c| c.protocol("chat"))
+            .expect("config"),
+    );
+    group.bench_function("wshake-proto only: both roles, no I/O", |b| {
+        b.iter(|| {
+            nonce += 1;
+            let key = Key::from_nonce(nonce.to_le_bytes());
+            let mut client = ClientHandshake::new(Arc::clone(&client_config), key);
+            let mut request = Vec::with_capacity(256);
+            client.write_request(&mut request);
+            let mut server = ServerHandshake::new(Arc::clone(&server_config));
+            server.feed(black_box(&request));
+            assert_eq!(server.poll(), Ok(Status::Ready));
+            let mut response = Vec::with_capacity(256);
+            let policy = server.decide().expect("accepted");
+            server.accept(&policy, &mut response).expect("written");
+            client.feed(black_box(&response));
+            assert_eq!(client.poll(), Ok(Status::Ready));
+            black_box(client.outcome().and_then(|o| o.protocol()).map(str::len))
+        });
+    });
+}
+
+const FLOOR_REQUEST: &[u8] = b"GET /chat HTTP/1.1\r\nHost: 127.0.0.1:40000\r\n\
+Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\
+Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: chat\r\n\r\n";
+const FLOOR_RESPONSE: &[u8] = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\
+Connection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\
+Sec-WebSocket-Protocol: chat\r\n\r\n";
 
 criterion_group!(benches, e2e);
 criterion_main!(benches);
