@@ -10,6 +10,7 @@
 
 use std::hint::black_box;
 use std::sync::Arc;
+use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
@@ -33,7 +34,8 @@ fn e2e(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     wshake_pair(&mut group);
     tungstenite_pair(&mut group);
-    floor(&mut group);
+    floor(&mut group, None);
+    floor(&mut group, Some(Options::default().timeout));
     proto_only(&mut group);
     group.finish();
 }
@@ -133,8 +135,10 @@ fn tungstenite_pair(group: &mut Group<'_>) {
 
 /// The floor: the same bytes on the same sockets with no handshake library at all (one
 /// read, one write per side, nothing parsed). What is left of an iteration once every
-/// library cost is gone bounds the ratio any pair of libraries can show here.
-fn floor(group: &mut Group<'_>) {
+/// library cost is gone bounds the ratio any pair of libraries can show here. With
+/// `timeout`, each side's exchange runs under the 10 s `tokio::time::timeout` a handshake
+/// needs against slowloris peers, as wshake-tokio's does: the cost of that timer alone.
+fn floor(group: &mut Group<'_>, timeout: Option<Duration>) {
     let rt = runtime();
     let address = rt.block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -146,23 +150,42 @@ fn floor(group: &mut Group<'_>) {
                 };
                 let _ = socket.set_nodelay(true);
                 tokio::spawn(async move {
-                    let mut buffer = [0u8; 1024];
-                    if socket.read(&mut buffer).await.is_ok() {
-                        let _ = socket.write_all(FLOOR_RESPONSE).await;
+                    let exchange = async {
+                        let mut buffer = [0u8; 1024];
+                        if socket.read(&mut buffer).await.is_ok() {
+                            let _ = socket.write_all(FLOOR_RESPONSE).await;
+                        }
+                    };
+                    match timeout {
+                        Some(limit) => drop(tokio::time::timeout(limit, exchange).await),
+                        None => exchange.await,
                     }
                 });
             }
         });
         address
     });
-    group.bench_function("floor: same bytes, no library", |b| {
+    let name = if timeout.is_some() {
+        "floor with a 10 s timeout on each side"
+    } else {
+        "floor: same bytes, no library"
+    };
+    group.bench_function(name, |b| {
         b.iter(|| {
             rt.block_on(async {
                 let mut socket = TcpStream::connect(address).await.expect("connect");
                 let _ = socket.set_nodelay(true);
-                socket.write_all(FLOOR_REQUEST).await.expect("write");
-                let mut buffer = [0u8; 1024];
-                let n = socket.read(&mut buffer).await.expect("read");
+                let exchange = async {
+                    socket.write_all(FLOOR_REQUEST).await.expect("write");
+                    let mut buffer = [0u8; 1024];
+                    socket.read(&mut buffer).await.expect("read")
+                };
+                let n = match timeout {
+                    Some(limit) => tokio::time::timeout(limit, exchange)
+                        .await
+                        .expect("in time"),
+                    None => exchange.await,
+                };
                 assert_eq!(n, FLOOR_RESPONSE.len());
             });
         });
