@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
-use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt as _};
 use wshake_proto::{ClientConfig, ClientHandshake, DeflateParams, Key, Status};
 
+use crate::read::read_some;
 use crate::{Error, Options, OwnedHead, Upgraded};
 
 /// A verified response, owned.
@@ -44,11 +45,7 @@ where
                 Status::Ready => return Ok::<_, Error>(()),
                 Status::NeedMore => {}
             }
-            let buffer = machine.buffer_mut();
-            buffer.reserve(options.read_chunk);
-            if io.read_buf(buffer).await? == 0 {
-                return Err(Error::Closed);
-            }
+            read_some(&mut io, machine.buffer_mut(), options.read_chunk).await?;
         }
     };
     tokio::time::timeout(options.timeout, exchange)

@@ -39,6 +39,7 @@
 mod client;
 mod error;
 mod head;
+mod read;
 mod server;
 mod upgraded;
 
@@ -57,8 +58,9 @@ pub use wshake_proto;
 pub struct Options {
     /// The whole exchange must finish within this (default 10 s).
     pub timeout: Duration,
-    /// Bytes reserved for each read (default 1 KiB): reads are in chunks, never per byte,
-    /// and a pending handshake holds little memory.
+    /// How much the read buffer grows by when it is full (default 1 KiB): reads are in
+    /// chunks, never per byte, and a pending handshake holds one chunk until its head
+    /// outgrows it.
     pub read_chunk: usize,
 }
 
@@ -78,7 +80,8 @@ struct ReadmeDoctests;
 
 #[cfg(test)]
 mod size {
-    /// The accept future is spawned once per connection: keep it small enough to move.
+    /// The accept future is spawned once per connection and is what a pending handshake
+    /// holds (about 1 KiB; the answering steps are boxed only once the head is in).
     #[test]
     fn accept_future_stays_small() {
         let (io, _peer) = tokio::io::duplex(64);
@@ -86,7 +89,7 @@ mod size {
         let options = crate::Options::default();
         let future = crate::accept(io, config, &options);
         let size = std::mem::size_of_val(&future);
-        assert!(size < 4096, "accept future is {size} bytes");
+        assert!(size <= 1536, "accept future is {size} bytes");
         drop(future);
     }
 }

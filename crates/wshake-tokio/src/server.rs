@@ -10,6 +10,7 @@ use wshake_proto::{
     ServerHandshake, Status,
 };
 
+use crate::read::read_some;
 use crate::{Error, Options, OwnedHead, Upgraded};
 
 /// The request, owned: the read buffer is gone once the stream is handed over.
@@ -178,6 +179,9 @@ where
     }
 }
 
+/// Reads the head, then answers. Reading is the one step a slow peer can stretch out, so
+/// only it lives in this future; the answering steps run once per connection, boxed, and a
+/// pending handshake holds a small future.
 async fn exchange<IO, F>(
     io: &mut IO,
     machine: &mut ServerHandshake,
@@ -189,28 +193,31 @@ where
     IO: AsyncRead + AsyncWrite + Unpin,
     F: AsyncFnOnce(&RequestInfo) -> Answer,
 {
-    loop {
+    let refused = loop {
         match machine.poll() {
-            Ok(Status::Ready) => break,
+            Ok(Status::Ready) => break None,
             Ok(Status::NeedMore) => {}
-            Err(error) => {
-                if let Some(path) = plain_get(machine, &error)
-                    && let Some(response) = plain.and_then(|plain| plain(&path))
-                {
-                    io.write_all(&response).await?;
-                    io.shutdown().await?;
-                    linger(io).await;
-                    return Err(Error::PlainHttp { path });
-                }
-                return Err(send_error(io, error).await);
-            }
+            Err(error) => break Some(error),
         }
-        let buffer = machine.buffer_mut();
-        buffer.reserve(options.read_chunk);
-        if io.read_buf(buffer).await? == 0 {
-            return Err(Error::Closed);
-        }
+        read_some(io, machine.buffer_mut(), options.read_chunk).await?;
+    };
+    match refused {
+        None => Box::pin(answer(io, machine, decide)).await,
+        Some(error) => Err(Box::pin(refuse(io, machine, error, plain)).await),
     }
+}
+
+/// Asks the application, then writes the 101 or its rejection.
+/// (`&mut`: a shared borrow of the machine, which has interior mutability, is not `Send`.)
+async fn answer<IO, F>(
+    io: &mut IO,
+    machine: &mut ServerHandshake,
+    decide: F,
+) -> Result<Accepted, Error>
+where
+    IO: AsyncRead + AsyncWrite + Unpin,
+    F: AsyncFnOnce(&RequestInfo) -> Answer,
+{
     let info = RequestInfo::from_request(&machine.request().ok_or(Error::Closed)?);
     let answer = decide(&info).await;
     let mut out = Vec::with_capacity(256);
@@ -233,6 +240,34 @@ where
         }
         Responded::Refused(error) => Err(send_error(io, error).await),
     }
+}
+
+/// Answers a request the machine refused: the error's response, or the application's page
+/// for a plain HTTP GET when there is one.
+async fn refuse<IO>(
+    io: &mut IO,
+    machine: &mut ServerHandshake,
+    error: wshake_proto::Error,
+    plain: Option<&PlainHttp>,
+) -> Error
+where
+    IO: AsyncRead + AsyncWrite + Unpin,
+{
+    if let Some(path) = plain_get(machine, &error)
+        && let Some(response) = plain.and_then(|plain| plain(&path))
+    {
+        let sent = async {
+            io.write_all(&response).await?;
+            io.shutdown().await
+        }
+        .await;
+        if let Err(error) = sent {
+            return error.into();
+        }
+        linger(io).await;
+        return Error::PlainHttp { path };
+    }
+    send_error(io, error).await
 }
 
 /// What [`respond`] wrote into `out`.
