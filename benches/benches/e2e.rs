@@ -9,6 +9,7 @@
 #![allow(missing_docs, clippy::result_large_err)]
 
 use std::hint::black_box;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,6 +30,26 @@ fn runtime() -> Runtime {
 
 type Group<'a> = BenchmarkGroup<'a, WallTime>;
 
+/// Listens on loopback in `rt` and runs `handle` in its own task for each connection, as
+/// a server does; returns the address.
+fn serve_each<F, Fut>(rt: &Runtime, handle: F) -> SocketAddr
+where
+    F: Fn(TcpStream) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    rt.block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = listener.local_addr().expect("address");
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let _ = socket.set_nodelay(true);
+                tokio::spawn(handle(socket));
+            }
+        });
+        address
+    })
+}
+
 fn e2e(c: &mut Criterion) {
     let mut group = c.benchmark_group("e2e");
     group.throughput(Throughput::Elements(1));
@@ -42,29 +63,18 @@ fn e2e(c: &mut Criterion) {
 
 fn wshake_pair(group: &mut Group<'_>) {
     let rt = runtime();
-    let (address, config) = rt.block_on(async {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let address = listener.local_addr().expect("address");
-        let server_config = Arc::new(ServerConfig::new().protocols(["chat"]));
-        tokio::spawn(async move {
-            loop {
-                let Ok((socket, _)) = listener.accept().await else {
-                    return;
-                };
-                let _ = socket.set_nodelay(true);
-                let config = Arc::clone(&server_config);
-                tokio::spawn(async move {
-                    let _ = wshake_tokio::accept(socket, config, &Options::default()).await;
-                });
-            }
-        });
-        let config = Arc::new(
-            ClientConfig::new(&address.to_string(), "/chat")
-                .and_then(|c| c.protocol("chat"))
-                .expect("config"),
-        );
-        (address, config)
+    let server_config = Arc::new(ServerConfig::new().protocols(["chat"]));
+    let address = serve_each(&rt, move |socket| {
+        let config = Arc::clone(&server_config);
+        async move {
+            let _ = wshake_tokio::accept(socket, config, &Options::default()).await;
+        }
     });
+    let config = Arc::new(
+        ClientConfig::new(&address.to_string(), "/chat")
+            .and_then(|c| c.protocol("chat"))
+            .expect("config"),
+    );
     let mut nonce = 0u128;
     group.bench_function("wshake client + server", |b| {
         b.iter(|| {
@@ -86,27 +96,16 @@ fn wshake_pair(group: &mut Group<'_>) {
 
 fn tungstenite_pair(group: &mut Group<'_>) {
     let rt = runtime();
-    let address = rt.block_on(async {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let address = listener.local_addr().expect("address");
-        tokio::spawn(async move {
-            loop {
-                let Ok((socket, _)) = listener.accept().await else { return };
-                let _ = socket.set_nodelay(true);
-                tokio::spawn(async move {
-                    let callback = |_: &tokio_tungstenite::tungstenite::handshake::server::Request,
-                                    mut response: tokio_tungstenite::tungstenite::handshake::server::Response| {
-                        response.headers_mut().insert(
-                            "Sec-WebSocket-Protocol",
-                            tokio_tungstenite::tungstenite::http::HeaderValue::from_static("chat"),
-                        );
-                        Ok(response)
-                    };
-                    let _ = tokio_tungstenite::accept_hdr_async(socket, callback).await;
-                });
-            }
-        });
-        address
+    let address = serve_each(&rt, |socket| async move {
+        let callback = |_: &tokio_tungstenite::tungstenite::handshake::server::Request,
+                        mut response: tokio_tungstenite::tungstenite::handshake::server::Response| {
+            response.headers_mut().insert(
+                "Sec-WebSocket-Protocol",
+                tokio_tungstenite::tungstenite::http::HeaderValue::from_static("chat"),
+            );
+            Ok(response)
+        };
+        let _ = tokio_tungstenite::accept_hdr_async(socket, callback).await;
     });
     let url = format!("ws://{address}/chat");
     group.bench_function("tokio-tungstenite client + server", |b| {
@@ -140,30 +139,17 @@ fn tungstenite_pair(group: &mut Group<'_>) {
 /// needs against slowloris peers, as wshake-tokio's does: the cost of that timer alone.
 fn floor(group: &mut Group<'_>, timeout: Option<Duration>) {
     let rt = runtime();
-    let address = rt.block_on(async {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let address = listener.local_addr().expect("address");
-        tokio::spawn(async move {
-            loop {
-                let Ok((mut socket, _)) = listener.accept().await else {
-                    return;
-                };
-                let _ = socket.set_nodelay(true);
-                tokio::spawn(async move {
-                    let exchange = async {
-                        let mut buffer = [0u8; 1024];
-                        if socket.read(&mut buffer).await.is_ok() {
-                            let _ = socket.write_all(FLOOR_RESPONSE).await;
-                        }
-                    };
-                    match timeout {
-                        Some(limit) => drop(tokio::time::timeout(limit, exchange).await),
-                        None => exchange.await,
-                    }
-                });
+    let address = serve_each(&rt, move |mut socket| async move {
+        let exchange = async {
+            let mut buffer = [0u8; 1024];
+            if socket.read(&mut buffer).await.is_ok() {
+                let _ = socket.write_all(FLOOR_RESPONSE).await;
             }
-        });
-        address
+        };
+        match timeout {
+            Some(limit) => drop(tokio::time::timeout(limit, exchange).await),
+            None => exchange.await,
+        }
     });
     let name = if timeout.is_some() {
         "floor with a 10 s timeout on each side"
