@@ -277,6 +277,8 @@ async fn trickle(address: std::net::SocketAddr, config: &Arc<ClientConfig>) -> b
     tokio::time::sleep(Duration::from_millis(500)).await;
     let idle = fresh_latencies(address, config, 1_000_000).await;
     let rss_before = rss_kib();
+    let metrics = tokio::runtime::Handle::current().metrics();
+    let tasks_before = metrics.num_alive_tasks();
     // The tricklers run in a child process, so this process's resident size grows only by
     // what the server holds for them.
     let mut child = tokio::process::Command::new(std::env::current_exe().expect("own path"))
@@ -297,9 +299,20 @@ async fn trickle(address: std::net::SocketAddr, config: &Arc<ClientConfig>) -> b
     // Every server task has read a byte or two by now: its buffer is allocated.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let rss_pending = rss_kib();
+    let tasks_pending = metrics.num_alive_tasks();
     let loaded = fresh_latencies(address, config, 2_000_000).await;
     let report = lines.next_line().await.ok().flatten().unwrap_or_default();
     let _ = child.wait().await;
+    // Every cut handshake's task has ended and its memory is freed: the server is back to
+    // the tasks it had before (given a moment for the last ones to finish).
+    let mut tasks_after = metrics.num_alive_tasks();
+    for _ in 0..20 {
+        if tasks_after <= tasks_before {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        tasks_after = metrics.num_alive_tasks();
+    }
     let mut cut: Vec<Duration> = report
         .split_whitespace()
         .filter_map(|ms| ms.parse().ok().map(Duration::from_millis))
@@ -328,8 +341,12 @@ async fn trickle(address: std::net::SocketAddr, config: &Arc<ClientConfig>) -> b
     println!(
         "phase 1: resident memory {rss_before} KiB before the tricklers, {rss_pending} KiB with {TRICKLERS} pending: {per_pending_kib:.2} KiB per pending handshake (server side; the tricklers run in another process; goal <= {MAX_KIB_PER_PENDING} KiB)",
     );
+    println!(
+        "phase 1: server tasks alive: {tasks_before} before the tricklers, {tasks_pending} with them pending, {tasks_after} once they were cut"
+    );
     not_cut == 0
         && cut.len() == TRICKLERS
+        && tasks_after <= tasks_before
         && loaded_p99 <= idle_p99 * 2
         && per_pending_kib <= MAX_KIB_PER_PENDING
 }
