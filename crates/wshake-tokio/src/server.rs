@@ -203,7 +203,7 @@ where
     };
     match refused {
         None => Box::pin(answer(io, machine, decide)).await,
-        Some(error) => Err(Box::pin(refuse(io, machine, error, plain)).await),
+        Some(error) => Box::pin(refuse(io, machine, error, plain)).await,
     }
 }
 
@@ -243,31 +243,25 @@ where
 }
 
 /// Answers a request the machine refused: the error's response, or the application's page
-/// for a plain HTTP GET when there is one.
+/// for a plain HTTP GET when there is one. Always an error.
 async fn refuse<IO>(
     io: &mut IO,
     machine: &mut ServerHandshake,
     error: wshake_proto::Error,
     plain: Option<&PlainHttp>,
-) -> Error
+) -> Result<Accepted, Error>
 where
     IO: AsyncRead + AsyncWrite + Unpin,
 {
     if let Some(path) = plain_get(machine, &error)
         && let Some(response) = plain.and_then(|plain| plain(&path))
     {
-        let sent = async {
-            io.write_all(&response).await?;
-            io.shutdown().await
-        }
-        .await;
-        if let Err(error) = sent {
-            return error.into();
-        }
+        io.write_all(&response).await?;
+        io.shutdown().await?;
         linger(io).await;
-        return Error::PlainHttp { path };
+        return Err(Error::PlainHttp { path });
     }
-    send_error(io, error).await
+    Err(send_error(io, error).await)
 }
 
 /// What [`respond`] wrote into `out`.
