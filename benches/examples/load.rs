@@ -252,14 +252,14 @@ async fn concurrent(address: std::net::SocketAddr, config: &Arc<ClientConfig>) -
             _ => break,
         }
     }
-    let phase_1 = started.elapsed();
+    let took = started.elapsed();
     let _ = release.send(true);
     for task in tasks {
         let _ = task.await;
     }
     println!(
         "phase 2: {successes}/{CONCURRENT} concurrent handshakes succeeded in {:.2}s, all held open together ({} failed{})",
-        phase_1.as_secs_f64(),
+        took.as_secs_f64(),
         failures.len(),
         failures
             .first()
