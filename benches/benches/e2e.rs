@@ -1,8 +1,9 @@
 //! End to end over loopback TCP: sequential handshakes, client and server in one process.
 //! wshake (wshake-tokio client + server) beside tokio-tungstenite (`client_async` +
 //! `accept_hdr_async`), same runtime, same group. Each iteration opens a TCP connection,
-//! handshakes both sides and closes. Two more rows bound what any library can show here:
-//! the same bytes exchanged with no library at all, and wshake-proto's work without I/O.
+//! handshakes both sides and closes. Three more rows bound what any library can show here:
+//! the same bytes exchanged with no library at all, the same under the handshake timeout,
+//! and wshake-proto's work without I/O.
 
 // criterion's macros generate undocumented public functions; tungstenite's callback
 // signature fixes the size of its error type.
