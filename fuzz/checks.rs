@@ -5,11 +5,14 @@
 #![allow(dead_code)]
 
 use arbitrary::{Arbitrary, Unstructured};
-use wshake_proto::{
-    Accept, AcceptConnection, ClientConfig, ClientHandshake, DeflateConfig, DeflateOffer,
-    DeflateParams, Error, ExtensionAnswer, Extensions, Key, Limits, OriginPolicy,
-    PERMESSAGE_DEFLATE, ServerConfig, ServerHandshake, Status,
+use wshake_proto::client::{ClientConfig, ClientHandshake, Target};
+use wshake_proto::extensions::{
+    DeflateConfig, DeflateOffer, DeflateParams, Extensions, PERMESSAGE_DEFLATE,
 };
+use wshake_proto::server::{
+    AcceptConnection, ExtensionAnswer, OriginPolicy, ServerConfig, ServerHandshake,
+};
+use wshake_proto::{Accept, Error, Key, Limits, LocalError, Status};
 
 /// Cuts `data` into pieces whose sizes alternate between two values taken from `plan`
 /// (the libwebsockets lws_parse_fuzzer idea: the fuzzer chooses the read boundaries).
@@ -28,6 +31,14 @@ fn pieces(plan: u8, data: &[u8]) -> Vec<&[u8]> {
     out
 }
 
+/// Why a ready request got no 101: the policies refused it (the peer's fault), or their
+/// answer could not be written (the application's, which the policies never should be).
+#[derive(Debug, PartialEq, Eq)]
+enum NoAnswer {
+    Refused(Error),
+    Unsendable(LocalError),
+}
+
 /// What a server made of some input: everything that must not depend on read boundaries.
 #[derive(Debug, PartialEq, Eq)]
 enum ServerOutcome {
@@ -37,18 +48,23 @@ enum ServerOutcome {
         path: String,
         protocols: Vec<String>,
         extensions: Vec<String>,
-        response: Result<Vec<u8>, Error>,
+        response: Result<Vec<u8>, NoAnswer>,
         leftover: Vec<u8>,
     },
 }
 
+/// The limits both fuzzed roles read heads with.
+fn limits() -> Limits {
+    Limits::new()
+        .max_head_bytes(4096)
+        .max_headers(32)
+        .expect("under the ceiling")
+        .max_target_bytes(1024)
+}
+
 fn server_config() -> ServerConfig {
     ServerConfig::new()
-        .limits(Limits {
-            max_head_bytes: 4096,
-            max_headers: 32,
-            max_target_bytes: 1024,
-        })
+        .limits(limits())
         .protocols(["chat", "superchat"])
         .origin_policy(OriginPolicy::same_origin().allow("*.example.com"))
         .deflate(DeflateConfig {
@@ -58,44 +74,48 @@ fn server_config() -> ServerConfig {
 }
 
 fn run_server(server: &mut ServerHandshake, pieces: &[&[u8]]) -> ServerOutcome {
-    let mut status = Ok(Status::NeedMore);
+    let mut ready = false;
     for piece in pieces {
         server.feed(piece);
-        status = server.poll();
-        if status != Ok(Status::NeedMore) {
-            // Later bytes only become leftover (or are irrelevant after an error).
-            continue;
-        }
+        // Once ready or failed, later bytes only become leftover (or are irrelevant after
+        // an error), and poll keeps saying the same.
+        ready = matches!(server.poll(), Ok(Status::Ready(_)));
     }
-    match status {
-        Ok(Status::NeedMore) => ServerOutcome::NeedMore,
+    let (path, protocols, extensions, response) = match server.poll() {
+        Ok(Status::NeedMore) => return ServerOutcome::NeedMore,
         Err(error) => {
+            assert!(!ready, "poll says failed again once failed");
             let mut response = Vec::new();
             error.write_response(&mut response);
             check_error_response(&error, &response);
-            ServerOutcome::Failed(error, response)
+            return ServerOutcome::Failed(error, response);
         }
-        Ok(Status::Ready) => {
-            let request = server.request().expect("ready means a request");
+        Ok(Status::Ready(incoming)) => {
+            assert!(ready, "poll says ready again once ready");
+            let request = incoming.request();
             let path = request.path().to_string();
             let protocols = request.protocols().map(str::to_string).collect();
             let extensions = request.extensions().map(|e| e.to_string()).collect();
             let mut out = Vec::new();
-            let response = server
-                .decide()
-                .and_then(|answer| server.accept(&answer, &mut out))
-                .map(|()| out);
+            let response = match incoming.decide() {
+                Err(error) => Err(NoAnswer::Refused(error)),
+                Ok(answer) => match incoming.accept(&answer, &mut out) {
+                    Ok(()) => Ok(out),
+                    Err(error) => Err(NoAnswer::Unsendable(error)),
+                },
+            };
             if let Ok(bytes) = &response {
                 check_101(bytes);
             }
-            ServerOutcome::Ready {
-                path,
-                protocols,
-                extensions,
-                response,
-                leftover: server.leftover().to_vec(),
-            }
+            (path, protocols, extensions, response)
         }
+    };
+    ServerOutcome::Ready {
+        path,
+        protocols,
+        extensions,
+        response,
+        leftover: server.leftover().to_vec(),
     }
 }
 
@@ -106,7 +126,8 @@ fn check_error_response(error: &Error, response: &[u8]) {
         .parse(response)
         .expect("error responses are valid HTTP");
     assert!(complete.is_complete(), "incomplete error response");
-    assert_eq!(parsed.code, Some(error.status().unwrap_or(500)));
+    // A server meets only errors with a status of their own; any other gets a 400.
+    assert_eq!(parsed.code, Some(error.status().unwrap_or(400)));
 }
 
 fn check_101(response: &[u8]) {
@@ -151,37 +172,35 @@ enum ClientOutcome {
 }
 
 fn client() -> ClientHandshake {
-    let config = ClientConfig::new("example.com", "/chat")
-        .and_then(|c| c.protocol("chat"))
+    // Offered in the order the setters are called: both permessage-deflate offers, then
+    // the other extension (the offer the corpus was grown against).
+    let config = ClientConfig::new()
+        .protocol("chat")
+        .map(|c| {
+            c.deflate(DeflateOffer::new().client_max_window_bits(None))
+                .deflate(DeflateOffer::new().server_max_window_bits(10))
+        })
         .and_then(|c| c.extension("x-extension; a=1"))
         .expect("valid config")
-        .deflate(DeflateOffer::new().client_max_window_bits(None))
-        .deflate(DeflateOffer::new().server_max_window_bits(10))
-        .limits(Limits {
-            max_head_bytes: 4096,
-            max_headers: 32,
-            max_target_bytes: 1024,
-        });
-    ClientHandshake::new(config, Key::from_nonce(*b"the sample nonce"))
+        .limits(limits());
+    let target = Target::new("example.com", "/chat").expect("valid target");
+    ClientHandshake::new(config, target, Key::from_nonce(*b"the sample nonce"))
 }
 
 fn run_client(client: &mut ClientHandshake, pieces: &[&[u8]]) -> ClientOutcome {
-    let mut status = Ok(Status::NeedMore);
     for piece in pieces {
         client.feed(piece);
-        status = client.poll();
+        let _ = client.poll();
     }
-    match status {
-        Ok(Status::NeedMore) => ClientOutcome::NeedMore,
-        Err(error) => ClientOutcome::Failed(error),
-        Ok(Status::Ready) => {
-            let outcome = client.outcome().expect("ready means an outcome");
-            ClientOutcome::Ready {
-                protocol: outcome.protocol_owned(),
-                deflate: outcome.deflate(),
-                leftover: client.leftover().to_vec(),
-            }
-        }
+    let (protocol, deflate) = match client.poll() {
+        Ok(Status::NeedMore) => return ClientOutcome::NeedMore,
+        Err(error) => return ClientOutcome::Failed(error),
+        Ok(Status::Ready(outcome)) => (outcome.protocol().map(str::to_string), outcome.deflate()),
+    };
+    ClientOutcome::Ready {
+        protocol,
+        deflate,
+        leftover: client.leftover().to_vec(),
     }
 }
 
@@ -289,9 +308,8 @@ pub fn roundtrip(data: &[u8]) {
     let Ok(scenario) = Scenario::arbitrary(&mut Unstructured::new(data)) else {
         return;
     };
-    let mut config = ClientConfig::new("127.0.0.1:9001", "/rt?x=1")
-        .expect("valid")
-        .allow_missing_protocol(true);
+    let target = Target::new("127.0.0.1:9001", "/rt?x=1").expect("valid");
+    let mut config = ClientConfig::new().allow_missing_protocol(true);
     let mut offered = Vec::new();
     for index in scenario.client_protocols.iter().take(4) {
         let protocol = PROTOCOLS[usize::from(*index) % PROTOCOLS.len()];
@@ -316,7 +334,7 @@ pub fn roundtrip(data: &[u8]) {
             )
             .expect("valid header");
     }
-    let mut client = ClientHandshake::new(config, Key::from_nonce(scenario.nonce));
+    let mut client = ClientHandshake::new(config, target, Key::from_nonce(scenario.nonce));
     let mut request = Vec::new();
     client.write_request(&mut request);
 
@@ -339,31 +357,38 @@ pub fn roundtrip(data: &[u8]) {
         });
     }
     let mut server = ServerHandshake::new(server_config);
-    let mut status = Status::NeedMore;
+    let mut ready = false;
     for piece in pieces(scenario.request_plan, &request) {
         server.feed(piece);
-        status = server.poll().expect("a client request is valid");
+        let status = server.poll().expect("a client request is valid");
+        ready = matches!(status, Status::Ready(_));
     }
-    assert_eq!(status, Status::Ready);
-    let answer: AcceptConnection<'_> = server.decide().expect("same origin, nothing to refuse");
+    assert!(ready, "the whole request makes a ready server");
+    let Ok(Status::Ready(incoming)) = server.poll() else {
+        panic!("ready")
+    };
+    let answer: AcceptConnection<'_> = incoming.decide().expect("same origin, nothing to refuse");
     let mut response = Vec::new();
-    server
+    incoming
         .accept(&answer, &mut response)
         .expect("policy answers are valid");
     response.extend_from_slice(&scenario.frame);
 
-    let mut status = Status::NeedMore;
+    let mut ready = false;
     for piece in pieces(scenario.response_plan, &response) {
         client.feed(piece);
-        status = client.poll().expect("a server response is valid");
+        let status = client.poll().expect("a server response is valid");
+        ready = matches!(status, Status::Ready(_));
     }
-    assert_eq!(status, Status::Ready);
-    let outcome = client.outcome().expect("ready");
-    assert_eq!(outcome.protocol(), answer.protocol_name());
+    assert!(ready, "the whole response makes a ready client");
+    assert_eq!(client.leftover(), scenario.frame.as_slice());
+    let Ok(Status::Ready(outcome)) = client.poll() else {
+        panic!("ready")
+    };
+    assert_eq!(outcome.protocol(), answer.chosen_protocol());
     let server_deflate = match answer.extension_answer() {
         ExtensionAnswer::Deflate(params) => Some(params),
         _ => None,
     };
     assert_eq!(outcome.deflate(), server_deflate);
-    assert_eq!(client.leftover(), scenario.frame.as_slice());
 }

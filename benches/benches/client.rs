@@ -11,7 +11,9 @@ use std::io::{self, Read, Write};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use tungstenite::handshake::machine::TryParse as _;
 use wshake_benches::{PYTHON_RESPONSE, RFC_KEY};
-use wshake_proto::{ClientConfig, ClientHandshake, DeflateOffer, Key, Status};
+use wshake_proto::client::{ClientConfig, ClientHandshake, Target};
+use wshake_proto::extensions::DeflateOffer;
+use wshake_proto::{Key, Status};
 
 /// Reads the canned response, swallows what is written.
 struct Canned<'a> {
@@ -58,14 +60,15 @@ fn tungstenite_request() -> tungstenite::handshake::client::Request {
 
 fn client(c: &mut Criterion) {
     let key = Key::parse(RFC_KEY).expect("valid");
-    let config = ClientConfig::new("127.0.0.1", "/chat")
-        .and_then(|c| c.protocol("chat"))
+    let config = ClientConfig::new()
+        .protocol("chat")
         .expect("valid config")
         .deflate(DeflateOffer::new().client_max_window_bits(None));
+    let target = Target::new("127.0.0.1", "/chat").expect("valid target");
 
     let mut group = c.benchmark_group("client");
     group.throughput(Throughput::Elements(1));
-    let mut machine = ClientHandshake::new(config, key);
+    let mut machine = ClientHandshake::new(config, target, key);
     let mut out = Vec::with_capacity(512);
     group.bench_function("wshake ClientHandshake (reused): request + verify", |b| {
         b.iter(|| {
@@ -73,8 +76,10 @@ fn client(c: &mut Criterion) {
             out.clear();
             machine.write_request(&mut out);
             machine.feed(black_box(PYTHON_RESPONSE));
-            assert_eq!(machine.poll(), Ok(Status::Ready));
-            black_box(machine.outcome().and_then(|o| o.protocol()).map(str::len))
+            let Ok(Status::Ready(outcome)) = machine.poll() else {
+                panic!("a verified 101")
+            };
+            black_box(outcome.protocol().map(str::len))
         });
     });
     group.bench_function("tungstenite ClientHandshake: request + verify", |b| {

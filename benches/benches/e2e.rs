@@ -19,7 +19,9 @@ use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterio
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
-use wshake_proto::{ClientConfig, ClientHandshake, Key, ServerConfig, ServerHandshake, Status};
+use wshake_proto::client::{ClientConfig, ClientHandshake, Target};
+use wshake_proto::server::{ServerConfig, ServerHandshake};
+use wshake_proto::{Key, Status};
 use wshake_tokio::Options;
 
 fn runtime() -> Runtime {
@@ -57,7 +59,7 @@ fn e2e(c: &mut Criterion) {
     wshake_pair(&mut group);
     tungstenite_pair(&mut group);
     floor(&mut group, None);
-    floor(&mut group, Some(Options::default().timeout));
+    floor(&mut group, Some(Options::default().handshake_timeout()));
     proto_only(&mut group);
     group.finish();
 }
@@ -71,11 +73,8 @@ fn wshake_pair(group: &mut Group<'_>) {
             let _ = wshake_tokio::accept(socket, config, &Options::default()).await;
         }
     });
-    let config = Arc::new(
-        ClientConfig::new(&address.to_string(), "/chat")
-            .and_then(|c| c.protocol("chat"))
-            .expect("config"),
-    );
+    let config = Arc::new(ClientConfig::new().protocol("chat").expect("config"));
+    let target = Target::new(&address.to_string(), "/chat").expect("target");
     let mut nonce = 0u128;
     group.bench_function("wshake client + server", |b| {
         b.iter(|| {
@@ -84,10 +83,15 @@ fn wshake_pair(group: &mut Group<'_>) {
                 let _ = socket.set_nodelay(true);
                 nonce += 1;
                 let key = Key::from_nonce(nonce.to_le_bytes());
-                let (connected, upgraded) =
-                    wshake_tokio::handshake(socket, Arc::clone(&config), key, &Options::default())
-                        .await
-                        .expect("handshake");
+                let (connected, upgraded) = wshake_tokio::handshake(
+                    socket,
+                    Arc::clone(&config),
+                    target.clone(),
+                    key,
+                    &Options::default(),
+                )
+                .await
+                .expect("handshake");
                 assert_eq!(connected.protocol.as_deref(), Some("chat"));
                 drop(upgraded);
             });
@@ -185,27 +189,28 @@ fn floor(group: &mut Group<'_>, timeout: Option<Duration>) {
 fn proto_only(group: &mut Group<'_>) {
     let mut nonce = 0u128;
     let server_config = Arc::new(ServerConfig::new().protocols(["chat"]));
-    let client_config = Arc::new(
-        ClientConfig::new("127.0.0.1:40000", "/chat")
-            .and_then(|c| c.protocol("chat"))
-            .expect("config"),
-    );
+    let client_config = Arc::new(ClientConfig::new().protocol("chat").expect("config"));
+    let target = Target::new("127.0.0.1:40000", "/chat").expect("target");
     group.bench_function("wshake-proto only: both roles, no I/O", |b| {
         b.iter(|| {
             nonce += 1;
             let key = Key::from_nonce(nonce.to_le_bytes());
-            let mut client = ClientHandshake::new(Arc::clone(&client_config), key);
+            let mut client = ClientHandshake::new(Arc::clone(&client_config), target.clone(), key);
             let mut request = Vec::with_capacity(256);
             client.write_request(&mut request);
             let mut server = ServerHandshake::new(Arc::clone(&server_config));
             server.feed(black_box(&request));
-            assert_eq!(server.poll(), Ok(Status::Ready));
+            let Ok(Status::Ready(incoming)) = server.poll() else {
+                panic!("a valid request");
+            };
             let mut response = Vec::with_capacity(256);
-            let policy = server.decide().expect("accepted");
-            server.accept(&policy, &mut response).expect("written");
+            let policy = incoming.decide().expect("accepted");
+            incoming.accept(&policy, &mut response).expect("written");
             client.feed(black_box(&response));
-            assert_eq!(client.poll(), Ok(Status::Ready));
-            black_box(client.outcome().and_then(|o| o.protocol()).map(str::len))
+            let Ok(Status::Ready(outcome)) = client.poll() else {
+                panic!("a valid response");
+            };
+            black_box(outcome.protocol().map(str::len))
         });
     });
 }

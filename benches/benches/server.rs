@@ -13,7 +13,9 @@ use std::hint::black_box;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use tungstenite::handshake::machine::TryParse as _;
 use wshake_benches::{chromium_request_with_cookies, large_request};
-use wshake_proto::{DeflateConfig, Limits, OriginPolicy, ServerConfig, ServerHandshake, Status};
+use wshake_proto::extensions::DeflateConfig;
+use wshake_proto::server::{OriginPolicy, ServerConfig, ServerHandshake};
+use wshake_proto::{Limits, Status};
 
 fn server(c: &mut Criterion) {
     let request = chromium_request_with_cookies();
@@ -32,9 +34,11 @@ fn server(c: &mut Criterion) {
             plain.reset();
             out.clear();
             plain.feed(black_box(&request));
-            assert_eq!(plain.poll(), Ok(Status::Ready));
-            let answer = plain.decide().expect("accepted");
-            plain.accept(&answer, &mut out).expect("written");
+            let Ok(Status::Ready(incoming)) = plain.poll() else {
+                panic!("a complete, valid request")
+            };
+            let answer = incoming.decide().expect("accepted");
+            incoming.accept(&answer, &mut out).expect("written");
             black_box(out.len())
         });
     });
@@ -46,9 +50,11 @@ fn server(c: &mut Criterion) {
                 machine.reset();
                 out.clear();
                 machine.feed(black_box(&request));
-                assert_eq!(machine.poll(), Ok(Status::Ready));
-                let answer = machine.decide().expect("accepted");
-                machine.accept(&answer, &mut out).expect("written");
+                let Ok(Status::Ready(incoming)) = machine.poll() else {
+                    panic!("a complete, valid request")
+                };
+                let answer = incoming.decide().expect("accepted");
+                incoming.accept(&answer, &mut out).expect("written");
                 black_box(out.len())
             });
         },
@@ -74,11 +80,10 @@ fn server(c: &mut Criterion) {
     group.finish();
 
     let large = large_request();
-    let limits = Limits {
-        max_head_bytes: 128 * 1024,
-        max_headers: 256,
-        ..Limits::default()
-    };
+    let limits = Limits::new()
+        .max_head_bytes(128 * 1024)
+        .max_headers(256)
+        .expect("the ceiling itself is allowed");
     let mut group = c.benchmark_group("server_64k_head");
     group.throughput(Throughput::Bytes(large.len() as u64));
     group.sample_size(20);
@@ -90,7 +95,7 @@ fn server(c: &mut Criterion) {
             || ServerHandshake::new(config.clone()),
             |machine| {
                 machine.feed(&large);
-                assert_eq!(machine.poll(), Ok(Status::Ready));
+                assert!(matches!(machine.poll(), Ok(Status::Ready(_))));
             },
             BatchSize::SmallInput,
         );
@@ -101,7 +106,7 @@ fn server(c: &mut Criterion) {
             |machine| {
                 for byte in &large {
                     machine.feed(std::slice::from_ref(byte));
-                    if machine.poll() == Ok(Status::Ready) {
+                    if matches!(machine.poll(), Ok(Status::Ready(_))) {
                         break;
                     }
                 }

@@ -21,7 +21,9 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpSocket, TcpStream};
-use wshake_proto::{ClientConfig, Key, ServerConfig};
+use wshake_proto::Key;
+use wshake_proto::client::{ClientConfig, Target};
+use wshake_proto::server::ServerConfig;
 use wshake_tokio::Options;
 
 const CONCURRENT: usize = 5_000;
@@ -45,6 +47,11 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// Where every client of the run connects.
+fn target(address: std::net::SocketAddr) -> Target {
+    Target::new(&address.to_string(), "/").expect("a loopback address is a valid Host")
+}
+
 async fn handshake(
     address: std::net::SocketAddr,
     config: Arc<ClientConfig>,
@@ -57,10 +64,15 @@ async fn handshake(
     let _ = socket.set_nodelay(true);
     let mut nonce = [0u8; 16];
     nonce[..8].copy_from_slice(&n.to_le_bytes());
-    let (_, upgraded) =
-        wshake_tokio::handshake(socket, config, Key::from_nonce(nonce), &Options::default())
-            .await
-            .map_err(|e| e.to_string())?;
+    let (_, upgraded) = wshake_tokio::handshake(
+        socket,
+        config,
+        target(address),
+        Key::from_nonce(nonce),
+        &Options::default(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     let elapsed = started.elapsed();
     drop(upgraded);
     Ok(elapsed)
@@ -172,10 +184,7 @@ async fn main() {
     let listener = socket.listen(8192).expect("listen");
     let address = listener.local_addr().expect("address");
     let server_config = Arc::new(ServerConfig::new());
-    let options = Options {
-        timeout: TIMEOUT,
-        ..Options::default()
-    };
+    let options = Options::new().timeout(TIMEOUT);
     tokio::spawn(async move {
         loop {
             let Ok((socket, _)) = listener.accept().await else {
@@ -192,7 +201,7 @@ async fn main() {
             });
         }
     });
-    let config = Arc::new(ClientConfig::new(&address.to_string(), "/").expect("config"));
+    let config = Arc::new(ClientConfig::new());
 
     // Memory first, while the process has freed nothing the allocator could hand back
     // to the tricklers unseen in the resident size.
@@ -228,6 +237,7 @@ async fn concurrent(address: std::net::SocketAddr, config: &Arc<ClientConfig>) -
                     wshake_tokio::handshake(
                         socket,
                         config,
+                        target(address),
                         Key::from_nonce(nonce),
                         &Options::default(),
                     )
@@ -246,7 +256,7 @@ async fn concurrent(address: std::net::SocketAddr, config: &Arc<ClientConfig>) -
     let mut successes = 0;
     let mut failures = Vec::new();
     while successes + failures.len() < CONCURRENT {
-        match tokio::time::timeout(Duration::from_mins(1), reports.recv()).await {
+        match tokio::time::timeout(Duration::from_secs(60), reports.recv()).await {
             Ok(Some(Ok(()))) => successes += 1,
             Ok(Some(Err(error))) => failures.push(error),
             _ => break,

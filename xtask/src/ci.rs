@@ -34,6 +34,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
                 .env("RUSTDOCFLAGS", "-D warnings"),
         )
     })?;
+    step(
+        "examples (each README and crate doc, in a crate that depends on that crate alone)",
+        crate::examples::run,
+    )?;
     step("no_std", || {
         let manifest = root().join("xtask/nostd-check/Cargo.toml");
         let target_dir = root().join("target/nostd-check");

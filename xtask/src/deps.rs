@@ -19,6 +19,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "webpki-roots",
             "url",
             "base64",
+            "percent-encoding",
         ],
     ),
     (

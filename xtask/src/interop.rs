@@ -140,7 +140,7 @@ fn server_side(rows: &mut Vec<Row>) -> Result<(), String> {
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg("--dump-dom")
         .arg(format!("http://{address}/{page}"));
-        let result = run_bounded(c, Duration::from_mins(1)).and_then(|dom| {
+        let result = run_bounded(c, Duration::from_secs(60)).and_then(|dom| {
             if dom.contains(needle) && dom.contains("<span id=\"status\">echoed</span>") {
                 Ok("echo shown in the DOM".to_string())
             } else {

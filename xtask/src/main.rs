@@ -3,11 +3,13 @@
 //! - `cargo xtask ci`: every check CI runs, in order, failing fast, one timed line per step.
 //! - `cargo xtask fuzz [TARGET] [--time SECS] [--smoke]`: the cargo-fuzz targets.
 //! - `cargo xtask interop [--write-docs]`: wshake against real peers, both directions.
+//! - `cargo xtask examples`: every README and crate-doc example built as a user pastes it.
 //! - `cargo xtask bench [NAME]`: the criterion benches.
 //! - `cargo xtask load`: 5,000 concurrent handshakes and 1,000 slow clients on loopback.
 
 mod ci;
 mod deps;
+mod examples;
 mod fuzz;
 mod interop;
 mod peers;
@@ -26,10 +28,11 @@ fn main() -> ExitCode {
         "bench" => run::bench(rest),
         "fuzz" => fuzz::run(rest),
         "interop" => interop::run(rest),
+        "examples" => examples::run(),
         "load" => run::load(),
         "help" | "--help" | "-h" => {
             println!(
-                "usage: cargo xtask <ci | fuzz [TARGET] [--time SECS] [--smoke] | interop [--write-docs] | bench [NAME] | load>"
+                "usage: cargo xtask <ci | examples | fuzz [TARGET] [--time SECS] [--smoke] | interop [--write-docs] | bench [NAME] | load>"
             );
             Ok(())
         }

@@ -29,11 +29,12 @@ impl Key {
     /// a decoded length other than 16, non-zero trailing bits.
     pub fn parse(value: &[u8]) -> Result<Self, KeyError> {
         // Every real key takes this branch; the rest only finds out what is wrong.
-        if let Ok(bytes) = <[u8; KEY_LEN]>::try_from(value)
-            && bytes[KEY_LEN - 2..] == *b"=="
-            && ends_sixteen_bytes(bytes[KEY_LEN - 3])
-            && bytes[..KEY_LEN - 2].iter().all(|&b| is_standard(b))
-        {
+        let canonical = <[u8; KEY_LEN]>::try_from(value).ok().filter(|bytes| {
+            bytes[KEY_LEN - 2..] == *b"=="
+                && ends_sixteen_bytes(bytes[KEY_LEN - 3])
+                && bytes[..KEY_LEN - 2].iter().all(|&b| is_standard(b))
+        });
+        if let Some(bytes) = canonical {
             return Ok(Self(bytes));
         }
         Self::diagnose(value)
@@ -61,7 +62,7 @@ impl Key {
         if padding > 2 {
             return Err(KeyError::Padding { position: data_len });
         }
-        if !value.len().is_multiple_of(4) {
+        if value.len() % 4 != 0 {
             return Err(KeyError::Length { found: value.len() });
         }
         let decoded = value.len() / 4 * 3 - padding;

@@ -60,12 +60,27 @@ pub(crate) async fn probe(args: &Args) -> Result<(), String> {
         builder = builder.origin(origin);
     }
     let client = builder.build().map_err(|e| e.to_string())?;
-    let (connection, stream) = client.connect(&args.url).await.map_err(|e| e.to_string())?;
+    let (connection, stream) = match client.connect(&args.url).await {
+        Ok(connected) => connected,
+        Err(error) => {
+            if let Some(refusal) = error.refusal() {
+                println!("< response");
+                print_head(refusal.response().raw(), "< ");
+                if !refusal.body().is_empty() {
+                    println!("< body");
+                    for line in String::from_utf8_lossy(refusal.body()).lines() {
+                        println!("< {line}");
+                    }
+                }
+            }
+            return Err(error.to_string());
+        }
+    };
 
     println!("> request");
     print_head(&connection.request, "> ");
     println!("< response");
-    print_head(connection.response.as_bytes(), "< ");
+    print_head(connection.response.view().response().raw(), "< ");
     let key = connection
         .request
         .split(|&b| b == b'\n')

@@ -10,8 +10,8 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::Role;
-use wshake_client::wshake_proto::{OriginPolicy, ServerConfig};
-use wshake_client::wshake_tokio::{self, Answer, Options, RequestInfo};
+use wshake_client::wshake_proto::server::{OriginPolicy, Request, ServerConfig};
+use wshake_client::wshake_tokio::{self, Answer, Options, Served};
 
 use crate::page;
 
@@ -82,10 +82,7 @@ pub(crate) async fn run(args: Args) -> ExitCode {
 /// Accepts connections forever, each in its own task.
 pub(crate) async fn serve(listener: TcpListener, args: &Args) {
     let config = Arc::new(args.config());
-    let options = Options {
-        timeout: Duration::from_secs(args.timeout),
-        ..Options::default()
-    };
+    let options = Options::new().timeout(Duration::from_secs(args.timeout));
     loop {
         let (socket, peer) = match listener.accept().await {
             Ok(accepted) => accepted,
@@ -112,13 +109,13 @@ async fn connection(
         socket,
         config,
         &options,
-        async |_: &RequestInfo| Answer::Policy,
+        async |_: &Request<'_>| Answer::policy(),
         &plain,
     )
     .await;
     let (accepted, upgraded) = match result {
-        Ok(accepted) => accepted,
-        Err(wshake_tokio::Error::PlainHttp { path }) => {
+        Ok(Served::Upgraded(accepted, upgraded)) => (accepted, upgraded),
+        Ok(Served::Plain { path }) => {
             tracing::info!(%peer, %path, "200 page");
             return;
         }
@@ -126,6 +123,7 @@ async fn connection(
             let status = error
                 .handshake()
                 .and_then(wshake_client::wshake_proto::Error::status)
+                .or(matches!(error, wshake_tokio::Error::Local(_)).then_some(500))
                 .map_or_else(|| "-".to_string(), |s| s.to_string());
             tracing::info!(%peer, outcome = %status, reason = %error, "handshake refused");
             return;
@@ -133,7 +131,7 @@ async fn connection(
     };
     tracing::info!(
         %peer,
-        path = %accepted.request.path,
+        path = %accepted.request.view().path(),
         outcome = "101",
         protocol = accepted.protocol.as_deref().unwrap_or("-"),
         "handshake accepted"
@@ -162,6 +160,7 @@ fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .try_init();
 }

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;
-use wshake_client::wshake_proto::{ServerConfig, ServerHandshake, Status};
+use wshake_client::wshake_proto::Status;
+use wshake_client::wshake_proto::server::{ServerConfig, ServerHandshake};
 
 fn wshake() -> Command {
     Command::new(env!("CARGO_BIN_EXE_wshake"))
@@ -240,21 +241,24 @@ async fn broken_server(listener: TcpListener, breakage: Breakage) {
         tokio::spawn(async move {
             let mut machine = ServerHandshake::new(ServerConfig::new());
             let mut chunk = [0u8; 4096];
+            let mut out = Vec::new();
             let status = loop {
                 match machine.poll() {
                     Ok(Status::NeedMore) => {}
-                    other => break other,
+                    Ok(Status::Ready(incoming)) => {
+                        let answer = incoming.decide().unwrap();
+                        incoming.accept(&answer, &mut out).unwrap();
+                        break Ok(());
+                    }
+                    Err(error) => break Err(error),
                 }
                 match socket.read(&mut chunk).await {
                     Ok(0) | Err(_) => return,
                     Ok(n) => machine.feed(&chunk[..n]),
                 }
             };
-            let mut out = Vec::new();
             match status {
-                Ok(_) => {
-                    let answer = machine.decide().unwrap();
-                    machine.accept(&answer, &mut out).unwrap();
+                Ok(()) => {
                     if matches!(breakage, Breakage::NoAccept) {
                         let text = String::from_utf8(out).unwrap();
                         out = text

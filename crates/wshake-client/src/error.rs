@@ -3,14 +3,20 @@
 use std::net::SocketAddr;
 use std::{fmt, io};
 
-use wshake_tokio::wshake_proto;
+use wshake_tokio::wshake_proto::{self, LocalError, client::OwnedRefusal};
 
-/// A failed `connect`: which stage failed and the context to act on it.
+/// A failed `connect` or `build`: which stage failed and the context to act on it. For
+/// the common decisions, match on [`kind`](Self::kind).
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum Error {
-    /// The URL is not a usable `ws://` or `wss://` URL, or an option is invalid.
-    Url(wshake_proto::Error),
+    /// The URL is not a usable `ws://` or `wss://` URL.
+    InvalidUrl(LocalError),
+    /// A builder option is invalid (a subprotocol that is not a token, a reserved header…).
+    InvalidOption(LocalError),
+    /// No root certificates to verify `wss://` servers with: enable the `webpki-roots` or
+    /// `native-roots` feature, or give a [`tls_config`](crate::ClientBuilder::tls_config).
+    NoRootCertificates,
     /// Name resolution failed.
     Dns {
         /// The host looked up.
@@ -38,15 +44,9 @@ pub enum Error {
     ProxyProtocol(String),
     /// The TLS handshake failed (certificate, SNI, protocol).
     Tls(io::Error),
-    /// The server answered something other than 101.
-    Status {
-        /// The status code.
-        status: u16,
-        /// The reason phrase.
-        reason: String,
-        /// The `Location` header (3xx), when redirects are not followed.
-        location: Option<String>,
-    },
+    /// The server answered something other than 101: its status, headers and (up to
+    /// 64 KiB of) body. A 3xx carries `Location` when redirects are not followed.
+    Refused(Box<OwnedRefusal>),
     /// More redirects than allowed.
     TooManyRedirects {
         /// The limit.
@@ -57,16 +57,90 @@ pub enum Error {
         /// Where the server wanted to send the client.
         location: String,
     },
-    /// The WebSocket handshake failed (a bad 101, a timeout, the peer closing).
+    /// The WebSocket handshake failed (an invalid 101, a timeout, the peer closing).
     Handshake(wshake_tokio::Error),
     /// Reading or writing failed outside the handshake.
     Io(io::Error),
 }
 
+/// What kind of failure an [`Error`] is, flat, to match on without nesting.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// [`Error::InvalidUrl`].
+    InvalidUrl,
+    /// [`Error::InvalidOption`] or [`Error::NoRootCertificates`]: fix the client's setup.
+    InvalidOption,
+    /// [`Error::Dns`].
+    Dns,
+    /// [`Error::Connect`].
+    Connect,
+    /// [`Error::ConnectTimeout`].
+    ConnectTimeout,
+    /// [`Error::Proxy`] or [`Error::ProxyProtocol`].
+    Proxy,
+    /// [`Error::Tls`].
+    Tls,
+    /// [`Error::Refused`]: the server answered, but not 101.
+    Refused,
+    /// [`Error::TooManyRedirects`] or [`Error::InsecureRedirect`].
+    Redirect,
+    /// The server's 101 broke the protocol (a wrong accept value, a subprotocol not
+    /// offered…): [`Error::Handshake`] with a `wshake_proto::Error`.
+    InvalidResponse,
+    /// The handshake did not finish in time.
+    HandshakeTimeout,
+    /// The server closed the connection before answering.
+    Closed,
+    /// An I/O error.
+    Io,
+}
+
+impl Error {
+    /// The kind of failure.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::InvalidUrl(_) => ErrorKind::InvalidUrl,
+            Self::InvalidOption(_) | Self::NoRootCertificates => ErrorKind::InvalidOption,
+            Self::Dns { .. } => ErrorKind::Dns,
+            Self::Connect { .. } => ErrorKind::Connect,
+            Self::ConnectTimeout => ErrorKind::ConnectTimeout,
+            Self::Proxy { .. } | Self::ProxyProtocol(_) => ErrorKind::Proxy,
+            Self::Tls(_) => ErrorKind::Tls,
+            Self::Refused(_) => ErrorKind::Refused,
+            Self::TooManyRedirects { .. } | Self::InsecureRedirect { .. } => ErrorKind::Redirect,
+            Self::Handshake(wshake_tokio::Error::Timeout) => ErrorKind::HandshakeTimeout,
+            Self::Handshake(wshake_tokio::Error::Closed) => ErrorKind::Closed,
+            Self::Handshake(wshake_tokio::Error::Io(_)) | Self::Io(_) => ErrorKind::Io,
+            Self::Handshake(_) => ErrorKind::InvalidResponse,
+        }
+    }
+
+    /// The server's answer, if it refused the handshake.
+    pub fn refusal(&self) -> Option<&OwnedRefusal> {
+        match self {
+            Self::Refused(refusal) => Some(refusal),
+            _ => None,
+        }
+    }
+
+    /// What the server's 101 got wrong, if that is why the handshake failed.
+    pub fn handshake(&self) -> Option<&wshake_proto::Error> {
+        match self {
+            Self::Handshake(error) => error.handshake(),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Url(error) => write!(f, "invalid URL or option: {error}"),
+            Self::InvalidUrl(error) => write!(f, "invalid URL: {error}"),
+            Self::InvalidOption(error) => write!(f, "invalid client option: {error}"),
+            Self::NoRootCertificates => f.write_str(
+                "no root certificates for wss:// (enable webpki-roots or native-roots, or set tls_config)",
+            ),
             Self::Dns { host, source } => write!(f, "could not resolve {host}: {source}"),
             Self::Connect { host, attempts } => {
                 write!(f, "could not connect to {host}")?;
@@ -85,14 +159,16 @@ impl fmt::Display for Error {
             }
             Self::ProxyProtocol(what) => write!(f, "proxy error: {what}"),
             Self::Tls(error) => write!(f, "TLS handshake failed: {error}"),
-            Self::Status {
-                status,
-                reason,
-                location,
-            } => {
-                write!(f, "server answered {status} {reason}, expected 101")?;
-                if let Some(location) = location {
-                    write!(f, " (Location: {location})")?;
+            Self::Refused(refusal) => {
+                let response = refusal.response();
+                write!(
+                    f,
+                    "server answered {} {}, expected 101",
+                    response.status(),
+                    String::from_utf8_lossy(response.reason())
+                )?;
+                if let Some(location) = response.headers().get("location") {
+                    write!(f, " (Location: {})", String::from_utf8_lossy(location))?;
                 }
                 Ok(())
             }
@@ -109,7 +185,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Url(error) => Some(error),
+            Self::InvalidUrl(error) | Self::InvalidOption(error) => Some(error),
             Self::Dns { source, .. } => Some(source),
             Self::Tls(error) | Self::Io(error) => Some(error),
             Self::Handshake(error) => Some(error),
@@ -121,15 +197,7 @@ impl std::error::Error for Error {
 impl From<wshake_tokio::Error> for Error {
     fn from(error: wshake_tokio::Error) -> Self {
         match error {
-            wshake_tokio::Error::Handshake(wshake_proto::Error::NotSwitchingProtocols {
-                status,
-                reason,
-                location,
-            }) => Self::Status {
-                status,
-                reason,
-                location,
-            },
+            wshake_tokio::Error::Refused(refusal) => Self::Refused(refusal),
             other => Self::Handshake(other),
         }
     }

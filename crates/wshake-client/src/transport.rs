@@ -6,6 +6,8 @@ use std::sync::Arc;
 use base64::Engine as _;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
+use wshake_tokio::wshake_proto::client::ResponseReader;
+use wshake_tokio::wshake_proto::{Limits, Status};
 
 use crate::{Error, MaybeTlsStream};
 
@@ -99,61 +101,53 @@ impl Proxy {
             .await
             .map_err(Error::Io)?;
         stream.flush().await.map_err(Error::Io)?;
-        // Read byte by byte up to the blank line: nothing of the tunnel may be consumed.
-        let mut head = Vec::with_capacity(256);
-        while !head.ends_with(b"\r\n\r\n") && !head.ends_with(b"\n\n") {
-            if head.len() > 8 * 1024 {
-                return Err(Error::ProxyProtocol("proxy answer head over 8 KiB".into()));
-            }
-            let byte = stream.read_u8().await.map_err(|e| match e.kind() {
-                io::ErrorKind::UnexpectedEof => {
-                    Error::ProxyProtocol("proxy closed the connection during CONNECT".into())
-                }
-                _ => Error::Io(e),
-            })?;
-            head.push(byte);
-        }
-        let (status, reason) = status_line(&head)
-            .ok_or_else(|| Error::ProxyProtocol("proxy answer is not HTTP".into()))?;
-        if (200..300).contains(&status) {
-            Ok(stream)
-        } else {
-            Err(Error::Proxy { status, reason })
-        }
+        read_answer(&mut stream).await?;
+        Ok(stream)
     }
 }
 
-/// `HTTP/1.x NNN reason` → (NNN, reason).
-fn status_line(head: &[u8]) -> Option<(u16, String)> {
-    let line = head.split(|&b| b == b'\n').next()?;
-    let line = std::str::from_utf8(line).ok()?.trim_end_matches('\r');
-    let mut parts = line.splitn(3, ' ');
-    let version = parts.next()?;
-    if !version.starts_with("HTTP/1.") {
-        return None;
+/// Reads the proxy's answer to `CONNECT` with the same head reader as every head wshake
+/// reads: a 2xx opens the tunnel, anything else is [`Error::Proxy`]. Nothing may follow
+/// a 2xx: the tunnel's first bytes are the client's (a TLS hello or the WebSocket
+/// request), so bytes from the proxy before them are a broken proxy.
+async fn read_answer(stream: &mut TcpStream) -> Result<(), Error> {
+    let mut reader = ResponseReader::new(Limits::new().max_head_bytes(8 * 1024));
+    loop {
+        match reader.poll() {
+            Ok(Status::NeedMore) => {}
+            Ok(Status::Ready(response)) => {
+                let status = response.status();
+                if !(200..300).contains(&status) {
+                    let reason = String::from_utf8_lossy(response.reason()).into_owned();
+                    return Err(Error::Proxy { status, reason });
+                }
+                if !reader.leftover().is_empty() {
+                    return Err(Error::ProxyProtocol(
+                        "proxy sent bytes after its answer to CONNECT".into(),
+                    ));
+                }
+                return Ok(());
+            }
+            Err(error) => {
+                return Err(Error::ProxyProtocol(format!(
+                    "proxy answer is not HTTP: {error}"
+                )));
+            }
+        }
+        let read = stream.read(reader.spare(512)).await.map_err(Error::Io)?;
+        if read == 0 {
+            return Err(Error::ProxyProtocol(
+                "proxy closed the connection during CONNECT".into(),
+            ));
+        }
+        reader.advance(read);
     }
-    let status = parts.next()?.parse().ok()?;
-    Some((status, parts.next().unwrap_or("").to_string()))
 }
 
 fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| text.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        if let Some(value) = escaped {
-            out.push(value);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Which proxy, if any, the usual environment variables name for this URL: `HTTPS_PROXY`
@@ -212,6 +206,9 @@ pub(crate) fn default_tls() -> Result<Arc<rustls::ClientConfig>, Error> {
     for certificate in rustls_native_certs::load_native_certs().certs {
         let _ = roots.add(certificate);
     }
+    if roots.is_empty() {
+        return Err(Error::NoRootCertificates);
+    }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -265,18 +262,5 @@ mod tests {
             Some("http://all:1")
         );
         assert_eq!(proxy_from_env(true, "x", env(&[])), None);
-    }
-
-    #[test]
-    fn status_lines() {
-        assert_eq!(
-            status_line(b"HTTP/1.1 200 Connection established\r\n\r\n"),
-            Some((200, "Connection established".into()))
-        );
-        assert_eq!(
-            status_line(b"HTTP/1.0 407 Proxy Authentication Required\r\n"),
-            Some((407, "Proxy Authentication Required".into()))
-        );
-        assert_eq!(status_line(b"SSH-2.0\r\n"), None);
     }
 }

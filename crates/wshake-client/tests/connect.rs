@@ -12,9 +12,9 @@ use tokio::net::TcpListener;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::Role;
-use wshake_client::wshake_tokio::wshake_proto::ServerConfig;
+use wshake_client::wshake_tokio::wshake_proto::server::ServerConfig;
 use wshake_client::wshake_tokio::{self, Options};
-use wshake_client::{Client, Connector, Error};
+use wshake_client::{Client, Connector, Error, ErrorKind};
 
 const LIMIT: Duration = Duration::from_secs(20);
 
@@ -47,7 +47,7 @@ fn spawn_wshake_echo(listener: TcpListener, connections: usize) -> tokio::task::
     })
 }
 
-async fn echo_once(stream: wshake_client::WebSocketStream, text: &str) {
+async fn echo_once(stream: wshake_client::ClientStream, text: &str) {
     let mut ws = WebSocketStream::from_raw_socket(stream, Role::Client, None).await;
     ws.send(Message::text(text)).await.unwrap();
     assert_eq!(ws.next().await.unwrap().unwrap(), Message::text(text));
@@ -131,10 +131,9 @@ async fn c1_invalid_urls_fail_before_connecting() {
         "ws://u:p@example.com/",
         "nonsense",
     ] {
-        assert!(
-            matches!(wshake_client::connect(url).await, Err(Error::Url(_))),
-            "{url}"
-        );
+        let result = wshake_client::connect(url).await;
+        assert!(matches!(result, Err(Error::InvalidUrl(_))), "{url}");
+        assert_eq!(result.unwrap_err().kind(), ErrorKind::InvalidUrl, "{url}");
     }
 }
 
@@ -403,17 +402,13 @@ async fn c11_redirects_followed_only_when_enabled_and_bounded() {
                 .connect(&url)
                 .await
                 .unwrap_err();
-            match error {
-                Error::Status {
-                    status: got,
-                    location: Some(location),
-                    ..
-                } => {
-                    assert_eq!(got, status);
-                    assert_eq!(location, format!("ws://127.0.0.1:{target_port}/moved"));
-                }
-                other => panic!("{other:?}"),
-            }
+            assert_eq!(error.kind(), ErrorKind::Refused);
+            let refusal = error.refusal().expect("a refusal");
+            assert_eq!(refusal.status(), status);
+            assert_eq!(
+                refusal.response().headers().get("location"),
+                Some(format!("ws://127.0.0.1:{target_port}/moved").as_bytes())
+            );
             let (connection, stream) = Client::builder()
                 .follow_redirects(5)
                 .build()

@@ -1,5 +1,5 @@
-//! Everything that can go wrong in a handshake, in the peer's terms, with the HTTP status a
-//! server answers it with.
+//! What the peer got wrong, in its terms, with the HTTP status a server answers it with.
+//! What the application got wrong is [`LocalError`](crate::LocalError), a separate type.
 
 use alloc::string::String;
 use core::fmt;
@@ -10,7 +10,7 @@ use wshake_accept::KeyError;
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Excerpt {
     bytes: [u8; Self::CAPACITY],
-    len: u8,
+    len: usize,
     truncated: bool,
 }
 
@@ -24,14 +24,14 @@ impl Excerpt {
         bytes[..len].copy_from_slice(&value[..len]);
         Self {
             bytes,
-            len: u8::try_from(len).unwrap_or(u8::MAX),
+            len,
             truncated: value.len() > len,
         }
     }
 
     /// The bytes kept.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes[..usize::from(self.len)]
+        &self.bytes[..self.len]
     }
 }
 
@@ -99,11 +99,13 @@ impl fmt::Display for DeflateError {
     }
 }
 
-/// A failed handshake: what was wrong, and (for a server) the status to answer with.
+/// What the peer got wrong: a failed handshake, and (for a server) the status to answer.
 ///
-/// Errors about what the peer sent name the header and what was wrong with it. Errors the
-/// local application caused (answering with a subprotocol nobody offered, say) are
-/// separate variants, with status 500 on a server.
+/// Only [`ServerHandshake::poll`](crate::server::ServerHandshake::poll),
+/// [`ClientHandshake::poll`](crate::client::ClientHandshake::poll) and the policies they
+/// apply ([`Incoming::decide`](crate::server::Incoming::decide)) return it: every variant
+/// is about bytes the peer sent. Mistakes of the local application (an answer it cannot
+/// send, an invalid option) are [`LocalError`](crate::LocalError)s.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Error {
@@ -123,6 +125,9 @@ pub enum Error {
         /// The configured limit in bytes.
         limit: usize,
     },
+    /// No complete request within the time the server allows (408). The sans-IO machine
+    /// has no clock: the driver that owns one reports it with this error's response.
+    RequestTimeout,
 
     // --- HTTP syntax ---
     /// The request line is not `METHOD SP request-target SP HTTP-version` (400).
@@ -200,11 +205,13 @@ pub enum Error {
     InvalidVersion,
     /// More than one `Sec-WebSocket-Version` header (400).
     DuplicateVersion,
-    /// `Content-Length` > 0 or `Transfer-Encoding`: a handshake has no body (400).
+    /// `Content-Length` > 0 or `Transfer-Encoding`: a handshake, request or 101, has no
+    /// body (400).
     UnexpectedBody,
     /// A `Content-Length` that is not a number (400).
     InvalidContentLength,
-    /// A `Sec-WebSocket-Protocol` value that is not a list of tokens (400).
+    /// A `Sec-WebSocket-Protocol` value that is not a list of tokens (a token, in a
+    /// response) (400).
     InvalidProtocol,
     /// A `Sec-WebSocket-Extensions` value that does not follow RFC 6455 §9.1 (400).
     InvalidExtensions,
@@ -215,6 +222,9 @@ pub enum Error {
         /// The origin received.
         origin: Excerpt,
     },
+    /// None of the offered subprotocols is one the server speaks, and the server
+    /// requires one (400).
+    NoCommonProtocol,
 
     // --- response checks (client role) ---
     /// The server answered something other than `101 Switching Protocols`.
@@ -236,39 +246,14 @@ pub enum Error {
     ProtocolNotChosen,
     /// More than one `Sec-WebSocket-Protocol` line in the response.
     DuplicateProtocol,
+    /// The server chose a subprotocol the client did not offer.
+    ProtocolNotOffered,
     /// The server chose an extension the client did not offer.
     ExtensionNotOffered,
     /// Two extensions that both use the RSV1 bit, or permessage-deflate twice (RFC 7692 §7).
     ConflictingExtensions,
     /// An invalid permessage-deflate offer or response parameter.
     InvalidDeflate(DeflateError),
-    /// The response carries a body framing header (`Content-Length` > 0, `Transfer-Encoding`).
-    ResponseBody,
-
-    // --- local misuse (the application's fault, never the peer's) ---
-    /// The chosen subprotocol is not one the peer offered.
-    ProtocolNotOffered,
-    /// An extra header with an invalid name or value (CR, LF, NUL…).
-    InvalidExtraHeader,
-    /// An extra header that would override one the handshake itself writes.
-    ReservedHeader,
-    /// A rejection status outside 300–599.
-    InvalidRejectStatus {
-        /// The status asked for.
-        status: u16,
-    },
-    /// A call in the wrong state (e.g. answering before the request is complete).
-    WrongState,
-    /// A client URL that is not a valid `ws://` or `wss://` URL.
-    InvalidUrl,
-    /// A URL whose scheme is not `ws` or `wss`.
-    UnsupportedScheme,
-    /// A URL fragment (`#…`): RFC 6455 §3 forbids it; send `%23` instead.
-    UrlFragment,
-    /// A subprotocol offered twice (C9).
-    DuplicateProtocolOffer,
-    /// Credentials in the URL (`user:pass@`): not sent, and refused rather than dropped.
-    UrlCredentials,
 }
 
 impl Error {
@@ -278,6 +263,7 @@ impl Error {
         Some(match self {
             Self::HeadTooLarge { .. } | Self::TooManyHeaders { .. } => 431,
             Self::TargetTooLong { .. } => 414,
+            Self::RequestTimeout => 408,
             Self::UnsupportedHttpVersion => 505,
             Self::MethodNotAllowed { .. } => 405,
             Self::MissingVersion | Self::UnsupportedVersion { .. } => 426,
@@ -307,14 +293,8 @@ impl Error {
             | Self::InvalidProtocol
             | Self::InvalidExtensions
             | Self::InvalidDeflate(_)
-            | Self::DuplicateOrigin => 400,
-            Self::ProtocolNotOffered
-            | Self::InvalidExtraHeader
-            | Self::ReservedHeader
-            | Self::InvalidRejectStatus { .. }
-            | Self::WrongState
-            | Self::ExtensionNotOffered
-            | Self::ConflictingExtensions => 500,
+            | Self::DuplicateOrigin
+            | Self::NoCommonProtocol => 400,
             Self::InvalidStatusLine
             | Self::NotSwitchingProtocols { .. }
             | Self::MissingAccept
@@ -322,37 +302,18 @@ impl Error {
             | Self::AcceptMismatch
             | Self::ProtocolNotChosen
             | Self::DuplicateProtocol
-            | Self::ResponseBody
-            | Self::InvalidUrl
-            | Self::UnsupportedScheme
-            | Self::UrlFragment
-            | Self::DuplicateProtocolOffer
-            | Self::UrlCredentials => return None,
+            | Self::ProtocolNotOffered
+            | Self::ExtensionNotOffered
+            | Self::ConflictingExtensions => return None,
         })
-    }
-
-    /// Whether the local application, not the peer, caused this error.
-    pub fn is_local(&self) -> bool {
-        matches!(
-            self,
-            Self::ProtocolNotOffered
-                | Self::InvalidExtraHeader
-                | Self::ReservedHeader
-                | Self::InvalidRejectStatus { .. }
-                | Self::WrongState
-                | Self::InvalidUrl
-                | Self::UnsupportedScheme
-                | Self::UrlFragment
-                | Self::DuplicateProtocolOffer
-                | Self::UrlCredentials
-        )
     }
 
     /// Writes the complete HTTP/1.1 response a server sends for this error: status line,
     /// `Connection: close`, a plain-text body of one line, plus `Allow: GET` (405) or
-    /// `Sec-WebSocket-Version: 13` (426). Errors without a status get a 500.
+    /// `Sec-WebSocket-Version: 13` (426). Errors only a client meets have no response of
+    /// their own and get a 400.
     pub fn write_response(&self, out: &mut impl bytes::BufMut) {
-        crate::response::write_error(self, out);
+        crate::write::error_response(self.status().unwrap_or(400), self, out);
     }
 }
 
@@ -365,6 +326,7 @@ impl fmt::Display for Error {
             Self::TargetTooLong { limit } => {
                 write!(f, "request-target longer than {limit} bytes")
             }
+            Self::RequestTimeout => f.write_str("no complete request in the time allowed"),
             Self::InvalidRequestLine => f.write_str("malformed request line"),
             Self::InvalidStatusLine => f.write_str("malformed status line"),
             Self::UnsupportedHttpVersion => f.write_str("HTTP version not supported"),
@@ -427,6 +389,7 @@ impl fmt::Display for Error {
             }
             Self::DuplicateOrigin => f.write_str("more than one Origin"),
             Self::OriginForbidden { origin } => write!(f, "origin {origin} not allowed"),
+            Self::NoCommonProtocol => f.write_str("none of the offered subprotocols is supported"),
             Self::NotSwitchingProtocols {
                 status,
                 reason,
@@ -445,26 +408,16 @@ impl fmt::Display for Error {
                 f.write_str("server chose no subprotocol although some were offered")
             }
             Self::DuplicateProtocol => f.write_str("more than one Sec-WebSocket-Protocol"),
-            Self::ExtensionNotOffered => f.write_str("extension not offered"),
+            Self::ProtocolNotOffered => {
+                f.write_str("server chose a subprotocol that was not offered")
+            }
+            Self::ExtensionNotOffered => {
+                f.write_str("server chose an extension that was not offered")
+            }
             Self::ConflictingExtensions => {
                 f.write_str("more than one extension using the RSV1 bit")
             }
             Self::InvalidDeflate(error) => write!(f, "invalid permessage-deflate: {error}"),
-            Self::ResponseBody => {
-                f.write_str("101 response with Content-Length or Transfer-Encoding")
-            }
-            Self::ProtocolNotOffered => f.write_str("subprotocol was not offered"),
-            Self::InvalidExtraHeader => f.write_str("extra header with an invalid name or value"),
-            Self::ReservedHeader => f.write_str("extra header overrides one the handshake writes"),
-            Self::InvalidRejectStatus { status } => {
-                write!(f, "reject status {status} is not 300 to 599")
-            }
-            Self::WrongState => f.write_str("call not valid in this handshake state"),
-            Self::InvalidUrl => f.write_str("not a valid ws:// or wss:// URL"),
-            Self::UnsupportedScheme => f.write_str("URL scheme must be ws or wss"),
-            Self::UrlFragment => f.write_str("URL has a fragment; send '#' as %23"),
-            Self::DuplicateProtocolOffer => f.write_str("subprotocol offered twice"),
-            Self::UrlCredentials => f.write_str("URL has user:password@, which is not sent"),
         }
     }
 }

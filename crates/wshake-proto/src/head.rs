@@ -9,8 +9,8 @@ use alloc::vec::Vec;
 use bytes::BytesMut;
 
 use crate::Error;
+use crate::grammar::is_tchar;
 use crate::limits::{Limits, MAX_HEADERS_CEILING};
-use crate::token::is_tchar;
 
 /// A parsed request line: where the method and target are, and the minor version.
 pub(crate) type RequestLine = (Range<usize>, Range<usize>, u8);
@@ -32,40 +32,15 @@ pub(crate) struct Field {
     pub(crate) value: Range<usize>,
 }
 
-/// The header fields of a complete head, looked up by name: shared by the request and
-/// response views.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Fields<'a> {
-    pub(crate) head: &'a [u8],
-    pub(crate) fields: &'a [Field],
-}
-
-impl<'a> Fields<'a> {
-    /// Every value of the header `name` (case-insensitive, H22), in order.
-    pub(crate) fn all<'n>(self, name: &'n str) -> impl Iterator<Item = &'a [u8]> + use<'a, 'n> {
-        let head = self.head;
-        self.fields
-            .iter()
-            .filter(move |f| head[f.name.clone()].eq_ignore_ascii_case(name.as_bytes()))
-            .map(move |f| &head[f.value.clone()])
-    }
-
-    /// Every header in order, duplicates and non-UTF-8 values included.
-    pub(crate) fn iter(self) -> impl Iterator<Item = (&'a str, &'a [u8])> {
-        let head = self.head;
-        self.fields.iter().map(move |f| {
-            (
-                crate::token::ascii_str(&head[f.name.clone()]),
-                &head[f.value.clone()],
-            )
-        })
-    }
-}
-
 /// An incoming head: the buffered bytes, the scan position and, once complete, the fields.
 #[derive(Debug)]
 pub(crate) struct Head {
+    /// The bytes read so far (`..filled`), then zeroed room handed out by [`spare`] and
+    /// not yet filled.
+    ///
+    /// [`spare`]: Head::spare
     buf: BytesMut,
+    filled: usize,
     /// Bytes already examined for line ends: each is looked at once (no O(n²) rescans).
     scanned: usize,
     line_start: usize,
@@ -84,6 +59,7 @@ impl Head {
     pub(crate) fn new() -> Self {
         Self {
             buf: BytesMut::new(),
+            filled: 0,
             scanned: 0,
             line_start: 0,
             lines: 0,
@@ -98,6 +74,7 @@ impl Head {
     /// Forgets everything but the allocations, for the next connection.
     pub(crate) fn reset(&mut self) {
         self.buf.clear();
+        self.filled = 0;
         self.scanned = 0;
         self.line_start = 0;
         self.lines = 0;
@@ -108,46 +85,71 @@ impl Head {
     }
 
     pub(crate) fn feed(&mut self, data: &[u8]) {
+        self.buf.truncate(self.filled);
         self.buf.extend_from_slice(data);
+        self.filled = self.buf.len();
     }
 
-    pub(crate) fn buffer_mut(&mut self) -> &mut BytesMut {
-        &mut self.buf
+    /// Room to read into: what is left of the last room handed out, or `grow_by` more
+    /// bytes once the buffer is full. Growing only when full keeps a peer that trickles
+    /// its head one byte at a time at one chunk, not a chunk per read.
+    pub(crate) fn spare(&mut self, grow_by: usize) -> &mut [u8] {
+        if self.buf.len() == self.filled {
+            self.buf.resize(self.filled + grow_by.max(1), 0);
+        }
+        &mut self.buf[self.filled..]
+    }
+
+    /// Marks `n` bytes of the room from [`spare`](Self::spare) as read; more than that
+    /// room counts as all of it.
+    pub(crate) fn advance(&mut self, n: usize) {
+        self.filled = self.buf.len().min(self.filled + n);
+    }
+
+    /// The bytes read so far.
+    fn input(&self) -> &[u8] {
+        &self.buf[..self.filled]
     }
 
     pub(crate) fn bytes(&self) -> &[u8] {
-        &self.buf
-    }
-
-    pub(crate) fn end(&self) -> Option<usize> {
-        self.end
+        self.input()
     }
 
     pub(crate) fn fields(&self) -> &[Field] {
         &self.fields
     }
 
+    /// The complete head, once the blank line arrived.
+    pub(crate) fn complete(&self) -> Option<&[u8]> {
+        self.end.map(|end| &self.buf[..end])
+    }
+
     /// Bytes after the head: they belong to the WebSocket connection.
     pub(crate) fn leftover(&self) -> &[u8] {
-        self.end.map_or(&[][..], |end| &self.buf[end..])
+        self.end.map_or(&[][..], |end| &self.buf[end..self.filled])
     }
 
     /// Splits the leftover off as `Bytes` (no copy; no allocation when it is empty).
     pub(crate) fn take_leftover(&mut self) -> bytes::Bytes {
+        self.buf.truncate(self.filled);
         match self.end {
-            Some(end) if self.buf.len() > end => self.buf.split_off(end).freeze(),
+            Some(end) if self.filled > end => {
+                let leftover = self.buf.split_off(end).freeze();
+                self.filled = end;
+                leftover
+            }
             _ => bytes::Bytes::new(),
         }
     }
 
     /// Looks at the bytes not seen before for the blank line that ends the head, enforcing
-    /// the limits on the way. `Ok(true)` once the head is complete.
-    pub(crate) fn scan(&mut self, limits: &Limits, kind: Kind) -> Result<bool, Error> {
+    /// the limits on the way. `Ok(Some(length))` once the head is complete.
+    pub(crate) fn scan(&mut self, limits: &Limits, kind: Kind) -> Result<Option<usize>, Error> {
         if self.end.is_some() {
-            return Ok(true);
+            return Ok(self.end);
         }
         // Nothing past the size limit can be part of an acceptable head.
-        let stop = self.buf.len().min(limits.max_head_bytes);
+        let stop = self.filled.min(limits.max_head_bytes);
         while self.scanned < stop {
             if kind == Kind::Request && self.lines == 0 {
                 self.find_target_bounds(stop);
@@ -163,7 +165,7 @@ impl Head {
             if line.is_empty() || line == b"\r" {
                 if self.lines > 0 {
                     self.end = Some(lf + 1);
-                    return Ok(true);
+                    return Ok(self.end);
                 }
                 // RFC 9112 §2.2: empty lines before the start line are ignored.
                 continue;
@@ -173,9 +175,9 @@ impl Head {
                 let line_end = if line.ends_with(b"\r") { lf - 1 } else { lf };
                 self.check_target(line_end, limits)?;
             }
-            if self.lines - 1 > limits.header_slots() {
+            if self.lines - 1 > limits.max_headers {
                 return Err(Error::TooManyHeaders {
-                    limit: limits.header_slots(),
+                    limit: limits.max_headers,
                 });
             }
         }
@@ -190,12 +192,12 @@ impl Head {
             };
             self.check_target(end, limits)?;
         }
-        if self.buf.len() > limits.max_head_bytes {
+        if self.filled > limits.max_head_bytes {
             return Err(Error::HeadTooLarge {
                 limit: limits.max_head_bytes,
             });
         }
-        Ok(false)
+        Ok(None)
     }
 
     /// Finds the spaces around the request-target in the not yet examined part of the
@@ -244,11 +246,11 @@ impl Head {
     pub(crate) fn request_at_once(
         &mut self,
         limits: &Limits,
-    ) -> Option<Result<RequestLine, Error>> {
+    ) -> Option<Result<(usize, RequestLine), Error>> {
         if self.scanned != 0 || self.end.is_some() {
             return None;
         }
-        let window = &self.buf[..self.buf.len().min(limits.max_head_bytes)];
+        let window = &self.buf[..self.filled.min(limits.max_head_bytes)];
         let Ok(Some((end, line))) = request_head(window, limits, &mut self.fields) else {
             return None;
         };
@@ -259,33 +261,37 @@ impl Head {
                 limit: limits.max_target_bytes,
             }));
         }
-        Some(Ok(line))
+        Some(Ok((end, line)))
     }
 
     /// The same fast path for a response head.
     pub(crate) fn response_at_once(
         &mut self,
         limits: &Limits,
-    ) -> Option<Result<StatusLine, Error>> {
+    ) -> Option<Result<(usize, StatusLine), Error>> {
         if self.scanned != 0 || self.end.is_some() {
             return None;
         }
-        let window = &self.buf[..self.buf.len().min(limits.max_head_bytes)];
+        let window = &self.buf[..self.filled.min(limits.max_head_bytes)];
         let Ok(Some((end, line))) = response_head(window, limits, &mut self.fields) else {
             return None;
         };
         self.end = Some(end);
         self.scanned = end;
-        Some(Ok(line))
+        Some(Ok((end, line)))
     }
 
     /// Parses the request head the scan found complete.
-    pub(crate) fn parse_request(&mut self, limits: &Limits) -> Result<RequestLine, Error> {
-        let head = &self.buf[..self.end.unwrap_or(0)];
+    pub(crate) fn parse_request(
+        &mut self,
+        limits: &Limits,
+        end: usize,
+    ) -> Result<RequestLine, Error> {
+        let head = &self.buf[..end];
         match request_head(head, limits, &mut self.fields) {
             Ok(Some((_, line))) => Ok(line),
             Err(httparse::Error::TooManyHeaders) => Err(Error::TooManyHeaders {
-                limit: limits.header_slots(),
+                limit: limits.max_headers,
             }),
             // The scan found the blank line, so Partial means httparse disagrees on it.
             Ok(None) | Err(_) => Err(diagnose(head, Kind::Request)),
@@ -293,12 +299,16 @@ impl Head {
     }
 
     /// Parses the response head the scan found complete.
-    pub(crate) fn parse_response(&mut self, limits: &Limits) -> Result<StatusLine, Error> {
-        let head = &self.buf[..self.end.unwrap_or(0)];
+    pub(crate) fn parse_response(
+        &mut self,
+        limits: &Limits,
+        end: usize,
+    ) -> Result<StatusLine, Error> {
+        let head = &self.buf[..end];
         match response_head(head, limits, &mut self.fields) {
             Ok(Some((_, line))) => Ok(line),
             Err(httparse::Error::TooManyHeaders) => Err(Error::TooManyHeaders {
-                limit: limits.header_slots(),
+                limit: limits.max_headers,
             }),
             Ok(None) | Err(_) => Err(diagnose(head, Kind::Response)),
         }
@@ -315,7 +325,7 @@ fn request_head(
     let mut slots = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_HEADERS_CEILING];
     let mut request = httparse::Request::new(&mut []);
     let httparse::Status::Complete(end) =
-        request.parse_with_uninit_headers(bytes, &mut slots[..limits.header_slots()])?
+        request.parse_with_uninit_headers(bytes, &mut slots[..limits.max_headers])?
     else {
         return Ok(None);
     };
@@ -348,7 +358,7 @@ fn response_head(
         .parse_response_with_uninit_headers(
             &mut response,
             bytes,
-            &mut slots[..limits.header_slots()],
+            &mut slots[..limits.max_headers],
         )?
     else {
         return Ok(None);
@@ -371,7 +381,9 @@ fn find_lf(bytes: &[u8]) -> Option<usize> {
     let mut chunks = bytes.chunks_exact(8);
     let mut offset = 0;
     for chunk in &mut chunks {
-        let word = u64::from_ne_bytes(chunk.try_into().unwrap_or([0; 8])) ^ LF;
+        let word = u64::from_ne_bytes([
+            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
+        ]) ^ LF;
         // A zero byte in `word` is a `\n` in the input (the classic has-zero-byte test).
         if word.wrapping_sub(ONES) & !word & HIGHS != 0 {
             return chunk.iter().position(|&b| b == b'\n').map(|at| offset + at);
@@ -440,7 +452,7 @@ fn diagnose(head: &[u8], kind: Kind) -> Error {
             return Error::InvalidHeaderName { line: line_number };
         }
         let value = &line[colon + 1..];
-        if !crate::token::is_field_value(value) {
+        if !crate::grammar::is_field_value(value) {
             return Error::InvalidHeaderValue { line: line_number };
         }
     }
@@ -455,7 +467,7 @@ fn diagnose_first_line(line: &[u8], kind: Kind) -> Option<Error> {
     match kind {
         Kind::Request => {
             let (method, target, version) = (parts.next()?, parts.next(), parts.next());
-            let valid = crate::token::is_token(method)
+            let valid = crate::grammar::is_token(method)
                 && target.is_some_and(|t| !t.is_empty())
                 && parts.next().is_none();
             if !valid {

@@ -1,70 +1,207 @@
-//! Extra headers an application adds to a response or request, validated, kept inline.
+//! Header fields: the one borrowed view of a received head's fields, and the checks on
+//! headers an application adds to what the handshake writes.
 
-use crate::Error;
-use crate::token::{is_field_value, is_token};
+use core::fmt;
 
-const EXTRA_HEADERS_CAPACITY: usize = 16;
+use crate::LocalError;
+use crate::grammar::{ascii_str, is_field_value, is_token};
+use crate::head::Field;
 
-/// Up to [`ExtraHeaders::CAPACITY`] validated `(name, value)` pairs, stored inline.
+/// The header fields of a received head, in order, duplicates and non-UTF-8 values kept.
+/// Borrowed from the buffer the head was read into: nothing is copied.
+///
+/// ```
+/// use wshake_proto::server::{ServerConfig, ServerHandshake};
+/// use wshake_proto::Status;
+///
+/// let mut server = ServerHandshake::new(ServerConfig::new());
+/// server.feed(b"GET / HTTP/1.1\r\nHost: a.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+///     Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\
+///     Cookie: a=1\r\ncookie: b=2\r\n\r\n");
+/// let Status::Ready(incoming) = server.poll()? else { unreachable!() };
+/// let headers = incoming.request().headers();
+/// assert_eq!(headers.get("COOKIE"), Some(&b"a=1"[..]));
+/// assert_eq!(headers.get_all("cookie").count(), 2);
+/// assert_eq!(headers.len(), 7);
+/// # Ok::<(), wshake_proto::Error>(())
+/// ```
+#[derive(Clone, Copy)]
+pub struct Headers<'a> {
+    pub(crate) head: &'a [u8],
+    pub(crate) fields: &'a [Field],
+}
+
+impl<'a> Headers<'a> {
+    /// The first value of the header `name` (case-insensitive, H22).
+    pub fn get(&self, name: &str) -> Option<&'a [u8]> {
+        self.get_all(name).next()
+    }
+
+    /// Every value of the header `name` (case-insensitive, H22), in order.
+    pub fn get_all<'n>(&self, name: &'n str) -> impl Iterator<Item = &'a [u8]> + use<'a, 'n> {
+        let head = self.head;
+        self.fields
+            .iter()
+            .filter(move |f| head[f.name.clone()].eq_ignore_ascii_case(name.as_bytes()))
+            .map(move |f| &head[f.value.clone()])
+    }
+
+    /// Every header in order: names as sent (always ASCII tokens), values as bytes.
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a [u8])> + 'a {
+        let head = self.head;
+        self.fields
+            .iter()
+            .map(move |f| (ascii_str(&head[f.name.clone()]), &head[f.value.clone()]))
+    }
+
+    /// How many header lines there are.
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+}
+
+impl fmt::Debug for Headers<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(
+                self.iter()
+                    .map(|(name, value)| (name, alloc::string::String::from_utf8_lossy(value))),
+            )
+            .finish()
+    }
+}
+
+/// Which message an application adds a header to: each reserves different names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ExtraHeaders<'a> {
-    entries: [(&'a str, &'a str); EXTRA_HEADERS_CAPACITY],
+pub(crate) enum Message {
+    /// The client's request.
+    Request,
+    /// The server's 101.
+    Accept,
+    /// A server's rejection.
+    Reject,
+}
+
+/// The headers the handshake writes itself, and in which messages: an application may
+/// not add them there (it would override or contradict the handshake).
+const RESERVED: &[(&str, &[Message])] = {
+    use Message::{Accept, Reject, Request};
+    &[
+        ("host", &[Request]),
+        ("upgrade", &[Request, Accept]),
+        ("connection", &[Request, Accept, Reject]),
+        ("sec-websocket-key", &[Request]),
+        ("sec-websocket-version", &[Request, Accept]),
+        ("sec-websocket-protocol", &[Request, Accept]),
+        ("sec-websocket-extensions", &[Request, Accept]),
+        ("sec-websocket-accept", &[Accept]),
+        ("origin", &[Request]),
+        ("content-length", &[Request, Accept, Reject]),
+        ("transfer-encoding", &[Request, Accept, Reject]),
+    ]
+};
+
+/// Checks a header an application adds to `message`: the name a token not reserved
+/// there, the value free of CR, LF, NUL and other controls.
+pub(crate) fn check_extra(message: Message, name: &str, value: &str) -> Result<(), LocalError> {
+    if !is_token(name.as_bytes()) {
+        return Err(LocalError::InvalidHeaderName);
+    }
+    if !is_field_value(value.as_bytes()) {
+        return Err(LocalError::InvalidHeaderValue);
+    }
+    let reserved = RESERVED.iter().any(|(reserved, messages)| {
+        messages.contains(&message) && reserved.eq_ignore_ascii_case(name)
+    });
+    if reserved {
+        return Err(LocalError::ReservedHeader);
+    }
+    Ok(())
+}
+
+/// How many headers an answer adds, at most.
+const EXTRA_HEADERS: usize = 16;
+
+/// Up to [`CAPACITY`](Self::CAPACITY) checked `(name, value)` pairs, kept inline so that
+/// an answer with a few headers allocates nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ExtraHeaders<'a> {
+    entries: [(&'a str, &'a str); EXTRA_HEADERS],
     len: usize,
 }
 
 impl Default for ExtraHeaders<'_> {
     fn default() -> Self {
-        Self::new()
+        Self {
+            entries: [("", ""); EXTRA_HEADERS],
+            len: 0,
+        }
     }
 }
 
 impl<'a> ExtraHeaders<'a> {
-    /// How many headers fit.
-    pub const CAPACITY: usize = EXTRA_HEADERS_CAPACITY;
+    pub(crate) const CAPACITY: usize = EXTRA_HEADERS;
 
-    /// No headers.
-    pub const fn new() -> Self {
-        Self {
-            entries: [("", ""); Self::CAPACITY],
-            len: 0,
-        }
-    }
-
-    /// Adds a header after checking it: the name a token, the value free of CR, LF, NUL and
-    /// other controls, the name not in `reserved` (compared case-insensitively).
+    /// Adds a header after [`check_extra`].
     pub(crate) fn push(
         &mut self,
+        message: Message,
         name: &'a str,
         value: &'a str,
-        reserved: &[&str],
-    ) -> Result<(), Error> {
-        if !is_token(name.as_bytes()) || !is_field_value(value.as_bytes()) {
-            return Err(Error::InvalidExtraHeader);
-        }
-        if reserved.iter().any(|r| r.eq_ignore_ascii_case(name)) {
-            return Err(Error::ReservedHeader);
-        }
+    ) -> Result<(), LocalError> {
+        check_extra(message, name, value)?;
         let slot = self
             .entries
             .get_mut(self.len)
-            .ok_or(Error::InvalidExtraHeader)?;
+            .ok_or(LocalError::TooManyHeaders {
+                capacity: Self::CAPACITY,
+            })?;
         *slot = (name, value);
         self.len += 1;
         Ok(())
     }
 
     /// The headers in the order added.
-    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
         self.entries[..self.len].iter().copied()
     }
+}
 
-    /// How many headers there are.
-    pub fn len(&self) -> usize {
-        self.len
-    }
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
+    #[test]
+    fn each_message_reserves_its_own_headers() {
+        assert_eq!(
+            check_extra(Message::Accept, "Sec-WebSocket-Accept", "x"),
+            Err(LocalError::ReservedHeader)
+        );
+        assert_eq!(
+            check_extra(Message::Request, "Sec-WebSocket-Accept", "x"),
+            Ok(())
+        );
+        assert_eq!(
+            check_extra(Message::Request, "HOST", "x"),
+            Err(LocalError::ReservedHeader)
+        );
+        assert_eq!(check_extra(Message::Reject, "Upgrade", "x"), Ok(()));
+        assert_eq!(
+            check_extra(Message::Reject, "content-length", "1"),
+            Err(LocalError::ReservedHeader)
+        );
+        assert_eq!(
+            check_extra(Message::Accept, "a b", "x"),
+            Err(LocalError::InvalidHeaderName)
+        );
+        assert_eq!(
+            check_extra(Message::Accept, "X", "a\r\nInjected: 1"),
+            Err(LocalError::InvalidHeaderValue)
+        );
     }
 }

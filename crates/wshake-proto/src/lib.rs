@@ -4,40 +4,50 @@
 //! bytes it gives you. Run both roles against each other in memory:
 //!
 //! ```
-//! use wshake_proto::{ClientConfig, ClientHandshake, ServerConfig, ServerHandshake, Status};
-//! use wshake_accept::Key;
+//! use wshake_proto::client::{ClientConfig, ClientHandshake, Target};
+//! use wshake_proto::server::{ServerConfig, ServerHandshake};
+//! use wshake_proto::{Key, Status};
 //!
 //! // Client: a request for ws://example.com/chat offering the "chat" subprotocol.
-//! let config = ClientConfig::new("example.com", "/chat")?.protocol("chat")?;
-//! let mut client = ClientHandshake::new(config, Key::from_nonce(*b"the sample nonce"));
+//! let config = ClientConfig::new().protocol("chat")?;
+//! let target = Target::new("example.com", "/chat")?;
+//! let mut client = ClientHandshake::new(config, target, Key::from_nonce(*b"the sample nonce"));
 //! let mut request = Vec::new();
 //! client.write_request(&mut request);
 //!
 //! // Server: read it (in any number of pieces), decide with the built-in policies, answer.
 //! let mut server = ServerHandshake::new(ServerConfig::new().protocols(["chat"]));
 //! server.feed(&request);
-//! assert_eq!(server.poll()?, Status::Ready);
+//! let Status::Ready(incoming) = server.poll()? else { panic!("the request is complete") };
 //! let mut response = Vec::new();
-//! server.accept(&server.decide()?, &mut response)?;
+//! let answer = incoming.decide()?;
+//! incoming.accept(&answer, &mut response)?;
 //!
 //! // Client: check the 101 (accept value, subprotocol, extensions) and a first frame.
 //! client.feed(&response);
 //! client.feed(b"\x81\x02hi");
-//! assert_eq!(client.poll()?, Status::Ready);
-//! let outcome = client.outcome().expect("ready");
+//! let Status::Ready(outcome) = client.poll()? else { panic!("the response is complete") };
 //! assert_eq!(outcome.protocol(), Some("chat"));
 //! assert_eq!(client.leftover(), b"\x81\x02hi");
-//! # Ok::<(), wshake_proto::Error>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Every error says what was wrong in the peer's terms and, for a server, which status to
-//! answer with ([`Error::status`], [`Error::write_response`]). Requirements of RFC 6455 and
-//! RFC 7692 are tested by ID from the project's handshake checklist.
+//! Two error types say whose fault a failure is. [`Error`] is what the peer got wrong,
+//! returned only by `poll` and the policies; a server answers it with
+//! [`Error::write_response`] ([`Error::status`]: 400, 403, 405, 426, 431…). [`LocalError`]
+//! is what the application got wrong (an invalid option, an answer the handshake cannot
+//! send); a server answers it with a 500. Requirements of RFC 6455 and RFC 7692 are
+//! tested by ID from the project's handshake checklist.
+//!
+//! After a successful handshake the bytes belong to a framing library: hand it the socket
+//! and the bytes read past the head (`take_leftover`), which it must read first. With
+//! tungstenite, `WebSocket::from_partially_read(socket, leftover.to_vec(), role, None)`;
+//! with fastwebsockets, read them before the socket (or wrap both in one reader).
 //!
 //! # Features
 //! - `std` (default): `std` support in `bytes` and `httparse`.
-//! - `url`: [`ClientConfig::from_url`], parsing `ws://` and `wss://` URLs with the `url`
-//!   crate (pulls `url` and its IDNA tables).
+//! - `url`: [`client::Target::from_url`], parsing `ws://` and `wss://` URLs with the
+//!   `url` crate (pulls `url` and its IDNA tables).
 //! - `getrandom`: [`Key::random`](wshake_accept::Key::random) for fresh client keys.
 #![no_std]
 #![forbid(unsafe_code)]
@@ -47,40 +57,34 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
-mod client;
-mod deflate;
+pub mod client;
+pub mod extensions;
+pub mod server;
+
+mod classify;
 mod error;
-mod extension;
+mod grammar;
 mod head;
 mod headers;
 mod limits;
-mod origin;
-mod response;
-mod server;
-mod token;
+mod local_error;
+mod rules;
+mod write;
 
-pub use client::{ClientConfig, ClientHandshake, Outcome, Response};
-pub use deflate::{DeflateConfig, DeflateOffer, DeflateParams, PERMESSAGE_DEFLATE};
-pub use error::{DeflateError, Error, Excerpt};
-pub use extension::{Extension, Extensions, Param, ParamValue, Params};
-pub use headers::ExtraHeaders;
-pub use limits::{Limits, MAX_HEADERS_CEILING};
-pub use origin::OriginPolicy;
-pub use response::RejectConnection;
-pub use server::{
-    AcceptConnection, Decision, ExtensionAnswer, ProtocolPreference, Request, ServerConfig,
-    ServerHandshake,
-};
+pub use error::{Error, Excerpt};
+pub use headers::Headers;
+pub use limits::Limits;
+pub use local_error::LocalError;
 pub use wshake_accept::{Accept, GUID, Key, KeyError};
 
-/// What a machine needs next.
+/// What a machine's `poll` found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Status {
+pub enum Status<T> {
     /// The head is not complete: feed more bytes.
     NeedMore,
-    /// The head is complete and valid: the server has a request to decide on, the client
-    /// a verified response.
-    Ready,
+    /// The head is complete and valid: for a server, the request to answer; for a
+    /// client, the verified response.
+    Ready(T),
 }
 
 /// The README's examples, compiled and run as doctests.

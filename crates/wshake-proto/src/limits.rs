@@ -1,20 +1,34 @@
 //! Limits on what a peer may send, configured before the first byte arrives.
 
-/// The largest `max_headers` accepted: header positions are parsed into a stack array of
-/// this many entries, so no allocation depends on what a peer sends.
-pub const MAX_HEADERS_CEILING: usize = 256;
+use crate::LocalError;
+
+/// The largest `max_headers`: header positions are parsed into a stack array of this many
+/// entries, so no allocation depends on what a peer sends.
+pub(crate) const MAX_HEADERS_CEILING: usize = 256;
 
 /// Bounds on a request or response head. Each is enforced as soon as it is crossed, not
 /// after the whole head arrived.
+///
+/// ```
+/// use wshake_proto::{Limits, LocalError};
+///
+/// let limits = Limits::new().max_head_bytes(4096).max_headers(32)?.max_target_bytes(1024);
+/// assert_eq!(
+///     Limits::new().max_headers(10_000),
+///     Err(LocalError::HeaderLimitTooLarge { ceiling: Limits::HEADERS_CEILING })
+/// );
+/// # let _ = limits;
+/// # Ok::<(), LocalError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(
+    clippy::struct_field_names,
+    reason = "each field is a maximum, named as its setter"
+)]
 pub struct Limits {
-    /// Bytes in the head, from the first byte to the blank line included. Over it: 431.
-    pub max_head_bytes: usize,
-    /// Header lines (the request or status line not counted). Over it: 431. At most
-    /// [`MAX_HEADERS_CEILING`]; larger values are clamped.
-    pub max_headers: usize,
-    /// Bytes in the request-target. Over it: 414. Not used for responses.
-    pub max_target_bytes: usize,
+    pub(crate) max_head_bytes: usize,
+    pub(crate) max_headers: usize,
+    pub(crate) max_target_bytes: usize,
 }
 
 impl Limits {
@@ -25,8 +39,38 @@ impl Limits {
         max_target_bytes: 8 * 1024,
     };
 
-    pub(crate) fn header_slots(&self) -> usize {
-        self.max_headers.min(MAX_HEADERS_CEILING)
+    /// The largest number of header lines a head may be allowed.
+    pub const HEADERS_CEILING: usize = MAX_HEADERS_CEILING;
+
+    /// The defaults: see [`DEFAULT`](Self::DEFAULT).
+    pub fn new() -> Self {
+        Self::DEFAULT
+    }
+
+    /// Bytes in the head, from the first byte to the blank line included. Over it: 431.
+    #[must_use]
+    pub fn max_head_bytes(mut self, bytes: usize) -> Self {
+        self.max_head_bytes = bytes;
+        self
+    }
+
+    /// Header lines (the request or status line not counted). Over it: 431. At most
+    /// [`HEADERS_CEILING`](Self::HEADERS_CEILING); more is an error, not clamped.
+    pub fn max_headers(mut self, lines: usize) -> Result<Self, LocalError> {
+        if lines > MAX_HEADERS_CEILING {
+            return Err(LocalError::HeaderLimitTooLarge {
+                ceiling: MAX_HEADERS_CEILING,
+            });
+        }
+        self.max_headers = lines;
+        Ok(self)
+    }
+
+    /// Bytes in the request-target. Over it: 414. Not used for responses.
+    #[must_use]
+    pub fn max_target_bytes(mut self, bytes: usize) -> Self {
+        self.max_target_bytes = bytes;
+        self
     }
 }
 

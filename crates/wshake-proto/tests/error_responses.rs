@@ -1,10 +1,12 @@
 //! Every error renders a complete, well-formed HTTP/1.1 response (httparse parses it), with
-//! the status the checklist names and the headers that go with it.
+//! the status the checklist names and the headers that go with it. The peer's errors
+//! (`Error`) say what was wrong; the application's (`LocalError`) are a plain 500.
 
 mod common;
 
 use common::{header, parse_response};
-use wshake_proto::{DeflateError, Error, KeyError};
+use wshake_proto::extensions::DeflateError;
+use wshake_proto::{Error, KeyError, LocalError};
 
 fn every_variant() -> Vec<Error> {
     let method = match common::error_for(b"DELETE / HTTP/1.1\r\n\r\n") {
@@ -16,6 +18,7 @@ fn every_variant() -> Vec<Error> {
         Error::HeadTooLarge { limit: 1 },
         Error::TooManyHeaders { limit: 1 },
         Error::TargetTooLong { limit: 1 },
+        Error::RequestTimeout,
         Error::InvalidRequestLine,
         Error::InvalidStatusLine,
         Error::UnsupportedHttpVersion,
@@ -47,6 +50,7 @@ fn every_variant() -> Vec<Error> {
         Error::InvalidExtensions,
         Error::DuplicateOrigin,
         forbidden_origin(),
+        Error::NoCommonProtocol,
         Error::NotSwitchingProtocols {
             status: 302,
             reason: "Found".into(),
@@ -60,24 +64,39 @@ fn every_variant() -> Vec<Error> {
         Error::ExtensionNotOffered,
         Error::ConflictingExtensions,
         Error::InvalidDeflate(DeflateError::UnknownParameter),
-        Error::ResponseBody,
         Error::ProtocolNotOffered,
-        Error::InvalidExtraHeader,
-        Error::ReservedHeader,
-        Error::InvalidRejectStatus { status: 200 },
-        Error::WrongState,
-        Error::InvalidUrl,
-        Error::UnsupportedScheme,
-        Error::UrlFragment,
-        Error::DuplicateProtocolOffer,
-        Error::UrlCredentials,
+    ]
+}
+
+fn every_local_variant() -> Vec<LocalError> {
+    vec![
+        LocalError::InvalidHeaderName,
+        LocalError::InvalidHeaderValue,
+        LocalError::ReservedHeader,
+        LocalError::TooManyHeaders { capacity: 16 },
+        LocalError::InvalidRejectStatus { status: 200 },
+        LocalError::ProtocolNotOffered,
+        LocalError::ExtensionNotOffered,
+        LocalError::ConflictingExtensions,
+        LocalError::InvalidExtensions,
+        LocalError::InvalidDeflate(DeflateError::UnknownParameter),
+        LocalError::InvalidProtocol,
+        LocalError::DuplicateProtocolOffer,
+        LocalError::InvalidOrigin,
+        LocalError::InvalidHost,
+        LocalError::InvalidResource,
+        LocalError::UrlFragment,
+        LocalError::InvalidUrl,
+        LocalError::UnsupportedScheme,
+        LocalError::UrlCredentials,
+        LocalError::HeaderLimitTooLarge { ceiling: 256 },
     ]
 }
 
 fn forbidden_origin() -> Error {
     let input = common::plus(&[("Origin", "https://evil.test")]);
-    let (server, _) = common::poll_whole(wshake_proto::ServerConfig::new(), &input);
-    let error = server.decide().unwrap_err();
+    let (mut server, _) = common::poll_whole(wshake_proto::server::ServerConfig::new(), &input);
+    let error = common::ready(&mut server).decide().unwrap_err();
     assert!(matches!(error, Error::OriginForbidden { .. }));
     error
 }
@@ -88,7 +107,9 @@ fn s20_every_variant_renders_a_parseable_response() {
         let mut out = Vec::new();
         error.write_response(&mut out);
         let (status, headers, body) = parse_response(&out);
-        assert_eq!(status, error.status().unwrap_or(500), "{error:?}");
+        // Errors only a client meets have no status of their own: a server sending one
+        // anyway sends a 400.
+        assert_eq!(status, error.status().unwrap_or(400), "{error:?}");
         assert_eq!(
             header(&headers, "content-type"),
             Some(&b"text/plain; charset=utf-8"[..])
@@ -122,8 +143,15 @@ fn statuses_match_the_checklist() {
         (Error::InvalidVersion, Some(400)),
         (Error::MissingHost, Some(400)),
         (Error::InvalidExtensions, Some(400)),
-        (Error::WrongState, Some(500)),
+        (Error::RequestTimeout, Some(408)),
+        (Error::NoCommonProtocol, Some(400)),
+        (Error::UnexpectedBody, Some(400)),
+        (Error::InvalidContentLength, Some(400)),
         (Error::AcceptMismatch, None),
+        // The peer's faults on the client side: nobody to answer, no status.
+        (Error::ProtocolNotOffered, None),
+        (Error::ExtensionNotOffered, None),
+        (Error::ConflictingExtensions, None),
     ];
     for (error, status) in expected {
         assert_eq!(error.status(), status, "{error:?}");
@@ -146,4 +174,27 @@ fn messages_name_the_problem_in_the_peers_terms() {
             "X".repeat(24)
         )
     );
+}
+
+#[test]
+fn s20_local_errors_render_a_plain_500() {
+    for error in every_local_variant() {
+        let mut out = Vec::new();
+        error.write_response(&mut out);
+        let (status, headers, body) = parse_response(&out);
+        assert_eq!(status, 500, "{error:?}");
+        assert_eq!(
+            header(&headers, "content-type"),
+            Some(&b"text/plain; charset=utf-8"[..])
+        );
+        assert_eq!(header(&headers, "connection"), Some(&b"close"[..]));
+        let length: usize = std::str::from_utf8(header(&headers, "content-length").unwrap())
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(length, body.len(), "{error:?}");
+        // The application's details stay with it: the peer reads only that it failed.
+        assert_eq!(body, b"internal server error\n", "{error:?}");
+        assert!(!error.to_string().is_empty());
+    }
 }

@@ -1,9 +1,9 @@
 //! Real requests and responses (see tests/fixtures/README.md for where each comes from).
 
-use wshake_proto::{
-    ClientConfig, ClientHandshake, DeflateConfig, DeflateOffer, Key, OriginPolicy, ServerConfig,
-    ServerHandshake, Status,
-};
+use wshake_proto::client::{ClientConfig, ClientHandshake, Target};
+use wshake_proto::extensions::{DeflateConfig, DeflateOffer};
+use wshake_proto::server::{ExtensionAnswer, OriginPolicy, ServerConfig, ServerHandshake};
+use wshake_proto::{Key, Status};
 
 const REQUESTS: &[(&str, &[u8])] = &[
     (
@@ -42,26 +42,27 @@ fn s12_real_client_requests_are_accepted() {
         // Whole, and one byte at a time.
         for split in [bytes.len(), 1] {
             let mut server = ServerHandshake::new(config.clone());
-            let mut status = Status::NeedMore;
+            let mut ready = false;
             for chunk in bytes.chunks(split) {
                 server.feed(chunk);
-                status = server.poll().unwrap_or_else(|e| panic!("{name}: {e}"));
+                let status = server.poll().unwrap_or_else(|e| panic!("{name}: {e}"));
+                ready = matches!(status, Status::Ready(_));
             }
-            assert_eq!(status, Status::Ready, "{name}");
-            let request = server.request().unwrap();
+            assert!(ready, "{name}");
+            let Ok(Status::Ready(incoming)) = server.poll() else {
+                panic!("{name}: not ready")
+            };
+            let request = incoming.request();
             assert!(request.path().starts_with("/chat"), "{name}");
-            let answer = server.decide().unwrap();
+            let answer = incoming.decide().unwrap();
             let mut out = Vec::new();
-            server.accept(&answer, &mut out).unwrap();
+            incoming.accept(&answer, &mut out).unwrap();
             assert!(
                 out.starts_with(b"HTTP/1.1 101 Switching Protocols\r\n"),
                 "{name}"
             );
             // Every real client here offers permessage-deflate.
-            assert!(
-                answer.extension_answer() != wshake_proto::ExtensionAnswer::None,
-                "{name}"
-            );
+            assert!(answer.extension_answer() != ExtensionAnswer::None, "{name}");
         }
     }
 }
@@ -74,22 +75,29 @@ fn s13_real_browser_requests_pass_the_same_origin_policy() {
     {
         let mut server = ServerHandshake::new(ServerConfig::new());
         server.feed(bytes);
-        assert_eq!(server.poll(), Ok(Status::Ready), "{name}");
-        server.decide().unwrap_or_else(|e| panic!("{name}: {e}"));
+        let Ok(Status::Ready(incoming)) = server.poll() else {
+            panic!("{name}: not ready")
+        };
+        incoming.decide().unwrap_or_else(|e| panic!("{name}: {e}"));
     }
 }
 
 #[test]
 fn c11_real_server_responses_are_verified() {
     for (name, bytes) in RESPONSES {
-        let config = ClientConfig::new("127.0.0.1", "/chat")
-            .unwrap()
+        let config = ClientConfig::new()
             .protocol("chat")
             .unwrap()
             .deflate(DeflateOffer::new().client_max_window_bits(None));
-        let mut client = ClientHandshake::new(config, Key::from_nonce(*b"the sample nonce"));
+        let target = Target::new("127.0.0.1", "/chat").unwrap();
+        let mut client =
+            ClientHandshake::new(config, target, Key::from_nonce(*b"the sample nonce"));
         client.feed(bytes);
-        assert_eq!(client.poll(), Ok(Status::Ready), "{name}");
-        assert_eq!(client.outcome().unwrap().protocol(), Some("chat"), "{name}");
+        let outcome = match client.poll() {
+            Ok(Status::Ready(outcome)) => outcome,
+            Ok(Status::NeedMore) => panic!("{name}: incomplete"),
+            Err(error) => panic!("{name}: {error}"),
+        };
+        assert_eq!(outcome.protocol(), Some("chat"), "{name}");
     }
 }

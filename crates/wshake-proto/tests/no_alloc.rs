@@ -1,10 +1,10 @@
 //! After warm-up, a reused machine handshakes without touching the heap (counted by a
 //! global allocator that counts per thread).
 
-use wshake_proto::{
-    ClientConfig, ClientHandshake, DeflateConfig, DeflateOffer, Key, OriginPolicy, ServerConfig,
-    ServerHandshake, Status,
-};
+use wshake_proto::client::{ClientConfig, ClientHandshake, Target};
+use wshake_proto::extensions::{DeflateConfig, DeflateOffer};
+use wshake_proto::server::{OriginPolicy, ServerConfig, ServerHandshake};
+use wshake_proto::{Key, Status};
 
 const CHROMIUM: &[u8] = include_bytes!("fixtures/request-chromium.http");
 const RESPONSE: &[u8] = include_bytes!("fixtures/response-python-websockets.http");
@@ -21,9 +21,13 @@ fn server_handshake_on_a_reused_machine_does_not_allocate() {
         server.reset();
         out.clear();
         server.feed(CHROMIUM);
-        assert_eq!(server.poll(), Ok(Status::Ready));
-        let answer = server.decide().unwrap();
-        server.accept(&answer, out).unwrap();
+        let Ok(Status::Ready(incoming)) = server.poll() else {
+            panic!("not ready")
+        };
+        let answer = incoming.decide().unwrap();
+        assert_eq!(answer.chosen_protocol(), Some("chat"));
+        assert!(answer.deflate().is_some());
+        incoming.accept(&answer, out).unwrap();
         assert!(server.take_leftover().is_empty());
     };
     handshake(&mut server, &mut out); // warm-up: buffers grow once
@@ -38,21 +42,24 @@ fn server_handshake_on_a_reused_machine_does_not_allocate() {
 
 #[test]
 fn client_handshake_on_a_reused_machine_does_not_allocate() {
-    let config = ClientConfig::new("127.0.0.1", "/chat")
-        .unwrap()
+    let config = ClientConfig::new()
         .protocol("chat")
         .unwrap()
         .deflate(DeflateOffer::new().client_max_window_bits(None));
+    let target = Target::new("127.0.0.1", "/chat").unwrap();
     let key = Key::from_nonce(*b"the sample nonce");
-    let mut client = ClientHandshake::new(config, key);
+    let mut client = ClientHandshake::new(config, target, key);
     let mut out = Vec::with_capacity(1024);
     let handshake = |client: &mut ClientHandshake, out: &mut Vec<u8>| {
         client.reset(key);
         out.clear();
         client.write_request(out);
         client.feed(RESPONSE);
-        assert_eq!(client.poll(), Ok(Status::Ready));
-        assert_eq!(client.outcome().unwrap().protocol(), Some("chat"));
+        let Ok(Status::Ready(outcome)) = client.poll() else {
+            panic!("not verified")
+        };
+        assert_eq!(outcome.protocol(), Some("chat"));
+        assert!(outcome.deflate().is_some());
     };
     handshake(&mut client, &mut out);
     let info = allocation_counter::measure(|| {

@@ -5,10 +5,10 @@
 use std::fmt::Write as _;
 
 use proptest::prelude::*;
-use wshake_proto::{
-    Accept, ClientConfig, ClientHandshake, DeflateConfig, DeflateOffer, Key, OriginPolicy,
-    ServerConfig, ServerHandshake, Status,
-};
+use wshake_proto::client::{ClientConfig, ClientHandshake, Target};
+use wshake_proto::extensions::{DeflateConfig, DeflateOffer};
+use wshake_proto::server::{ExtensionAnswer, OriginPolicy, ServerConfig, ServerHandshake};
+use wshake_proto::{Accept, Key, Status};
 
 fn casing(name: &str, mask: u64) -> String {
     name.chars()
@@ -23,11 +23,13 @@ fn casing(name: &str, mask: u64) -> String {
         .collect()
 }
 
+/// Feeds `bytes` in pieces cut at `cuts`, polling after each; what the last poll said
+/// (without the request, which borrows the machine: poll again for it).
 fn feed_split(
     server: &mut ServerHandshake,
     bytes: &[u8],
     cuts: &[usize],
-) -> Result<Status, wshake_proto::Error> {
+) -> Result<Status<()>, wshake_proto::Error> {
     let mut status = Status::NeedMore;
     let mut start = 0;
     let mut points: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
@@ -39,7 +41,10 @@ fn feed_split(
         }
         server.feed(&bytes[start..end]);
         start = end;
-        status = server.poll()?;
+        status = match server.poll()? {
+            Status::NeedMore => Status::NeedMore,
+            Status::Ready(_) => Status::Ready(()),
+        };
     }
     Ok(status)
 }
@@ -143,9 +148,11 @@ proptest! {
     fn s12_random_valid_requests_are_accepted(request in valid_request()) {
         let (bytes, key) = render(&request, None);
         let mut server = ServerHandshake::new(ServerConfig::new());
-        prop_assert_eq!(feed_split(&mut server, &bytes, &request.cuts), Ok(Status::Ready));
+        prop_assert_eq!(feed_split(&mut server, &bytes, &request.cuts), Ok(Status::Ready(())));
+        let Ok(Status::Ready(incoming)) = server.poll() else { panic!("ready") };
         let mut out = Vec::new();
-        server.accept(&server.decide().unwrap(), &mut out).unwrap();
+        let answer = incoming.decide().unwrap();
+        incoming.accept(&answer, &mut out).unwrap();
         let expected = format!("Sec-WebSocket-Accept: {}\r\n", Accept::for_key(&key));
         prop_assert!(String::from_utf8_lossy(&out).contains(&expected));
         prop_assert_eq!(server.leftover(), request.leftover.as_slice());
@@ -229,7 +236,8 @@ proptest! {
 
     #[test]
     fn c11_round_trip_client_server_client_agrees(case in round_trip(), nonce in any::<[u8; 16]>()) {
-        let mut config = ClientConfig::new("127.0.0.1:9001", "/rt").unwrap()
+        let target = Target::new("127.0.0.1:9001", "/rt").unwrap();
+        let mut config = ClientConfig::new()
             .origin("http://127.0.0.1:9001").unwrap()
             .allow_missing_protocol(true);
         for protocol in &case.client_protocols {
@@ -238,7 +246,7 @@ proptest! {
         for offer in &case.offers {
             config = config.deflate(*offer);
         }
-        let mut client = ClientHandshake::new(config, Key::from_nonce(nonce));
+        let mut client = ClientHandshake::new(config, target, Key::from_nonce(nonce));
         let mut request = Vec::new();
         client.write_request(&mut request);
 
@@ -247,13 +255,14 @@ proptest! {
             server_config = server_config.deflate(deflate);
         }
         let mut server = ServerHandshake::new(server_config);
-        prop_assert_eq!(feed_split(&mut server, &request, &case.server_cuts), Ok(Status::Ready));
-        let answer = server.decide().unwrap();
+        prop_assert_eq!(feed_split(&mut server, &request, &case.server_cuts), Ok(Status::Ready(())));
+        let Ok(Status::Ready(incoming)) = server.poll() else { panic!("ready") };
+        let answer = incoming.decide().unwrap();
         let mut response = Vec::new();
-        server.accept(&answer, &mut response).unwrap();
+        incoming.accept(&answer, &mut response).unwrap();
         response.extend_from_slice(&case.frame);
 
-        let mut status = Status::NeedMore;
+        let mut ready = false;
         let mut start = 0;
         let mut points: Vec<usize> = case.client_cuts.iter().map(|c| c % (response.len() + 1)).collect();
         points.push(response.len());
@@ -261,17 +270,19 @@ proptest! {
         for end in points {
             client.feed(&response[start..end]);
             start = end;
-            status = client.poll().map_err(|e| TestCaseError::fail(format!("{e}: {}", String::from_utf8_lossy(&response))))?;
+            let status = client.poll().map_err(|e| TestCaseError::fail(format!("{e}: {}", String::from_utf8_lossy(&response))))?;
+            ready = matches!(status, Status::Ready(_));
         }
-        prop_assert_eq!(status, Status::Ready);
-        let outcome = client.outcome().unwrap();
-        prop_assert_eq!(outcome.protocol(), answer.protocol_name());
+        prop_assert!(ready);
+        let leftover = client.leftover().to_vec();
+        let Ok(Status::Ready(outcome)) = client.poll() else { panic!("verified") };
+        prop_assert_eq!(outcome.protocol(), answer.chosen_protocol());
         let server_deflate = match answer.extension_answer() {
-            wshake_proto::ExtensionAnswer::Deflate(params) => Some(params),
+            ExtensionAnswer::Deflate(params) => Some(params),
             _ => None,
         };
         prop_assert_eq!(outcome.deflate(), server_deflate);
-        prop_assert_eq!(client.leftover(), case.frame.as_slice());
+        prop_assert_eq!(leftover, case.frame.clone());
         // The server picks a common protocol whenever one exists.
         let common = case.server_protocols.iter().any(|p| case.client_protocols.contains(p));
         prop_assert_eq!(outcome.protocol().is_some(), common);

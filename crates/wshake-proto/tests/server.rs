@@ -4,25 +4,32 @@
 mod common;
 
 use common::{
-    ACCEPT, KEY, error_for, header, parse_response, plus, poll_whole, request, status_for,
-    valid_lines, with,
+    ACCEPT, KEY, error_for, header, parse_response, plus, poll_whole, ready, request, settled,
+    status_for, valid_lines, with,
 };
-use wshake_proto::{
-    AcceptConnection, DeflateConfig, DeflateParams, Error, ExtensionAnswer, KeyError, OriginPolicy,
-    RejectConnection, ServerConfig, ServerHandshake, Status,
+use wshake_proto::extensions::{DeflateConfig, DeflateParams};
+use wshake_proto::server::{
+    AcceptConnection, ExtensionAnswer, Incoming, OriginPolicy, RejectConnection, ServerConfig,
+    ServerHandshake,
 };
+use wshake_proto::{Error, KeyError, Limits, LocalError, Status};
+
+/// The default limits, as documented: 16 KiB head, 64 header lines, 8 KiB target.
+const DEFAULT_HEAD_BYTES: usize = 16 * 1024;
+const DEFAULT_TARGET_BYTES: usize = 8 * 1024;
 
 fn accepted(config: ServerConfig, input: &[u8]) -> (ServerHandshake, Vec<u8>) {
-    let (server, result) = poll_whole(config, input);
+    let (mut server, result) = poll_whole(config, input);
     assert_eq!(
         result,
-        Ok(Status::Ready),
+        Ok(Status::Ready(())),
         "{}",
         String::from_utf8_lossy(input)
     );
     let mut out = Vec::new();
-    let answer = server.decide().expect("policies accept");
-    server.accept(&answer, &mut out).expect("accept");
+    let incoming = ready(&mut server);
+    let answer = incoming.decide().expect("policies accept");
+    incoming.accept(&answer, &mut out).expect("accept");
     (server, out)
 }
 
@@ -30,8 +37,8 @@ fn accepted(config: ServerConfig, input: &[u8]) -> (ServerHandshake, Vec<u8>) {
 
 #[test]
 fn s12_valid_request_is_accepted() {
-    let (server, out) = accepted(ServerConfig::new(), &with(&[]));
-    let request = server.request().unwrap();
+    let (mut server, out) = accepted(ServerConfig::new(), &with(&[]));
+    let request = ready(&mut server).request();
     assert_eq!(request.method(), "GET");
     assert_eq!(request.path(), "/chat");
     assert_eq!(request.host(), "example.com");
@@ -168,16 +175,61 @@ fn s12_unknown_headers_are_ignored() {
     );
 }
 
+#[test]
+fn s12_plain_get_is_told_apart_from_a_broken_handshake() {
+    // A browser opening the page or a health check: no Upgrade, no key.
+    let page = b"GET /index.html?lang=en HTTP/1.1\r\nHost: example.com\r\nAccept: */*\r\n\r\n";
+    let mut server = ServerHandshake::new(ServerConfig::new());
+    server.feed(page);
+    assert_eq!(server.poll().unwrap_err(), Error::MissingUpgrade);
+    assert_eq!(server.plain_get(), Some("/index.html"));
+    // Absolute-form without a path is the root.
+    let mut server = ServerHandshake::new(ServerConfig::new());
+    server.feed(b"GET http://example.com HTTP/1.1\r\nHost: example.com\r\n\r\n");
+    assert_eq!(server.poll().unwrap_err(), Error::MissingUpgrade);
+    assert_eq!(server.plain_get(), Some("/"));
+
+    // WebSocket headers without Upgrade: a broken handshake, not a page request.
+    let (server, result) = poll_whole(ServerConfig::new(), &with(&[("Upgrade", None)]));
+    assert_eq!(result, Err(Error::MissingUpgrade));
+    assert_eq!(server.plain_get(), None);
+    // Another method is no GET, whatever it lacks.
+    let (server, result) = poll_whole(
+        ServerConfig::new(),
+        b"POST /form HTTP/1.1\r\nHost: example.com\r\n\r\n",
+    );
+    assert!(
+        matches!(result, Err(Error::MethodNotAllowed { .. })),
+        "{result:?}"
+    );
+    assert_eq!(server.plain_get(), None);
+    // A valid handshake is no plain GET, and neither is an incomplete one.
+    let (mut server, result) = poll_whole(ServerConfig::new(), &with(&[]));
+    assert_eq!(result, Ok(Status::Ready(())));
+    assert_eq!(server.plain_get(), None);
+    server.reset();
+    server.feed(&page[..page.len() - 2]);
+    assert_eq!(settled(server.poll()), Ok(Status::NeedMore));
+    assert_eq!(server.plain_get(), None);
+    // Other errors than the missing Upgrade are not a page request either.
+    let (server, result) = poll_whole(
+        ServerConfig::new(),
+        b"GET / HTTP/1.1\r\nHost: bad host\r\n\r\n",
+    );
+    assert_eq!(result, Err(Error::InvalidHost));
+    assert_eq!(server.plain_get(), None);
+}
+
 // --- S13: application decisions ----------------------------------------------------------
 
 #[test]
 fn s13_origin_policy_default_same_origin_403() {
-    let (server, result) = poll_whole(
+    let (mut server, result) = poll_whole(
         ServerConfig::new(),
         &plus(&[("Origin", "https://evil.test")]),
     );
-    assert_eq!(result, Ok(Status::Ready));
-    let error = server.decide().unwrap_err();
+    assert_eq!(result, Ok(Status::Ready(())));
+    let error = ready(&mut server).decide().unwrap_err();
     assert!(matches!(error, Error::OriginForbidden { .. }), "{error:?}");
     assert_eq!(error.status(), Some(403));
     let mut out = Vec::new();
@@ -199,23 +251,61 @@ fn s13_origin_policy_default_same_origin_403() {
 }
 
 #[test]
+fn s13_check_origin_alone_and_negotiate_without_it() {
+    let config = || {
+        ServerConfig::new()
+            .protocols(["chat"])
+            .deflate(DeflateConfig::default())
+    };
+    let input = plus(&[
+        ("Origin", "https://evil.test"),
+        ("Sec-WebSocket-Protocol", "chat"),
+        ("Sec-WebSocket-Extensions", "permessage-deflate"),
+    ]);
+    let (mut server, _) = poll_whole(config(), &input);
+    let incoming = ready(&mut server);
+    let refused = incoming.decide().unwrap_err();
+    assert!(
+        matches!(&refused, Error::OriginForbidden { origin } if origin.as_bytes() == b"https://evil.test"),
+        "{refused:?}"
+    );
+    assert_eq!(incoming.check_origin(), Err(refused));
+    // negotiate() is the policies without the origin check.
+    let answer = incoming.negotiate();
+    assert_eq!(answer.chosen_protocol(), Some("chat"));
+    assert_eq!(answer.deflate(), Some(DeflateParams::default()));
+    // Same origin, or no Origin at all: check_origin passes, decide equals negotiate.
+    for origin in [Some("https://example.com"), None] {
+        let mut lines = vec![
+            ("Sec-WebSocket-Protocol", "chat"),
+            ("Sec-WebSocket-Extensions", "permessage-deflate"),
+        ];
+        lines.extend(origin.map(|o| ("Origin", o)));
+        let (mut server, _) = poll_whole(config(), &plus(&lines));
+        let incoming = ready(&mut server);
+        assert_eq!(incoming.check_origin(), Ok(()), "{origin:?}");
+        assert_eq!(incoming.decide(), Ok(incoming.negotiate()), "{origin:?}");
+    }
+}
+
+#[test]
 fn s13_application_rejects_after_seeing_the_request() {
-    let (server, result) = poll_whole(ServerConfig::new(), &with(&[]));
-    assert_eq!(result, Ok(Status::Ready));
-    assert_eq!(server.request().unwrap().path(), "/chat");
+    let (mut server, result) = poll_whole(ServerConfig::new(), &with(&[]));
+    assert_eq!(result, Ok(Status::Ready(())));
+    assert_eq!(ready(&mut server).request().path(), "/chat");
     for (status, header_name, header_value) in [
         (401, "WWW-Authenticate", "Basic realm=\"ws\""),
         (404, "X-Reason", "no such room"),
         (302, "Location", "/elsewhere"),
     ] {
-        let (server, _) = poll_whole(ServerConfig::new(), &with(&[]));
+        let (mut server, _) = poll_whole(ServerConfig::new(), &with(&[]));
         let reject = RejectConnection::new(status)
             .unwrap()
             .header(header_name, header_value)
             .unwrap()
             .body(b"go away\n");
         let mut out = Vec::new();
-        server.reject(&reject, &mut out).unwrap();
+        ready(&mut server).reject(&reject, &mut out);
         let (code, headers, body) = parse_response(&out);
         assert_eq!(code, status);
         assert_eq!(
@@ -225,7 +315,9 @@ fn s13_application_rejects_after_seeing_the_request() {
         assert_eq!(header(&headers, "connection"), Some(&b"close"[..]));
         assert_eq!(header(&headers, "content-length"), Some(&b"8"[..]));
         assert_eq!(body, b"go away\n");
-        assert!(!server.is_accepted());
+        // Not accepted: nothing of a 101 in the rejection.
+        assert_eq!(header(&headers, "sec-websocket-accept"), None);
+        assert_eq!(header(&headers, "upgrade"), None);
     }
 }
 
@@ -234,7 +326,7 @@ fn s13_reject_refuses_1xx_and_2xx_and_bad_headers() {
     for status in [100, 101, 200, 204, 299, 600, 0] {
         assert_eq!(
             RejectConnection::new(status),
-            Err(Error::InvalidRejectStatus { status })
+            Err(LocalError::InvalidRejectStatus { status })
         );
     }
     let reject = RejectConnection::new(403).unwrap();
@@ -243,11 +335,11 @@ fn s13_reject_refuses_1xx_and_2xx_and_bad_headers() {
             .clone()
             .header("X-Bad", "a\r\nSet-Cookie: x")
             .unwrap_err(),
-        Error::InvalidExtraHeader
+        LocalError::InvalidHeaderValue
     );
     assert_eq!(
         reject.header("Content-Length", "0").unwrap_err(),
-        Error::ReservedHeader
+        LocalError::ReservedHeader
     );
 }
 
@@ -310,21 +402,21 @@ fn s14_server_picks_an_offered_protocol_or_none() {
 
 #[test]
 fn s14_choosing_a_protocol_not_offered_is_an_error_not_a_bad_response() {
-    let (server, _) = poll_whole(
+    let (mut server, _) = poll_whole(
         ServerConfig::new(),
         &plus(&[("Sec-WebSocket-Protocol", "chat")]),
     );
     let mut out = Vec::new();
     assert_eq!(
-        server.accept(&AcceptConnection::new().protocol("other"), &mut out),
-        Err(Error::ProtocolNotOffered)
+        ready(&mut server).accept(&AcceptConnection::new().protocol("other"), &mut out),
+        Err(LocalError::ProtocolNotOffered)
     );
     assert_eq!(
-        server.accept(&AcceptConnection::new().protocol(""), &mut out),
-        Err(Error::ProtocolNotOffered)
+        ready(&mut server).accept(&AcceptConnection::new().protocol(""), &mut out),
+        Err(LocalError::ProtocolNotOffered)
     );
     assert!(out.is_empty());
-    server
+    ready(&mut server)
         .accept(&AcceptConnection::new().protocol("chat"), &mut out)
         .unwrap();
     assert_eq!(
@@ -333,14 +425,53 @@ fn s14_choosing_a_protocol_not_offered_is_an_error_not_a_bad_response() {
     );
 }
 
+#[test]
+fn s14_require_protocol_refuses_without_a_common_one() {
+    let config = || ServerConfig::new().protocols(["chat"]).require_protocol();
+    for input in [plus(&[("Sec-WebSocket-Protocol", "other")]), with(&[])] {
+        let (mut server, result) = poll_whole(config(), &input);
+        assert_eq!(result, Ok(Status::Ready(())));
+        let error = ready(&mut server).decide().unwrap_err();
+        assert_eq!(error, Error::NoCommonProtocol);
+        assert_eq!(error.status(), Some(400));
+        let mut out = Vec::new();
+        error.write_response(&mut out);
+        assert_eq!(parse_response(&out).0, 400);
+    }
+    // A common one is chosen as usual.
+    let (_, out) = accepted(
+        config(),
+        &plus(&[("Sec-WebSocket-Protocol", "other, chat")]),
+    );
+    assert_eq!(
+        header(&parse_response(&out).1, "sec-websocket-protocol"),
+        Some(&b"chat"[..])
+    );
+    // Without require_protocol, no common one is accepted with none (S14).
+    let (_, out) = accepted(
+        ServerConfig::new().protocols(["chat"]),
+        &plus(&[("Sec-WebSocket-Protocol", "other")]),
+    );
+    assert_eq!(
+        header(&parse_response(&out).1, "sec-websocket-protocol"),
+        None
+    );
+    // The origin policy still comes first.
+    let (mut server, _) = poll_whole(config(), &plus(&[("Origin", "https://evil.test")]));
+    assert!(matches!(
+        ready(&mut server).decide(),
+        Err(Error::OriginForbidden { .. })
+    ));
+}
+
 // --- S15: extensions ---------------------------------------------------------------------
 
 #[test]
 fn s15_extension_answer_is_a_subset_of_the_offer_in_order() {
     let input = plus(&[("Sec-WebSocket-Extensions", "foo, bar; x=1")]);
-    let (server, _) = poll_whole(ServerConfig::new(), &input);
+    let (mut server, _) = poll_whole(ServerConfig::new(), &input);
     let mut out = Vec::new();
-    server
+    ready(&mut server)
         .accept(
             &AcceptConnection::new().extensions(ExtensionAnswer::Raw("foo, bar")),
             &mut out,
@@ -351,23 +482,84 @@ fn s15_extension_answer_is_a_subset_of_the_offer_in_order() {
         Some(&b"foo, bar"[..])
     );
 
-    let (server, _) = poll_whole(ServerConfig::new(), &input);
+    let (mut server, _) = poll_whole(ServerConfig::new(), &input);
     for wrong in ["baz", "bar, foo"] {
         assert_eq!(
-            server.accept(
+            ready(&mut server).accept(
                 &AcceptConnection::new().extensions(ExtensionAnswer::Raw(wrong)),
                 &mut Vec::new()
             ),
-            Err(Error::ExtensionNotOffered),
+            Err(LocalError::ExtensionNotOffered),
             "{wrong}"
         );
     }
     assert_eq!(
-        server.accept(
+        ready(&mut server).accept(
             &AcceptConnection::new().extensions(ExtensionAnswer::Deflate(DeflateParams::default())),
             &mut Vec::new()
         ),
-        Err(Error::ExtensionNotOffered)
+        Err(LocalError::ExtensionNotOffered)
+    );
+}
+
+#[test]
+fn s15_every_extension_answer_is_checked_when_written() {
+    let input = plus(&[(
+        "Sec-WebSocket-Extensions",
+        "permessage-deflate, x-webkit-deflate-frame",
+    )]);
+    let (mut server, _) = poll_whole(ServerConfig::new(), &input);
+    let mut out = Vec::new();
+    for (answer, error) in [
+        (
+            ExtensionAnswer::Raw("permessage-deflate, x-webkit-deflate-frame"),
+            LocalError::ConflictingExtensions,
+        ),
+        // permessage-deflate twice conflicts with itself, whatever the offer.
+        (
+            ExtensionAnswer::Raw("permessage-deflate, permessage-deflate"),
+            LocalError::ConflictingExtensions,
+        ),
+        (
+            ExtensionAnswer::Raw("permessage-deflate;"),
+            LocalError::InvalidExtensions,
+        ),
+        (ExtensionAnswer::Raw(""), LocalError::InvalidExtensions),
+        (
+            ExtensionAnswer::Raw("permessage-deflate; client_max_window_bits=10"),
+            LocalError::InvalidDeflate(
+                wshake_proto::extensions::DeflateError::ClientWindowNotOffered,
+            ),
+        ),
+        (
+            ExtensionAnswer::Deflate(DeflateParams {
+                client_max_window_bits: Some(10),
+                ..DeflateParams::default()
+            }),
+            LocalError::InvalidDeflate(
+                wshake_proto::extensions::DeflateError::ClientWindowNotOffered,
+            ),
+        ),
+    ] {
+        assert_eq!(
+            ready(&mut server).accept(&AcceptConnection::new().extensions(answer), &mut out),
+            Err(error),
+            "{answer:?}"
+        );
+    }
+    assert!(out.is_empty());
+    // What the policy negotiates passes the same check.
+    let (mut server, _) = poll_whole(
+        ServerConfig::new().deflate(DeflateConfig::default()),
+        &input,
+    );
+    let incoming = ready(&mut server);
+    let answer = incoming.decide().unwrap();
+    assert_eq!(answer.deflate(), Some(DeflateParams::default()));
+    incoming.accept(&answer, &mut out).unwrap();
+    assert_eq!(
+        header(&parse_response(&out).1, "sec-websocket-extensions"),
+        Some(&b"permessage-deflate"[..])
     );
 }
 
@@ -393,49 +585,113 @@ fn s16_extra_headers_cannot_override_the_handshake() {
     ] {
         assert_eq!(
             AcceptConnection::new().header(reserved, "x").unwrap_err(),
-            Error::ReservedHeader,
+            LocalError::ReservedHeader,
             "{reserved}"
         );
     }
     assert_eq!(
         AcceptConnection::new().header("X-A", "a\rb").unwrap_err(),
-        Error::InvalidExtraHeader
+        LocalError::InvalidHeaderValue
     );
     assert_eq!(
         AcceptConnection::new().header("X-A", "a\0b").unwrap_err(),
-        Error::InvalidExtraHeader
+        LocalError::InvalidHeaderValue
     );
     assert_eq!(
         AcceptConnection::new().header("Bad Name", "v").unwrap_err(),
-        Error::InvalidExtraHeader
+        LocalError::InvalidHeaderName
     );
-    let (server, _) = poll_whole(ServerConfig::new(), &with(&[]));
+    let (mut server, _) = poll_whole(ServerConfig::new(), &with(&[]));
     let mut out = Vec::new();
     let answer = AcceptConnection::new()
         .header("Set-Cookie", "session=1")
         .unwrap();
-    server.accept(&answer, &mut out).unwrap();
+    ready(&mut server).accept(&answer, &mut out).unwrap();
     assert_eq!(
         header(&parse_response(&out).1, "set-cookie"),
         Some(&b"session=1"[..])
     );
 }
 
+/// Compiles only if answering takes the `Incoming` by value.
+fn answering_consumes_the_request() {
+    let _: fn(Incoming<'static>, &AcceptConnection<'_>, &mut Vec<u8>) -> Result<(), LocalError> =
+        Incoming::accept;
+    let _: fn(Incoming<'static>, &RejectConnection<'_>, &mut Vec<u8>) = Incoming::reject;
+}
+
+/// Implemented twice for a `Clone` type, so that naming `check` through it with the impl
+/// left to inference compiles only for a type that is not `Clone`.
+trait AmbiguousIfClone<A> {
+    fn check() {}
+}
+impl<T> AmbiguousIfClone<()> for T {}
+struct IsClone;
+impl<T: Clone> AmbiguousIfClone<IsClone> for T {}
+
+#[test]
+fn s16_at_most_16_extra_headers() {
+    const NAMES: [&str; 17] = [
+        "X-0", "X-1", "X-2", "X-3", "X-4", "X-5", "X-6", "X-7", "X-8", "X-9", "X-10", "X-11",
+        "X-12", "X-13", "X-14", "X-15", "X-16",
+    ];
+    let mut answer = AcceptConnection::new();
+    let mut reject = RejectConnection::new(403).unwrap();
+    for name in &NAMES[..16] {
+        answer = answer.header(name, "v").unwrap();
+        reject = reject.header(name, "v").unwrap();
+    }
+    assert_eq!(
+        answer.header(NAMES[16], "v"),
+        Err(LocalError::TooManyHeaders { capacity: 16 })
+    );
+    assert_eq!(
+        reject.clone().header(NAMES[16], "v"),
+        Err(LocalError::TooManyHeaders { capacity: 16 })
+    );
+    // All 16 are written, in order.
+    let (mut server, _) = poll_whole(ServerConfig::new(), &with(&[]));
+    let mut out = Vec::new();
+    ready(&mut server).accept(&answer, &mut out).unwrap();
+    let headers = parse_response(&out).1;
+    let written: Vec<&str> = headers
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .filter(|n| n.starts_with("x-"))
+        .collect();
+    let expected: Vec<String> = NAMES[..16].iter().map(|n| n.to_ascii_lowercase()).collect();
+    assert_eq!(written, expected);
+    let mut out = Vec::new();
+    reject.write(&mut out);
+    assert_eq!(
+        parse_response(&out)
+            .1
+            .iter()
+            .filter(|(n, _)| n.starts_with("x-"))
+            .count(),
+        16
+    );
+}
+
 #[test]
 fn s16_accept_twice_or_before_ready_is_refused() {
+    // Before the request is complete, poll hands out no `Incoming`: nothing to answer with.
     let mut server = ServerHandshake::new(ServerConfig::new());
+    assert_eq!(settled(server.poll()), Ok(Status::NeedMore));
+    let input = with(&[]);
+    let (almost, last) = input.split_at(input.len() - 1);
+    server.feed(almost);
+    assert_eq!(settled(server.poll()), Ok(Status::NeedMore));
+    assert_eq!(server.raw_head(), None);
+    server.feed(last);
+    // Answering consumes the `Incoming`, which cannot be copied: one poll, one answer.
+    answering_consumes_the_request();
+    <Incoming<'_> as AmbiguousIfClone<_>>::check();
     let mut out = Vec::new();
-    assert_eq!(
-        server.accept(&AcceptConnection::new(), &mut out),
-        Err(Error::WrongState)
-    );
-    server.feed(&with(&[]));
-    server.poll().unwrap();
-    server.accept(&AcceptConnection::new(), &mut out).unwrap();
-    assert_eq!(
-        server.accept(&AcceptConnection::new(), &mut out),
-        Err(Error::WrongState)
-    );
+    ready(&mut server)
+        .accept(&AcceptConnection::new(), &mut out)
+        .unwrap();
+    assert_eq!(parse_response(&out).0, 101);
 }
 
 // --- S17: ABNF ---------------------------------------------------------------------------
@@ -503,17 +759,26 @@ fn s18_protocol_and_extension_lines_merge_in_order() {
         ("Sec-WebSocket-Protocol", "c"),
         ("Sec-WebSocket-Extensions", "bar; x=1"),
     ]);
-    let (server, result) = poll_whole(ServerConfig::new(), &input);
-    assert_eq!(result, Ok(Status::Ready));
-    let request = server.request().unwrap();
+    let (mut server, result) = poll_whole(ServerConfig::new(), &input);
+    assert_eq!(result, Ok(Status::Ready(())));
+    let request = ready(&mut server).request();
     assert_eq!(request.protocols().collect::<Vec<_>>(), ["a", "b", "c"]);
     assert_eq!(
         request.extensions().map(|e| e.name()).collect::<Vec<_>>(),
         ["foo", "bar"]
     );
     // The raw lines are kept, not collapsed.
-    assert_eq!(request.header_all("sec-websocket-protocol").count(), 2);
-    assert_eq!(request.header_all("Sec-WebSocket-Extensions").count(), 2);
+    assert_eq!(
+        request.headers().get_all("sec-websocket-protocol").count(),
+        2
+    );
+    assert_eq!(
+        request
+            .headers()
+            .get_all("Sec-WebSocket-Extensions")
+            .count(),
+        2
+    );
 }
 
 #[test]
@@ -617,13 +882,13 @@ fn h22_header_names_are_case_insensitive() {
         .into_iter()
         .map(|(n, v)| (n.to_ascii_uppercase(), v))
         .collect();
-    let (server, result) = poll_whole(ServerConfig::new(), &request("GET / HTTP/1.1", &lines));
-    assert_eq!(result, Ok(Status::Ready));
+    let (mut server, result) = poll_whole(ServerConfig::new(), &request("GET / HTTP/1.1", &lines));
+    assert_eq!(result, Ok(Status::Ready(())));
     assert!(
-        server
+        ready(&mut server)
             .request()
-            .unwrap()
-            .header("sec-websocket-key")
+            .headers()
+            .get("sec-websocket-key")
             .is_some()
     );
 }
@@ -685,19 +950,18 @@ fn h23_bare_cr_gets_400() {
 
 #[test]
 fn h23_target_over_limit_gets_414_before_the_line_ends() {
-    let limits = wshake_proto::Limits::default();
     let mut server = ServerHandshake::new(ServerConfig::new());
     server.feed(b"GET /");
-    server.feed(&vec![b'a'; limits.max_target_bytes + 20]);
+    server.feed(&vec![b'a'; DEFAULT_TARGET_BYTES + 20]);
     assert_eq!(
-        server.poll(),
-        Err(Error::TargetTooLong {
-            limit: limits.max_target_bytes
-        })
+        server.poll().unwrap_err(),
+        Error::TargetTooLong {
+            limit: DEFAULT_TARGET_BYTES
+        }
     );
     assert_eq!(Error::TargetTooLong { limit: 1 }.status(), Some(414));
     // Exactly at the limit is fine.
-    let target = format!("/{}", "a".repeat(limits.max_target_bytes - 1));
+    let target = format!("/{}", "a".repeat(DEFAULT_TARGET_BYTES - 1));
     accepted(
         ServerConfig::new(),
         &request(&format!("GET {target} HTTP/1.1"), &valid_lines()),
@@ -706,15 +970,14 @@ fn h23_target_over_limit_gets_414_before_the_line_ends() {
 
 #[test]
 fn h23_header_block_over_limit_gets_431_as_soon_as_crossed() {
-    let limits = wshake_proto::Limits::default();
     let mut server = ServerHandshake::new(ServerConfig::new());
     server.feed(b"GET / HTTP/1.1\r\nX-Big: ");
-    server.feed(&vec![b'a'; limits.max_head_bytes]);
+    server.feed(&vec![b'a'; DEFAULT_HEAD_BYTES]);
     let error = server.poll().unwrap_err();
     assert_eq!(
         error,
         Error::HeadTooLarge {
-            limit: limits.max_head_bytes
+            limit: DEFAULT_HEAD_BYTES
         }
     );
     assert_eq!(error.status(), Some(431));
@@ -722,10 +985,7 @@ fn h23_header_block_over_limit_gets_431_as_soon_as_crossed() {
 
 #[test]
 fn h23_too_many_header_lines_get_431() {
-    let limits = wshake_proto::Limits {
-        max_headers: 8,
-        ..Default::default()
-    };
+    let limits = Limits::new().max_headers(8).unwrap();
     let mut lines = valid_lines();
     for i in 0..4 {
         lines.push((format!("X-{i}"), "v".into()));
@@ -739,7 +999,37 @@ fn h23_too_many_header_lines_get_431() {
         ServerConfig::new().limits(limits),
         &request("GET / HTTP/1.1", &lines),
     );
-    assert_eq!(result, Ok(Status::Ready));
+    assert_eq!(result, Ok(Status::Ready(())));
+}
+
+#[test]
+fn h23_max_headers_above_the_ceiling_is_an_error() {
+    assert_eq!(Limits::HEADERS_CEILING, 256);
+    assert_eq!(
+        Limits::new().max_headers(257),
+        Err(LocalError::HeaderLimitTooLarge { ceiling: 256 })
+    );
+    assert_eq!(
+        Limits::new().max_headers(usize::MAX),
+        Err(LocalError::HeaderLimitTooLarge { ceiling: 256 })
+    );
+    // The ceiling itself is allowed, and it is enforced as set.
+    let limits = Limits::new().max_headers(256).unwrap();
+    let mut lines = valid_lines();
+    while lines.len() < 257 {
+        lines.push((format!("X-{}", lines.len()), "v".into()));
+    }
+    let (_, result) = poll_whole(
+        ServerConfig::new().limits(limits),
+        &request("GET / HTTP/1.1", &lines),
+    );
+    assert_eq!(result, Err(Error::TooManyHeaders { limit: 256 }));
+    lines.truncate(256);
+    let (_, result) = poll_whole(
+        ServerConfig::new().limits(limits),
+        &request("GET / HTTP/1.1", &lines),
+    );
+    assert_eq!(result, Ok(Status::Ready(())));
 }
 
 #[test]
@@ -751,12 +1041,12 @@ fn h23_target_forms() {
         "ws://example.com",
         "HTTPS://example.com:443/x?y",
     ] {
-        let (server, result) = poll_whole(
+        let (mut server, result) = poll_whole(
             ServerConfig::new(),
             &request(&format!("GET {good} HTTP/1.1"), &valid_lines()),
         );
-        assert_eq!(result, Ok(Status::Ready), "{good}");
-        assert!(server.request().unwrap().path().starts_with('/'));
+        assert_eq!(result, Ok(Status::Ready(())), "{good}");
+        assert!(ready(&mut server).path().starts_with('/'));
     }
     for bad in [
         "*",
@@ -776,17 +1066,52 @@ fn h23_target_forms() {
 
 #[test]
 fn h23_absolute_form_splits_path_and_query() {
-    let (server, _) = poll_whole(
+    let (mut server, _) = poll_whole(
         ServerConfig::new(),
         &request(
             "GET ws://example.com:8080/a/b?x=1&y HTTP/1.1",
             &valid_lines(),
         ),
     );
-    let request = server.request().unwrap();
+    let request = ready(&mut server).request();
     assert_eq!(request.path(), "/a/b");
     assert_eq!(request.query(), Some("x=1&y"));
     assert_eq!(request.target(), "ws://example.com:8080/a/b?x=1&y");
+}
+
+#[test]
+fn h23_query_param_is_percent_decoded() {
+    let (mut server, _) = poll_whole(
+        ServerConfig::new(),
+        &request(
+            "GET /chat?room=a%20b&x&name=J+D&room=second HTTP/1.1",
+            &valid_lines(),
+        ),
+    );
+    let chat = ready(&mut server).request();
+    assert_eq!(chat.query(), Some("room=a%20b&x&name=J+D&room=second"));
+    // The first value of a repeated parameter.
+    assert_eq!(chat.query_param("room").as_deref(), Some("a b"));
+    assert_eq!(chat.query_param("x").as_deref(), Some(""));
+    assert_eq!(chat.query_param("name").as_deref(), Some("J D"));
+    assert_eq!(chat.query_param("missing"), None);
+    assert_eq!(chat.query_param("Room"), None);
+    // Absolute-form too; no query at all gives no parameter.
+    let (mut server, _) = poll_whole(
+        ServerConfig::new(),
+        &request(
+            "GET ws://example.com/chat?token=abc%2Fdef HTTP/1.1",
+            &valid_lines(),
+        ),
+    );
+    assert_eq!(
+        ready(&mut server).query_param("token").as_deref(),
+        Some("abc/def")
+    );
+    let (mut server, _) = poll_whole(ServerConfig::new(), &with(&[]));
+    let plain = ready(&mut server).request();
+    assert_eq!(plain.query(), None);
+    assert_eq!(plain.query_param("room"), None);
 }
 
 // --- H24 ---------------------------------------------------------------------------------
@@ -808,7 +1133,7 @@ fn h24_leftover_kept_across_split_feeds() {
     let mut server = ServerHandshake::new(ServerConfig::new());
     let (first, second) = input.split_at(input.len() - 3);
     server.feed(first);
-    assert_eq!(server.poll(), Ok(Status::Ready));
+    assert!(matches!(server.poll(), Ok(Status::Ready(_))));
     server.feed(second);
     assert_eq!(server.leftover(), b"\x89\x00tail");
 }
@@ -821,11 +1146,11 @@ fn d24_server_accepts_first_valid_offer_only() {
         "Sec-WebSocket-Extensions",
         "permessage-deflate; unknown=1, permessage-deflate; client_max_window_bits, permessage-deflate",
     )]);
-    let (server, out) = accepted(
+    let (mut server, out) = accepted(
         ServerConfig::new().deflate(DeflateConfig::default()),
         &input,
     );
-    let answer = server.decide().unwrap();
+    let answer = ready(&mut server).decide().unwrap();
     assert_eq!(
         answer.extension_answer(),
         ExtensionAnswer::Deflate(DeflateParams::default())
@@ -948,18 +1273,18 @@ fn machine_is_reusable_after_reset() {
     for path in ["/one", "/two", "/three"] {
         server.reset();
         server.feed(&request(&format!("GET {path} HTTP/1.1"), &valid_lines()));
-        assert_eq!(server.poll(), Ok(Status::Ready));
-        assert_eq!(server.request().unwrap().path(), path);
+        let incoming = ready(&mut server);
+        assert_eq!(incoming.request().path(), path);
         let mut out = Vec::new();
-        server.accept(&AcceptConnection::new(), &mut out).unwrap();
-        assert!(server.is_accepted());
+        incoming.accept(&AcceptConnection::new(), &mut out).unwrap();
+        assert!(out.starts_with(b"HTTP/1.1 101 Switching Protocols\r\n"));
     }
     server.reset();
     server.feed(b"POST / HTTP/1.1\r\n\r\n");
     assert!(server.poll().is_err());
     server.reset();
     server.feed(&with(&[]));
-    assert_eq!(server.poll(), Ok(Status::Ready));
+    assert!(matches!(server.poll(), Ok(Status::Ready(_))));
 }
 
 #[test]

@@ -1,14 +1,21 @@
-//! The client loop: write the request, flush, read the response through the machine.
+//! The client loop: write the request, flush, read the response through the machine; on
+//! a refusal, read its body (bounded) so that the error shows what the server said.
 
 use std::sync::Arc;
 
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt as _};
-use wshake_proto::{ClientConfig, ClientHandshake, DeflateParams, Key, Status};
+use wshake_proto::client::{ClientConfig, ClientHandshake, OwnedOutcome, Target};
+use wshake_proto::extensions::DeflateParams;
+use wshake_proto::{Key, Status};
 
 use crate::read::read_some;
-use crate::{Error, Options, OwnedHead, Upgraded};
+use crate::{Error, Options, Upgraded};
+
+/// A refusal's body is kept up to this many bytes.
+const MAX_REFUSAL_BODY: usize = 64 * 1024;
 
 /// A verified response, owned.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Connected {
     /// The subprotocol the server chose.
@@ -17,47 +24,88 @@ pub struct Connected {
     pub deflate: Option<DeflateParams>,
     /// The request as sent.
     pub request: Vec<u8>,
-    /// The response head as received, headers indexed.
-    pub response: OwnedHead,
+    /// The 101 as received (read it through `view()`).
+    pub response: OwnedOutcome,
 }
 
-/// Runs the client handshake over `io` with this request and key (use a fresh random key
-/// per connection). The stream is returned only after the response is verified, with any
-/// bytes the server sent after it (C10, H24).
+/// Runs the client handshake over `io`: the request `config` offers, to `target`, with
+/// this key (use a fresh random key per connection). The stream is returned only after
+/// the response is verified, with any bytes the server sent after it (C10, H24). A
+/// server's refusal (any status but 101) is [`Error::Refused`], with its head and up to
+/// 64 KiB of its body.
 pub async fn handshake<IO>(
     mut io: IO,
     config: impl Into<Arc<ClientConfig>>,
+    target: Target,
     key: Key,
     options: &Options,
 ) -> Result<(Connected, Upgraded<IO>), Error>
 where
     IO: AsyncRead + AsyncWrite + Unpin,
 {
-    let mut machine = ClientHandshake::new(config, key);
+    let mut machine = ClientHandshake::new(config, target, key);
     let mut request = Vec::with_capacity(256);
     machine.write_request(&mut request);
+    let deadline = tokio::time::Instant::now() + options.timeout;
     let exchange = async {
         io.write_all(&request).await?;
         // Without the flush a buffered stream may never send the request.
         io.flush().await?;
         loop {
-            match machine.poll()? {
-                Status::Ready => return Ok::<_, Error>(()),
-                Status::NeedMore => {}
+            match machine.poll() {
+                Ok(Status::NeedMore) => {}
+                Ok(Status::Ready(outcome)) => return Ok(outcome.into_owned()),
+                Err(error) => return Err(Error::Handshake(error)),
             }
-            read_some(&mut io, machine.buffer_mut(), options.read_chunk).await?;
+            let read = read_some(&mut io, machine.spare(options.read_chunk)).await?;
+            machine.advance(read);
         }
     };
-    tokio::time::timeout(options.timeout, exchange)
-        .await
-        .map_err(|_| Error::Timeout)??;
-    let outcome = machine.outcome().ok_or(Error::Closed)?;
+    let response = match tokio::time::timeout_at(deadline, exchange).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(error)) => return Err(refused(&mut io, &machine, error, options, deadline).await),
+        Err(_elapsed) => return Err(Error::Timeout),
+    };
+    let view = response.view();
     let connected = Connected {
-        protocol: outcome.protocol_owned(),
-        deflate: outcome.deflate(),
+        protocol: view.protocol().map(str::to_string),
+        deflate: view.deflate(),
         request,
-        response: OwnedHead::new(outcome.response().raw(), outcome.response().headers()),
+        response,
     };
     let leftover = machine.take_leftover();
     Ok((connected, Upgraded::new(io, leftover)))
+}
+
+/// The error for a failed response: a refusal with its body read on (as far as its
+/// `Content-Length`, the end of the stream, or the cap), or the handshake error.
+async fn refused<IO: AsyncRead + Unpin>(
+    io: &mut IO,
+    machine: &ClientHandshake,
+    error: Error,
+    options: &Options,
+    deadline: tokio::time::Instant,
+) -> Error {
+    let Some(refusal) = machine.refusal() else {
+        return error;
+    };
+    let wanted = refusal
+        .body_length()
+        .unwrap_or(MAX_REFUSAL_BODY)
+        .min(MAX_REFUSAL_BODY);
+    let mut refused = refusal.into_owned();
+    let mut chunk = vec![0; options.read_chunk];
+    // The body ends with its length, the stream, or the handshake's deadline: what
+    // arrived by then is kept.
+    let _ = tokio::time::timeout_at(deadline, async {
+        while refused.body().len() < wanted {
+            let Ok(read) = read_some(io, &mut chunk).await else {
+                break;
+            };
+            refused.body_mut().extend_from_slice(&chunk[..read]);
+        }
+    })
+    .await;
+    refused.body_mut().truncate(wanted);
+    Error::Refused(Box::new(refused))
 }

@@ -2,38 +2,49 @@
 
 use std::{fmt, io};
 
+use wshake_proto::client::OwnedRefusal;
+
 /// A failed handshake over a stream.
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum Error {
     /// Reading or writing the stream failed.
     Io(io::Error),
-    /// The peer's handshake was invalid, or the application rejected it. For a server, the
-    /// matching HTTP response has been written and the write side shut down.
+    /// What the peer sent was not a valid handshake. A server has written the matching
+    /// HTTP response and shut the write side down.
     Handshake(wshake_proto::Error),
+    /// The application's answer could not be sent (a subprotocol the client did not
+    /// offer, a reserved header, a status outside 300–599…). A server has answered 500
+    /// and shut the write side down.
+    Local(wshake_proto::LocalError),
     /// The application rejected the request with this status (the response was sent).
     Rejected {
         /// The status sent.
         status: u16,
     },
+    /// A client's request was answered with something other than 101: the status, the
+    /// headers and (up to 64 KiB of) the body.
+    Refused(Box<OwnedRefusal>),
     /// The handshake did not complete within the timeout. A server answered 408 if the
     /// socket still took writes.
     Timeout,
     /// The peer closed the connection before its handshake was complete.
     Closed,
-    /// A plain HTTP GET (no `Upgrade`) was answered by the plain-HTTP handler of
-    /// [`accept_or_plain`](crate::accept_or_plain).
-    PlainHttp {
-        /// The path requested.
-        path: String,
-    },
 }
 
 impl Error {
-    /// The `wshake_proto` error, if the handshake itself was invalid.
+    /// What the peer got wrong, if that is why the handshake failed.
     pub fn handshake(&self) -> Option<&wshake_proto::Error> {
         match self {
             Self::Handshake(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The server's answer, if it refused a client's handshake.
+    pub fn refusal(&self) -> Option<&OwnedRefusal> {
+        match self {
+            Self::Refused(refusal) => Some(refusal),
             _ => None,
         }
     }
@@ -44,10 +55,19 @@ impl fmt::Display for Error {
         match self {
             Self::Io(error) => write!(f, "I/O error during handshake: {error}"),
             Self::Handshake(error) => write!(f, "{error}"),
+            Self::Local(error) => write!(f, "the application's answer cannot be sent: {error}"),
             Self::Rejected { status } => write!(f, "handshake rejected with {status}"),
+            Self::Refused(refusal) => {
+                let response = refusal.response();
+                write!(
+                    f,
+                    "server answered {} {}, expected 101",
+                    response.status(),
+                    String::from_utf8_lossy(response.reason())
+                )
+            }
             Self::Timeout => f.write_str("handshake timed out"),
             Self::Closed => f.write_str("connection closed before the handshake completed"),
-            Self::PlainHttp { path } => write!(f, "plain HTTP request for {path} answered"),
         }
     }
 }
@@ -57,6 +77,7 @@ impl std::error::Error for Error {
         match self {
             Self::Io(error) => Some(error),
             Self::Handshake(error) => Some(error),
+            Self::Local(error) => Some(error),
             _ => None,
         }
     }
@@ -65,11 +86,5 @@ impl std::error::Error for Error {
 impl From<io::Error> for Error {
     fn from(error: io::Error) -> Self {
         Self::Io(error)
-    }
-}
-
-impl From<wshake_proto::Error> for Error {
-    fn from(error: wshake_proto::Error) -> Self {
-        Self::Handshake(error)
     }
 }

@@ -1,28 +1,42 @@
 //! Drive a [`wshake_proto`] handshake over any tokio `AsyncRead + AsyncWrite + Unpin`
 //! (TCP, Unix sockets, TLS streams, `tokio::io::duplex`) and hand the upgraded stream to
-//! a framing library.
+//! a framing library. A thin loop: every rule, every response and every decision policy
+//! is the proto machine's; this crate adds the socket, the timeout and the awaiting.
 //!
 //! ```
-//! use std::sync::Arc;
 //! use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-//! use wshake_proto::{ClientConfig, Key, ServerConfig};
-//! use wshake_tokio::{Options, accept, handshake};
+//! use wshake_tokio::wshake_proto::client::{ClientConfig, Target};
+//! use wshake_tokio::wshake_proto::server::ServerConfig;
+//! use wshake_tokio::wshake_proto::Key;
+//! use wshake_tokio::{Answer, Options, accept_with, handshake};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), wshake_tokio::Error> {
 //! let (client_io, server_io) = tokio::io::duplex(4096);
-//! let server_config = Arc::new(ServerConfig::new().protocols(["chat"]));
-//! let options = Options::default();
 //! let server = tokio::spawn(async move {
-//!     let (accepted, mut stream) = accept(server_io, server_config, &Options::default()).await?;
-//!     assert_eq!(accepted.request.path, "/chat");
+//!     let config = ServerConfig::new().protocols(["chat"]);
+//!     // The decision sees the request borrowed, and may await (a database, an auth
+//!     // service) before answering.
+//!     let (accepted, mut stream) =
+//!         accept_with(server_io, config, &Options::new(), async |request| {
+//!             match request.headers().get("authorization") {
+//!                 Some(b"Bearer let-me-in") => Answer::policy(),
+//!                 _ => Answer::reject(401).header("WWW-Authenticate", "Bearer"),
+//!             }
+//!         })
+//!         .await?;
+//!     assert_eq!(accepted.request.view().path(), "/chat");
 //!     stream.write_all(b"frames from here on").await?;
 //!     Ok::<_, wshake_tokio::Error>(accepted.protocol)
 //! });
 //!
-//! let config = ClientConfig::new("example.com", "/chat").unwrap().protocol("chat").unwrap();
+//! let config = ClientConfig::new()
+//!     .protocol("chat")
+//!     .and_then(|config| config.header("Authorization", "Bearer let-me-in"))
+//!     .expect("valid options");
+//! let target = Target::new("example.com", "/chat").expect("valid target");
 //! let key = Key::from_nonce(*b"use Key::random!");
-//! let (connected, mut stream) = handshake(client_io, config, key, &options).await?;
+//! let (connected, mut stream) = handshake(client_io, config, target, key, &Options::new()).await?;
 //! assert_eq!(connected.protocol.as_deref(), Some("chat"));
 //! let mut text = vec![0; 19];
 //! stream.read_exact(&mut text).await?;
@@ -32,46 +46,29 @@
 //! # }
 //! ```
 //!
-//! A server's decision may await (a database, an auth service) with [`accept_with`]. A
-//! whole handshake runs under [`Options::timeout`]: a peer that trickles its request is
-//! answered 408 and dropped when it expires.
+//! A whole handshake runs under [`Options::timeout`]: a peer that trickles its request is
+//! answered 408 and dropped when it expires. An answer the handshake cannot send (a
+//! subprotocol nobody offered, say) is answered 500 and returned as [`Error::Local`].
+//! How to hand the stream to tokio-tungstenite, fastwebsockets or tokio-websockets, in
+//! both roles: [`handoff`].
 
+mod answer;
 mod client;
 mod error;
-mod head;
+pub mod handoff;
+mod options;
 mod read;
 mod server;
 mod upgraded;
 
-use std::time::Duration;
-
+pub use answer::Answer;
 pub use client::{Connected, handshake};
 pub use error::Error;
-pub use head::OwnedHead;
-pub use server::{Accepted, Answer, PlainHttp, RequestInfo, accept, accept_or_plain, accept_with};
+pub use options::Options;
+pub use server::{Accepted, PlainHttp, Served, accept, accept_or_plain, accept_with};
 pub use upgraded::Upgraded;
 /// The sans-IO layer this crate drives, re-exported so users need one dependency.
 pub use wshake_proto;
-
-/// How a handshake runs over a stream.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Options {
-    /// The whole exchange must finish within this (default 10 s).
-    pub timeout: Duration,
-    /// How much the read buffer grows by when it is full (default 1 KiB): reads are in
-    /// chunks, never per byte, and a pending handshake holds one chunk until its head
-    /// outgrows it.
-    pub read_chunk: usize,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Self {
-            timeout: Duration::from_secs(10),
-            read_chunk: 1024,
-        }
-    }
-}
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]
@@ -85,7 +82,7 @@ mod size {
     #[test]
     fn accept_future_stays_small() {
         let (io, _peer) = tokio::io::duplex(64);
-        let config = std::sync::Arc::new(wshake_proto::ServerConfig::new());
+        let config = std::sync::Arc::new(wshake_proto::server::ServerConfig::new());
         let options = crate::Options::default();
         let future = crate::accept(io, config, &options);
         let size = std::mem::size_of_val(&future);

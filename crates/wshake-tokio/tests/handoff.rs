@@ -11,7 +11,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::Role;
-use wshake_proto::{ClientConfig, Key, ServerConfig};
+use wshake_tokio::wshake_proto::Key;
+use wshake_tokio::wshake_proto::client::{ClientConfig, Target};
+use wshake_tokio::wshake_proto::server::ServerConfig;
 use wshake_tokio::{Options, accept, handshake};
 
 const LIMIT: Duration = Duration::from_secs(10);
@@ -105,10 +107,16 @@ async fn wshake_client_then_frames_against_tokio_tungstenite_accept_async() {
             ws.send(message).await.unwrap();
         });
         let socket = TcpStream::connect(&address).await.unwrap();
-        let config = ClientConfig::new(&address, "/").unwrap();
-        let (_, upgraded) = handshake(socket, config, Key::random().unwrap(), &Options::default())
-            .await
-            .unwrap();
+        let target = Target::new(&address, "/").unwrap();
+        let (_, upgraded) = handshake(
+            socket,
+            ClientConfig::new(),
+            target,
+            Key::random().unwrap(),
+            &Options::default(),
+        )
+        .await
+        .unwrap();
         let mut ws = WebSocketStream::from_raw_socket(upgraded, Role::Client, None).await;
         ws.send(Message::binary(vec![1, 2, 3])).await.unwrap();
         assert_eq!(
@@ -138,7 +146,7 @@ async fn h24_server_frame_in_the_same_write_as_the_101_reaches_the_client() {
                 .lines()
                 .find_map(|l| l.strip_prefix("Sec-WebSocket-Key: "))
                 .unwrap();
-            let accept = wshake_proto::Accept::for_raw_key(key.as_bytes());
+            let accept = wshake_tokio::wshake_proto::Accept::for_raw_key(key.as_bytes());
             let mut response = format!(
                 "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
             )
@@ -148,8 +156,8 @@ async fn h24_server_frame_in_the_same_write_as_the_101_reaches_the_client() {
             socket
         });
         let socket = TcpStream::connect(&address).await.unwrap();
-        let config = ClientConfig::new(&address, "/").unwrap();
-        let (_, upgraded) = handshake(socket, config, Key::random().unwrap(), &Options::default())
+        let target = Target::new(&address, "/").unwrap();
+        let (_, upgraded) = handshake(socket, ClientConfig::new(), target, Key::random().unwrap(), &Options::default())
             .await
             .unwrap();
         let mut ws = WebSocketStream::from_raw_socket(upgraded, Role::Client, None).await;
@@ -180,10 +188,16 @@ async fn wshake_server_then_fastwebsockets_frames() {
         });
         // Client: wshake handshake, then fastwebsockets as the client.
         let socket = TcpStream::connect(&address).await.unwrap();
-        let config = ClientConfig::new(&address, "/").unwrap();
-        let (_, upgraded) = handshake(socket, config, Key::random().unwrap(), &Options::default())
-            .await
-            .unwrap();
+        let target = Target::new(&address, "/").unwrap();
+        let (_, upgraded) = handshake(
+            socket,
+            ClientConfig::new(),
+            target,
+            Key::random().unwrap(),
+            &Options::default(),
+        )
+        .await
+        .unwrap();
         let mut ws = WebSocket::after_handshake(upgraded, fastwebsockets::Role::Client);
         ws.write_frame(Frame::text(Payload::Borrowed(b"fast")))
             .await
@@ -212,10 +226,16 @@ async fn wshake_server_then_tokio_websockets_frames() {
             ws.send(message).await.unwrap();
         });
         let socket = TcpStream::connect(&address).await.unwrap();
-        let config = ClientConfig::new(&address, "/").unwrap();
-        let (_, upgraded) = handshake(socket, config, Key::random().unwrap(), &Options::default())
-            .await
-            .unwrap();
+        let target = Target::new(&address, "/").unwrap();
+        let (_, upgraded) = handshake(
+            socket,
+            ClientConfig::new(),
+            target,
+            Key::random().unwrap(),
+            &Options::default(),
+        )
+        .await
+        .unwrap();
         let mut ws = tokio_websockets::ClientBuilder::new().take_over(upgraded);
         ws.send(tokio_websockets::Message::text("websockets"))
             .await

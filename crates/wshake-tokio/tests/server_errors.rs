@@ -5,8 +5,9 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
-use wshake_proto::{Limits, ServerConfig};
-use wshake_tokio::{Answer, Error, Options, RequestInfo, accept, accept_with};
+use wshake_tokio::wshake_proto::server::{Request, ServerConfig};
+use wshake_tokio::wshake_proto::{self as wshake_proto, Limits};
+use wshake_tokio::{Answer, Error, Options, accept, accept_with};
 
 const LIMIT: Duration = Duration::from_secs(10);
 
@@ -71,10 +72,7 @@ async fn s20_bad_request_gets_400_body_and_close() {
 #[tokio::test]
 async fn h23_oversized_header_gets_431_at_the_client() {
     tokio::time::timeout(LIMIT, async {
-        let limits = Limits {
-            max_head_bytes: 4096,
-            ..Limits::default()
-        };
+        let limits = Limits::new().max_head_bytes(4096);
         let (address, task) =
             serve_once(ServerConfig::new().limits(limits), Options::default()).await;
         let mut request = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: ".to_vec();
@@ -117,13 +115,13 @@ async fn s13_async_decision_rejects_with_403() {
         let address = listener.local_addr().unwrap().to_string();
         let task = tokio::spawn(async move {
             let (socket, _) = listener.accept().await.unwrap();
-            accept_with(socket, Arc::new(ServerConfig::new()), &Options::default(), async |request: &RequestInfo| {
+            accept_with(socket, Arc::new(ServerConfig::new()), &Options::default(), async |request: &Request<'_>| {
                 // Stands in for an awaited database or auth lookup.
                 tokio::time::sleep(Duration::from_millis(20)).await;
-                if request.path == "/admin" {
-                    Answer::Reject { status: 403, headers: vec![], body: b"no\n".to_vec() }
+                if request.path() == "/admin" {
+                    Answer::reject(403).body("no\n")
                 } else {
-                    Answer::Policy
+                    Answer::policy()
                 }
             })
             .await
@@ -145,10 +143,7 @@ async fn s13_async_decision_rejects_with_403() {
 #[tokio::test]
 async fn slowloris_is_cut_at_the_timeout_with_408() {
     tokio::time::timeout(LIMIT, async {
-        let options = Options {
-            timeout: Duration::from_millis(300),
-            ..Options::default()
-        };
+        let options = Options::new().timeout(Duration::from_millis(300));
         let (address, task) = serve_once(ServerConfig::new(), options).await;
         let mut socket = TcpStream::connect(&address).await.unwrap();
         let started = Instant::now();

@@ -9,7 +9,8 @@ use std::time::Duration;
 use futures_util::StreamExt as _;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
-use wshake_client::wshake_proto::{Accept, ClientConfig};
+use wshake_client::wshake_proto::client::{Response, ResponseReader, Target};
+use wshake_client::wshake_proto::{Accept, Limits, Status};
 
 use cases::{Case, Expect};
 
@@ -156,12 +157,12 @@ pub(crate) async fn run(args: Args) -> ExitCode {
 
 /// Runs every case against `url`.
 pub(crate) async fn check(url: &str) -> Result<Report, String> {
-    let config = ClientConfig::from_url(url).map_err(|e| format!("{url}: {e}"))?;
-    if config.is_secure() {
+    let target = Target::from_url(url).map_err(|e| format!("{url}: {e}"))?;
+    if target.is_secure() {
         return Err("check speaks ws:// only; point it at the plain-text listener".into());
     }
-    let (host, port) = (config.host().to_string(), config.port());
-    let cases = cases::all(config.host_header(), config.resource());
+    let (host, port) = (target.host().to_string(), target.port());
+    let cases = cases::all(target.host_header(), target.resource());
     let outcomes = futures_util::stream::iter(cases)
         .map(|case| {
             let host = host.clone();
@@ -176,7 +177,7 @@ pub(crate) async fn check(url: &str) -> Result<Report, String> {
 async fn run_case(host: &str, port: u16, case: Case) -> Outcome {
     let answer = tokio::time::timeout(CASE_TIMEOUT, exchange(host, port, &case)).await;
     let (expected, got, verdict) = match answer {
-        Ok(Ok(response)) => judge(&case, &response),
+        Ok(Ok(mut response)) => judge(&case, &mut response),
         Ok(Err(error)) => no_answer(&case, &error),
         Err(_) => no_answer(
             &case,
@@ -192,8 +193,9 @@ async fn run_case(host: &str, port: u16, case: Case) -> Outcome {
     }
 }
 
-/// Sends the case's request and reads the response head (or what came before the close).
-async fn exchange(host: &str, port: u16, case: &Case) -> Result<Vec<u8>, String> {
+/// Sends the case's request and reads the response head (or what came before the
+/// close) with the same head reader the client uses.
+async fn exchange(host: &str, port: u16, case: &Case) -> Result<ResponseReader, String> {
     let mut socket = TcpStream::connect((host, port))
         .await
         .map_err(|e| format!("connect: {e}"))?;
@@ -215,59 +217,46 @@ async fn exchange(host: &str, port: u16, case: &Case) -> Result<Vec<u8>, String>
             return Err(format!("write: {error}"));
         }
     }
-    let mut head = Vec::new();
-    let mut chunk = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 64 * 1024 {
-        match socket.read(&mut chunk).await {
+    let mut reader = response_reader();
+    let mut received = 0;
+    while matches!(reader.poll(), Ok(Status::NeedMore)) {
+        match socket.read(reader.spare(4096)).await {
             Ok(0) => break,
-            Ok(n) => head.extend_from_slice(&chunk[..n]),
-            Err(error) if head.is_empty() => return Err(format!("read: {error}")),
+            Ok(n) => {
+                reader.advance(n);
+                received += n;
+            }
+            Err(error) if received == 0 => return Err(format!("read: {error}")),
             Err(_) => break,
         }
     }
-    if head.is_empty() {
+    if received == 0 {
         return Err("closed without an answer".into());
     }
-    Ok(head)
+    Ok(reader)
 }
 
-struct Head {
-    status: u16,
-    headers: Vec<(String, String)>,
+/// A reader for whatever a server answers: heads up to 64 KiB and 256 lines.
+fn response_reader() -> ResponseReader {
+    let limits = Limits::new()
+        .max_head_bytes(64 * 1024)
+        .max_headers(Limits::HEADERS_CEILING)
+        .expect("the ceiling itself is allowed");
+    ResponseReader::new(limits)
 }
 
-fn parse_head(bytes: &[u8]) -> Option<Head> {
-    let text = String::from_utf8_lossy(bytes);
-    let mut lines = text.split("\r\n");
-    let status_line = lines.next()?;
-    let mut parts = status_line.splitn(3, ' ');
-    if !parts.next()?.starts_with("HTTP/1.") {
-        return None;
-    }
-    let status = parts.next()?.parse().ok()?;
-    let headers = lines
-        .take_while(|line| !line.is_empty())
-        .filter_map(|line| line.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    Some(Head { status, headers })
+/// Every value of a header, trimmed.
+fn all<'a>(response: &Response<'a>, name: &str) -> Vec<&'a [u8]> {
+    response.headers().get_all(name).collect()
 }
 
-impl Head {
-    fn all(&self, name: &str) -> Vec<&str> {
-        self.headers
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-
-    fn has_token(&self, name: &str, token: &str) -> bool {
-        self.all(name)
-            .iter()
-            .flat_map(|v| v.split(','))
-            .any(|t| t.trim().eq_ignore_ascii_case(token))
-    }
+/// Whether a comma-separated header lists `token` (case-insensitive).
+fn has_token(response: &Response<'_>, name: &str, token: &str) -> bool {
+    response
+        .headers()
+        .get_all(name)
+        .flat_map(|value| value.split(|&b| b == b','))
+        .any(|t| t.trim_ascii().eq_ignore_ascii_case(token.as_bytes()))
 }
 
 fn expected_text(expect: Expect) -> String {
@@ -282,16 +271,16 @@ fn expected_text(expect: Expect) -> String {
     }
 }
 
-fn judge(case: &Case, bytes: &[u8]) -> (String, String, Verdict) {
+fn judge(case: &Case, reader: &mut ResponseReader) -> (String, String, Verdict) {
     let expected = expected_text(case.expect);
-    let Some(head) = parse_head(bytes) else {
+    let Ok(Status::Ready(head)) = reader.poll() else {
         let verdict = match case.expect {
             Expect::Accept { .. } => Verdict::MustFail,
             _ => Verdict::ShouldFail,
         };
         return (expected, "not an HTTP response".into(), verdict);
     };
-    let status = head.status;
+    let status = head.status();
     let (got, verdict) = match case.expect {
         Expect::Accept { no_protocol } => judge_accept(case, &head, no_protocol),
         Expect::Reject {
@@ -300,7 +289,7 @@ fn judge(case: &Case, bytes: &[u8]) -> (String, String, Verdict) {
         } => {
             if status == 101 {
                 ("101 (accepted)".into(), Verdict::MustFail)
-            } else if version_header && !head.all("sec-websocket-version").contains(&"13") {
+            } else if version_header && !all(&head, "sec-websocket-version").contains(&&b"13"[..]) {
                 (format!("{status} without Version: 13"), Verdict::MustFail)
             } else if status == wanted {
                 (format!("{status}"), Verdict::Pass)
@@ -320,30 +309,34 @@ fn judge(case: &Case, bytes: &[u8]) -> (String, String, Verdict) {
     (expected, got, verdict)
 }
 
-fn judge_accept(case: &Case, head: &Head, no_protocol: bool) -> (String, Verdict) {
-    if head.status != 101 {
-        return (format!("{}", head.status), Verdict::MustFail);
+fn judge_accept(case: &Case, head: &Response<'_>, no_protocol: bool) -> (String, Verdict) {
+    if head.status() != 101 {
+        return (format!("{}", head.status()), Verdict::MustFail);
     }
-    if !head.has_token("upgrade", "websocket") {
+    if !has_token(head, "upgrade", "websocket") {
         return ("101 without Upgrade: websocket".into(), Verdict::MustFail);
     }
-    if !head.has_token("connection", "upgrade") {
+    if !has_token(head, "connection", "upgrade") {
         return ("101 without Connection: Upgrade".into(), Verdict::MustFail);
     }
-    let accepts = head.all("sec-websocket-accept");
+    let accepts = all(head, "sec-websocket-accept");
     let expected = Accept::for_key(&case.key);
     match accepts.as_slice() {
         [] => return ("101 without Sec-WebSocket-Accept".into(), Verdict::MustFail),
-        [value] if expected.matches(value.as_bytes()) => {}
+        [value] if expected.matches(value) => {}
         [_] => return ("101 with a wrong accept value".into(), Verdict::MustFail),
         _ => return ("101 with two accept headers".into(), Verdict::MustFail),
     }
     if no_protocol {
-        match head.all("sec-websocket-protocol").as_slice() {
+        match all(head, "sec-websocket-protocol").as_slice() {
             [] => {}
             // Offered, so allowed by the letter of S14, but no server speaks it: echoing
             // the client's offer is a known deviation (websocat, Node ws by default).
-            [one] if cases::UNKNOWN_PROTOCOLS.contains(one) => {
+            [one]
+                if cases::UNKNOWN_PROTOCOLS
+                    .iter()
+                    .any(|p| p.as_bytes() == one.trim_ascii()) =>
+            {
                 return (
                     "101 echoing an unknown protocol".into(),
                     Verdict::ShouldFail,
@@ -352,13 +345,13 @@ fn judge_accept(case: &Case, head: &Head, no_protocol: bool) -> (String, Verdict
             _ => return ("101 with a protocol not offered".into(), Verdict::MustFail),
         }
     }
-    let extensions = head.all("sec-websocket-extensions");
+    let extensions = all(head, "sec-websocket-extensions");
     let unoffered = extensions
         .iter()
-        .flat_map(|v| v.split(','))
-        .filter_map(|e| e.split(';').next())
-        .map(str::trim)
-        .any(|name| !name.is_empty() && !name.eq_ignore_ascii_case("permessage-deflate"));
+        .flat_map(|v| v.split(|&b| b == b','))
+        .filter_map(|e| e.split(|&b| b == b';').next())
+        .map(<[u8]>::trim_ascii)
+        .any(|name| !name.is_empty() && !name.eq_ignore_ascii_case(b"permessage-deflate"));
     if unoffered || (!extensions.is_empty() && case.id != "S15") {
         return (
             "101 with an extension not offered".into(),
@@ -396,7 +389,9 @@ mod tests {
     #[test]
     fn judging_a_response_without_accept_is_a_must_failure() {
         let case = &cases::all("h", "/")[0];
-        let (_, got, verdict) = judge(case, b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+        let mut reader = response_reader();
+        reader.feed(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+        let (_, got, verdict) = judge(case, &mut reader);
         assert_eq!(
             (got.as_str(), verdict),
             ("101 without Sec-WebSocket-Accept", Verdict::MustFail)

@@ -3,7 +3,10 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::{DeflateConfig, Limits, OriginPolicy};
+use crate::Limits;
+use crate::extensions::DeflateConfig;
+
+use super::OriginPolicy;
 
 /// Whose order decides when both sides list several subprotocols.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -15,29 +18,28 @@ pub enum ProtocolPreference {
     Client,
 }
 
-/// A server's policies: limits, subprotocols, origins, permessage-deflate.
+/// A server's policies: limits, subprotocols, origins, permessage-deflate. Built once
+/// with its builder methods and shared (in an `Arc`) by every connection.
 ///
 /// ```
-/// use wshake_proto::{DeflateConfig, OriginPolicy, ServerConfig};
+/// use wshake_proto::extensions::DeflateConfig;
+/// use wshake_proto::server::{OriginPolicy, ServerConfig};
 ///
 /// let config = ServerConfig::new()
 ///     .protocols(["chat.v2", "chat.v1"])
+///     .require_protocol()
 ///     .origin_policy(OriginPolicy::same_origin().allow("https://app.example.com"))
 ///     .deflate(DeflateConfig::default());
-/// assert_eq!(config.protocols.len(), 2);
+/// # let _ = config;
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ServerConfig {
-    /// Limits on the request head.
-    pub limits: crate::Limits,
-    /// Subprotocols the server speaks, in its order of preference.
-    pub protocols: Vec<String>,
-    /// Whose preference picks the subprotocol.
-    pub protocol_preference: ProtocolPreference,
-    /// Which `Origin` values are allowed.
-    pub origin: OriginPolicy,
-    /// permessage-deflate support; `None` declines every offer.
-    pub deflate: Option<DeflateConfig>,
+    pub(crate) limits: Limits,
+    pub(crate) protocols: Vec<String>,
+    pub(crate) protocol_preference: ProtocolPreference,
+    pub(crate) require_protocol: bool,
+    pub(crate) origin: OriginPolicy,
+    pub(crate) deflate: Option<DeflateConfig>,
 }
 
 impl ServerConfig {
@@ -46,7 +48,7 @@ impl ServerConfig {
         Self::default()
     }
 
-    /// Sets the limits.
+    /// Sets the limits on the request head.
     #[must_use]
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
@@ -71,7 +73,16 @@ impl ServerConfig {
         self
     }
 
-    /// Sets the origin policy.
+    /// Refuses (400, [`Error::NoCommonProtocol`](crate::Error::NoCommonProtocol)) a
+    /// handshake that would end with no subprotocol: the client offered none of the
+    /// server's. Without it such a client is accepted with no subprotocol (S14).
+    #[must_use]
+    pub fn require_protocol(mut self) -> Self {
+        self.require_protocol = true;
+        self
+    }
+
+    /// Sets the origin policy (default: same origin).
     #[must_use]
     pub fn origin_policy(mut self, origin: OriginPolicy) -> Self {
         self.origin = origin;

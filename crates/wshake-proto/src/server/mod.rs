@@ -1,159 +1,57 @@
-//! The server role: bytes in, a validated [`Request`] out, the application decides, the
+//! The server role: bytes in, a validated request out, the application answers, the
 //! response bytes out, and whatever followed the request handed on untouched.
 //!
 //! ```text
-//!  feed()/buffer_mut()        poll()                  accept() / reject()
-//! ─────────────────────▶ Reading ──▶ RequestReady ──────────────────────▶ Done
-//!                           │  NeedMore ◀┘   │ decide(): the built-in policies
-//!                           ▼                ▼
-//!                        Err(Error): write error.write_response(), close
+//!  feed() / spare()+advance()      poll()
+//! ───────────────────────────▶ ServerHandshake ──▶ Status::Ready(Incoming)
+//!              ▲  Status::NeedMore ◀┘  │                 │ decide() / negotiate(): policies
+//!              └───────────────────────┘                 │ accept(answer) ─▶ 101, then leftover()
+//!                                      ▼                 │ reject(answer) ─▶ 3xx–5xx, close
+//!            Err(Error): error.write_response(), close   ▼
+//!                                              Err(LocalError): its 500, close
 //! ```
+//!
+//! [`Incoming`] is the only way to answer, and answering consumes it: a response cannot be
+//! written before the request is complete, or twice for one poll.
 
+mod answer;
 mod config;
+mod origin;
 mod request;
 
 use alloc::sync::Arc;
-use core::cell::Cell;
 
-use bytes::{BufMut, Bytes, BytesMut};
-use wshake_accept::Accept;
+use bytes::{BufMut, Bytes};
 
+pub use answer::{AcceptConnection, ExtensionAnswer, RejectConnection};
 pub use config::{ProtocolPreference, ServerConfig};
-pub use request::Request;
-pub(crate) use request::is_valid_host;
+pub use origin::OriginPolicy;
+pub use request::{OwnedRequest, Request};
 
-use crate::deflate::{DeflateOffer, DeflateParams, PERMESSAGE_DEFLATE, put_display};
+use crate::classify::{Known, classify};
 use crate::error::Excerpt;
-use crate::extension::Extensions;
-use crate::head::{Head, Kind};
-use crate::response::{RejectConnection, put_header};
-use crate::{Error, ExtraHeaders, Status};
+use crate::grammar::ascii_str;
+use crate::head::{Head, Kind, RequestLine};
+use crate::{Error, LocalError, Status};
 use request::Parsed;
-
-/// Headers an application may not add to a 101: the handshake writes them itself.
-const RESERVED_IN_ACCEPT: &[&str] = &[
-    "upgrade",
-    "connection",
-    "sec-websocket-accept",
-    "sec-websocket-protocol",
-    "sec-websocket-extensions",
-    "sec-websocket-version",
-    "content-length",
-    "transfer-encoding",
-];
-
-/// The extensions a server answers with.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum ExtensionAnswer<'a> {
-    /// No `Sec-WebSocket-Extensions` header.
-    #[default]
-    None,
-    /// permessage-deflate with these parameters.
-    Deflate(DeflateParams),
-    /// A `Sec-WebSocket-Extensions` value written as given; every name in it must have
-    /// been offered, in the client's order (S15).
-    Raw(&'a str),
-}
-
-/// The application's acceptance: subprotocol, extensions and extra headers for the 101.
-///
-/// ```
-/// use wshake_proto::AcceptConnection;
-///
-/// let answer = AcceptConnection::new().protocol("chat").header("X-Served-By", "wshake")?;
-/// assert_eq!(answer.protocol_name(), Some("chat"));
-/// # Ok::<(), wshake_proto::Error>(())
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct AcceptConnection<'a> {
-    protocol: Option<&'a str>,
-    extensions: ExtensionAnswer<'a>,
-    headers: ExtraHeaders<'a>,
-    /// The key of the request [`ServerHandshake::decide`] made this answer for, while it is
-    /// unchanged: checking it again against that request's offers would be wasted work.
-    from_policy: Option<wshake_accept::Key>,
-}
-
-impl<'a> AcceptConnection<'a> {
-    /// No subprotocol, no extensions, no extra headers.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Chooses a subprotocol: it must be one the client offered (S14).
-    #[must_use]
-    pub fn protocol(mut self, protocol: &'a str) -> Self {
-        self.protocol = Some(protocol);
-        self.from_policy = None;
-        self
-    }
-
-    /// Answers extensions.
-    #[must_use]
-    pub fn extensions(mut self, extensions: ExtensionAnswer<'a>) -> Self {
-        self.extensions = extensions;
-        self.from_policy = None;
-        self
-    }
-
-    /// Adds a header to the 101. The handshake's own headers cannot be overridden, and
-    /// CR, LF and NUL are refused.
-    pub fn header(mut self, name: &'a str, value: &'a str) -> Result<Self, Error> {
-        self.headers.push(name, value, RESERVED_IN_ACCEPT)?;
-        Ok(self)
-    }
-
-    /// The chosen subprotocol.
-    pub fn protocol_name(&self) -> Option<&'a str> {
-        self.protocol
-    }
-
-    /// The extension answer.
-    pub fn extension_answer(&self) -> ExtensionAnswer<'a> {
-        self.extensions
-    }
-}
-
-/// The application's answer: accept, or reject with a complete response.
-#[allow(
-    clippy::large_enum_variant,
-    reason = "short-lived, on the stack, no allocation wanted"
-)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Decision<'a> {
-    /// Switch protocols.
-    Accept(AcceptConnection<'a>),
-    /// Refuse with this response.
-    Reject(&'a RejectConnection<'a>),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Phase {
-    Reading,
-    RequestReady,
-    Accepted,
-    Rejected,
-    Failed,
-}
 
 /// The server side of one handshake, reusable for the next connection after [`reset`].
 ///
 /// ```
-/// use wshake_proto::{ServerConfig, ServerHandshake, Status};
+/// use wshake_proto::server::{ServerConfig, ServerHandshake};
+/// use wshake_proto::Status;
 ///
 /// let mut server = ServerHandshake::new(ServerConfig::new().protocols(["chat"]));
 /// server.feed(b"GET /chat HTTP/1.1\r\nHost: example.com\r\nUpgrade: websocket\r\n");
-/// assert_eq!(server.poll()?, Status::NeedMore);
+/// assert!(matches!(server.poll()?, Status::NeedMore));
 /// server.feed(b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n");
 /// server.feed(b"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: chat\r\n\r\n\x81\x00");
-/// assert_eq!(server.poll()?, Status::Ready);
-///
-/// let request = server.request().expect("ready");
-/// assert_eq!(request.path(), "/chat");
+/// let Status::Ready(incoming) = server.poll()? else { panic!("complete") };
+/// assert_eq!(incoming.request().path(), "/chat");
 ///
 /// let mut out = Vec::new();
-/// let answer = server.decide()?; // origin, subprotocol and deflate policies
-/// server.accept(&answer, &mut out)?;
+/// let answer = incoming.decide()?; // origin, subprotocol and deflate policies
+/// incoming.accept(&answer, &mut out).expect("the policies' answer is valid");
 /// assert!(out.starts_with(b"HTTP/1.1 101 Switching Protocols\r\n"));
 /// assert_eq!(server.leftover(), b"\x81\x00"); // the client's first frame
 /// # Ok::<(), wshake_proto::Error>(())
@@ -164,8 +62,9 @@ enum Phase {
 pub struct ServerHandshake {
     config: Arc<ServerConfig>,
     head: Head,
+    /// The request line, once the head is parsed (even when validation then fails).
+    line: Option<RequestLine>,
     parsed: Option<Parsed>,
-    phase: Cell<Phase>,
     error: Option<Error>,
 }
 
@@ -173,12 +72,11 @@ impl ServerHandshake {
     /// A machine with these policies. Pass an `Arc` to share one config between
     /// connections without copying it.
     pub fn new(config: impl Into<Arc<ServerConfig>>) -> Self {
-        let config = config.into();
         Self {
+            config: config.into(),
             head: Head::new(),
-            config,
+            line: None,
             parsed: None,
-            phase: Cell::new(Phase::Reading),
             error: None,
         }
     }
@@ -191,8 +89,8 @@ impl ServerHandshake {
     /// Forgets the connection but keeps every allocation, for the next one.
     pub fn reset(&mut self) {
         self.head.reset();
+        self.line = None;
         self.parsed = None;
-        self.phase.set(Phase::Reading);
         self.error = None;
     }
 
@@ -201,76 +99,141 @@ impl ServerHandshake {
         self.head.feed(data);
     }
 
-    /// The input buffer, to read into directly (e.g. tokio's `read_buf`). Only append.
-    pub fn buffer_mut(&mut self) -> &mut BytesMut {
-        self.head.buffer_mut()
+    /// Room to read the peer's next bytes into, without a copy: read into it, then say how
+    /// many bytes arrived with [`advance`](Self::advance). The buffer grows by `grow_by`
+    /// bytes only once it is full, so a peer trickling its head holds one chunk.
+    pub fn spare(&mut self, grow_by: usize) -> &mut [u8] {
+        self.head.spare(grow_by)
     }
 
-    /// Looks at the bytes fed since the last call: need more, request ready, or an error
-    /// whose [`Error::write_response`] is the answer to send before closing. Each byte is
-    /// scanned once, so feeding one byte at a time costs O(n) overall.
-    pub fn poll(&mut self) -> Result<Status, Error> {
-        match self.phase.get() {
-            Phase::Reading => {}
-            Phase::Failed => return Err(self.error.clone().unwrap_or(Error::WrongState)),
-            _ => return Ok(Status::Ready),
-        }
-        match self.read_request() {
-            Ok(status) => Ok(status),
-            Err(error) => {
-                self.phase.set(Phase::Failed);
-                self.error = Some(error.clone());
-                Err(error)
-            }
-        }
+    /// Marks `n` bytes of [`spare`](Self::spare) as read from the peer (at most what it
+    /// handed out).
+    pub fn advance(&mut self, n: usize) {
+        self.head.advance(n);
     }
 
-    fn read_request(&mut self) -> Result<Status, Error> {
+    /// Looks at the bytes fed since the last call: more needed, the request ready to be
+    /// answered, or what the peer got wrong, whose [`Error::write_response`] is the answer
+    /// to send before closing. Each byte is scanned once, so feeding one byte at a time
+    /// costs O(n) overall. Once ready or failed, it says so again on every call.
+    pub fn poll(&mut self) -> Result<Status<Incoming<'_>>, Error> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        let parsed = match self.parsed.take() {
+            Some(parsed) => parsed,
+            None => match self.read_request() {
+                Ok(Some(parsed)) => parsed,
+                Ok(None) => return Ok(Status::NeedMore),
+                Err(error) => {
+                    self.error = Some(error.clone());
+                    return Err(error);
+                }
+            },
+        };
+        let parsed = self.parsed.insert(parsed);
+        Ok(Status::Ready(Incoming {
+            request: Request {
+                head: &self.head.bytes()[..parsed.end],
+                parsed,
+                fields: self.head.fields(),
+            },
+            config: &self.config,
+        }))
+    }
+
+    fn read_request(&mut self) -> Result<Option<Parsed>, Error> {
         let limits = self.config.limits;
-        let (method, target, version) = if let Some(parsed) = self.head.request_at_once(&limits) {
+        let (end, line) = if let Some(parsed) = self.head.request_at_once(&limits) {
             parsed?
         } else {
-            if !self.head.scan(&limits, Kind::Request)? {
-                return Ok(Status::NeedMore);
-            }
-            self.head.parse_request(&limits)?
+            let Some(end) = self.head.scan(&limits, Kind::Request)? else {
+                return Ok(None);
+            };
+            (end, self.head.parse_request(&limits, end)?)
         };
-        let end = self.head.end().unwrap_or(0);
-        let parsed = request::validate(
-            &self.head.bytes()[..end],
-            self.head.fields(),
-            method,
-            target,
-            version,
-        )?;
-        self.parsed = Some(parsed);
-        self.phase.set(Phase::RequestReady);
-        Ok(Status::Ready)
+        self.line = Some(line.clone());
+        request::validate(&self.head.bytes()[..end], self.head.fields(), line).map(Some)
     }
 
-    /// The validated request, once [`poll`](Self::poll) said `Ready`.
-    pub fn request(&self) -> Option<Request<'_>> {
-        let parsed = self.parsed.as_ref()?;
-        let end = self.head.end()?;
-        Some(Request {
-            head: &self.head.bytes()[..end],
-            parsed,
-            fields: self.head.fields(),
-        })
-    }
-
-    /// What the built-in policies answer: `Err(OriginForbidden)` (403) for an origin the
-    /// policy refuses, else an acceptance with the preferred common subprotocol (or none)
-    /// and the negotiated permessage-deflate parameters (or none).
-    pub fn decide(&self) -> Result<AcceptConnection<'_>, Error> {
-        let request = self.request().ok_or(Error::WrongState)?;
-        let origin = request.origin();
-        // No Origin (not a browser) passes every policy: skip reading Host.
-        if origin.is_some() && !self.config.origin.allows(origin, request.host().as_bytes()) {
-            return Err(Error::OriginForbidden {
-                origin: Excerpt::new(request.origin().unwrap_or_default()),
-            });
+    /// The path of a plain HTTP `GET` that was refused as no handshake: no `Upgrade` and
+    /// no `Sec-WebSocket-Key` at all (a browser opening the page, a health check), so a
+    /// server may answer it some other way. A request with WebSocket headers but no
+    /// `Upgrade` is a broken handshake, not a page request: `None`.
+    pub fn plain_get(&self) -> Option<&str> {
+        if self.error != Some(Error::MissingUpgrade) {
+            return None;
         }
+        let head = self.head.complete()?;
+        let (method, target, _) = self.line.clone()?;
+        let has_key = self
+            .head
+            .fields()
+            .iter()
+            .any(|field| classify(&head[field.name.clone()]) == Known::Key);
+        if &head[method] != b"GET" || has_key {
+            return None;
+        }
+        let (path, _) = request::split_target(head, target).ok()?;
+        let path = ascii_str(&head[path]);
+        Some(if path.is_empty() { "/" } else { path })
+    }
+
+    /// The complete request head as received, once the blank line arrived, even when it
+    /// failed validation.
+    pub fn raw_head(&self) -> Option<&[u8]> {
+        self.head.complete()
+    }
+
+    /// The bytes that followed the request head (H24): the client's first frames. Empty
+    /// until the head is complete.
+    pub fn leftover(&self) -> &[u8] {
+        self.head.leftover()
+    }
+
+    /// Takes the leftover out without copying it. Allocation-free when it is empty.
+    pub fn take_leftover(&mut self) -> Bytes {
+        self.head.take_leftover()
+    }
+}
+
+/// A complete, valid request waiting for the application's answer: read it, decide, then
+/// [`accept`](Self::accept) or [`reject`](Self::reject), which consume it.
+#[derive(Debug)]
+pub struct Incoming<'a> {
+    request: Request<'a>,
+    config: &'a ServerConfig,
+}
+
+impl<'a> Incoming<'a> {
+    /// The request.
+    pub fn request(&self) -> Request<'a> {
+        self.request
+    }
+
+    /// The origin policy alone: `Err(OriginForbidden)` (403) for an `Origin` it refuses.
+    /// A request without `Origin` (not a browser) passes.
+    pub fn check_origin(&self) -> Result<(), Error> {
+        let Some(origin) = self.request.origin() else {
+            return Ok(());
+        };
+        if self
+            .config
+            .origin
+            .allows(Some(origin), self.request.host().as_bytes())
+        {
+            Ok(())
+        } else {
+            Err(Error::OriginForbidden {
+                origin: Excerpt::new(origin),
+            })
+        }
+    }
+
+    /// What the configured negotiation answers, without the origin policy: the preferred
+    /// common subprotocol (or none) and the permessage-deflate parameters (or none).
+    pub fn negotiate(&self) -> AcceptConnection<'a> {
+        let request = self.request;
         let protocols = &self.config.protocols;
         let protocol = match self.config.protocol_preference {
             ProtocolPreference::Server => protocols
@@ -286,130 +249,48 @@ impl ServerHandshake {
             .deflate
             .and_then(|deflate| deflate.negotiate(request.extensions()))
             .map_or(ExtensionAnswer::None, ExtensionAnswer::Deflate);
-        Ok(AcceptConnection {
-            protocol,
-            extensions,
-            headers: ExtraHeaders::new(),
-            from_policy: Some(request.key()),
-        })
+        let mut answer = AcceptConnection::new().extensions(extensions);
+        answer.protocol = protocol;
+        answer
     }
 
-    /// Writes the 101 for this acceptance into `out`. The answer is checked first: a
-    /// subprotocol or extension the client did not offer is an error and nothing is
-    /// written.
+    /// What every built-in policy answers: the origin policy ([`check_origin`]), then
+    /// [`negotiate`], refusing with `NoCommonProtocol` (400) when the config
+    /// [requires a subprotocol](ServerConfig::require_protocol) and none was agreed. Add
+    /// headers to the acceptance it returns to keep the policies and say more.
+    ///
+    /// [`check_origin`]: Self::check_origin
+    /// [`negotiate`]: Self::negotiate
+    pub fn decide(&self) -> Result<AcceptConnection<'a>, Error> {
+        self.check_origin()?;
+        let answer = self.negotiate();
+        if self.config.require_protocol && answer.protocol.is_none() {
+            return Err(Error::NoCommonProtocol);
+        }
+        Ok(answer)
+    }
+
+    /// Writes the 101 for this acceptance into `out`. The answer is checked against the
+    /// request first: a subprotocol or extension the client did not offer is the
+    /// application's error, and nothing is written (answer [`LocalError::write_response`]).
     pub fn accept(
-        &self,
+        self,
         answer: &AcceptConnection<'_>,
         out: &mut impl BufMut,
-    ) -> Result<(), Error> {
-        if self.phase.get() != Phase::RequestReady {
-            return Err(Error::WrongState);
-        }
-        let request = self.request().ok_or(Error::WrongState)?;
-        if answer.from_policy != Some(request.key()) {
-            if let Some(protocol) = answer.protocol
-                && !request.offers_protocol(protocol)
-            {
-                return Err(Error::ProtocolNotOffered);
-            }
-            check_extension_answer(&request, answer.extensions)?;
-        }
-
-        out.put_slice(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ");
-        out.put_slice(Accept::for_key(&request.key()).as_bytes());
-        out.put_slice(b"\r\n");
-        if let Some(protocol) = answer.protocol {
-            put_header(out, "Sec-WebSocket-Protocol", protocol.as_bytes());
-        }
-        match answer.extensions {
-            ExtensionAnswer::None => {}
-            ExtensionAnswer::Deflate(params) => {
-                out.put_slice(b"Sec-WebSocket-Extensions: ");
-                put_display(out, &params);
-                out.put_slice(b"\r\n");
-            }
-            ExtensionAnswer::Raw(value) => {
-                put_header(out, "Sec-WebSocket-Extensions", value.as_bytes());
-            }
-        }
-        for (name, value) in answer.headers.iter() {
-            put_header(out, name, value.as_bytes());
-        }
-        out.put_slice(b"\r\n");
-        self.phase.set(Phase::Accepted);
-        Ok(())
+    ) -> Result<(), LocalError> {
+        answer.write(&self.request, out)
     }
 
     /// Writes the application's rejection (S13: 401, 403, 404, 3xx…) into `out`.
-    pub fn reject(
-        &self,
-        reject: &RejectConnection<'_>,
-        out: &mut impl BufMut,
-    ) -> Result<(), Error> {
-        if self.phase.get() != Phase::RequestReady {
-            return Err(Error::WrongState);
-        }
+    pub fn reject(self, reject: &RejectConnection<'_>, out: &mut impl BufMut) {
         reject.write(out);
-        self.phase.set(Phase::Rejected);
-        Ok(())
-    }
-
-    /// Accepts or rejects as the [`Decision`] says.
-    pub fn respond(&self, decision: &Decision<'_>, out: &mut impl BufMut) -> Result<(), Error> {
-        match decision {
-            Decision::Accept(answer) => self.accept(answer, out),
-            Decision::Reject(reject) => self.reject(reject, out),
-        }
-    }
-
-    /// The complete request head as received, once the blank line arrived, even when it
-    /// failed validation (to serve a plain HTTP request some other way, say).
-    pub fn raw_head(&self) -> Option<&[u8]> {
-        self.head.end().map(|end| &self.head.bytes()[..end])
-    }
-
-    /// The bytes that followed the request head (H24): the client's first frames. Empty
-    /// until the head is complete.
-    pub fn leftover(&self) -> &[u8] {
-        self.head.leftover()
-    }
-
-    /// Takes the leftover out without copying it. Allocation-free when it is empty.
-    pub fn take_leftover(&mut self) -> Bytes {
-        self.head.take_leftover()
-    }
-
-    /// Whether a 101 was written.
-    pub fn is_accepted(&self) -> bool {
-        self.phase.get() == Phase::Accepted
     }
 }
 
-fn check_extension_answer(request: &Request<'_>, answer: ExtensionAnswer<'_>) -> Result<(), Error> {
-    match answer {
-        ExtensionAnswer::None => Ok(()),
-        ExtensionAnswer::Deflate(params) => {
-            let accepted = request
-                .extensions()
-                .filter(|e| e.name().eq_ignore_ascii_case(PERMESSAGE_DEFLATE))
-                .filter_map(|e| DeflateOffer::parse(&e).ok())
-                .any(|offer| offer.accepts(&params).is_ok());
-            if accepted {
-                Ok(())
-            } else {
-                Err(Error::ExtensionNotOffered)
-            }
-        }
-        ExtensionAnswer::Raw(value) => {
-            let answered = Extensions::parse(value.as_bytes()).ok_or(Error::InvalidExtensions)?;
-            // S15: a subset of the offer, in the offer's order.
-            let mut offered = request.extensions();
-            for extension in answered {
-                if !offered.any(|o| o.name().eq_ignore_ascii_case(extension.name())) {
-                    return Err(Error::ExtensionNotOffered);
-                }
-            }
-            Ok(())
-        }
+impl<'a> core::ops::Deref for Incoming<'a> {
+    type Target = Request<'a>;
+
+    fn deref(&self) -> &Request<'a> {
+        &self.request
     }
 }

@@ -1,18 +1,26 @@
-//! Validating a complete request head (RFC 6455 §4.2.1) and the borrowed view of it.
+//! Validating a complete request head (RFC 6455 §4.2.1), and the views of a valid one:
+//! borrowed from the machine's buffer, or owned to keep after it.
 
+use alloc::borrow::Cow;
+use alloc::vec::Vec;
+use core::fmt;
 use core::ops::Range;
 
 use wshake_accept::Key;
 
-use crate::Error;
+use crate::classify::{FieldSet, Known, classify};
 use crate::error::Excerpt;
-use crate::extension::{Extension, Extensions};
-use crate::head::{Field, Fields};
-use crate::token::{FieldSet, Known, ascii_str, classify, is_token, list_contains, list_elements};
+use crate::extensions::{Extension, Extensions};
+use crate::grammar::{ascii_str, is_token, is_valid_host, list_elements};
+use crate::head::{Field, RequestLine};
+use crate::rules::{UpgradeHeaders, check_version};
+use crate::{Error, Headers};
 
 /// What validation learnt about a request, as positions in the head.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Parsed {
+    /// Length of the head, the blank line included.
+    pub(crate) end: usize,
     pub(crate) method: Range<usize>,
     pub(crate) target: Range<usize>,
     pub(crate) path: Range<usize>,
@@ -26,16 +34,10 @@ pub(crate) struct Parsed {
 
 /// Checks the request line and every header, in the order they were read, then what is
 /// missing. The first problem found is the one reported.
-#[allow(
-    clippy::too_many_lines,
-    reason = "one pass, in the order a request is read"
-)]
 pub(crate) fn validate(
     head: &[u8],
     fields: &[Field],
-    method: Range<usize>,
-    target: Range<usize>,
-    version: u8,
+    (method, target, version): RequestLine,
 ) -> Result<Parsed, Error> {
     if &head[method.clone()] != b"GET" {
         return Err(Error::MethodNotAllowed {
@@ -47,91 +49,16 @@ pub(crate) fn validate(
         // H21: an Upgrade in an HTTP/1.0 request is ignored, so this is no handshake.
         return Err(Error::Http10);
     }
-
-    let mut host = None;
-    let mut origin = None;
-    let mut key = None;
-    let mut version_seen = false;
-    let (mut upgrade, mut upgrade_websocket) = (false, false);
-    let (mut connection, mut connection_upgrade) = (false, false);
-    let mut protocol_fields = FieldSet::default();
-    let mut extension_fields = FieldSet::default();
+    let mut headers = RequestHeaders::default();
     for (index, field) in fields.iter().enumerate() {
         let kind = classify(&head[field.name.clone()]);
-        if kind == Known::Other {
-            continue;
-        }
-        let value = &head[field.value.clone()];
-        if kind == Known::Host {
-            if host.is_some() {
-                return Err(Error::DuplicateHost);
-            }
-            if !is_valid_host(value) {
-                return Err(Error::InvalidHost);
-            }
-            host = Some(field.value.clone());
-        } else if kind == Known::Upgrade {
-            upgrade = true;
-            upgrade_websocket |= list_contains(value, "websocket");
-        } else if kind == Known::Connection {
-            connection = true;
-            connection_upgrade |= list_contains(value, "upgrade");
-        } else if kind == Known::Key {
-            if key.is_some() {
-                return Err(Error::DuplicateKey);
-            }
-            key = Some(Key::parse(value)?);
-        } else if kind == Known::Version {
-            if version_seen {
-                return Err(Error::DuplicateVersion);
-            }
-            version_seen = true;
-            check_version(value)?;
-        } else if kind == Known::Protocol {
-            let mut elements = list_elements(value).peekable();
-            if elements.peek().is_none() || !elements.all(is_token) {
-                return Err(Error::InvalidProtocol);
-            }
-            protocol_fields.insert(index);
-        } else if kind == Known::Extensions {
-            if Extensions::parse(value).is_none() {
-                return Err(Error::InvalidExtensions);
-            }
-            extension_fields.insert(index);
-        } else if kind == Known::Origin {
-            if origin.is_some() {
-                return Err(Error::DuplicateOrigin);
-            }
-            origin = Some(field.value.clone());
-        } else if kind == Known::ContentLength {
-            if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
-                return Err(Error::InvalidContentLength);
-            }
-            if value.iter().any(|&b| b != b'0') {
-                return Err(Error::UnexpectedBody);
-            }
-        } else if kind == Known::TransferEncoding {
-            return Err(Error::UnexpectedBody);
+        if kind != Known::Other {
+            headers.field(index, kind, &head[field.value.clone()], field.value.clone())?;
         }
     }
-    let host = host.ok_or(Error::MissingHost)?;
-    if !upgrade {
-        return Err(Error::MissingUpgrade);
-    }
-    if !upgrade_websocket {
-        return Err(Error::UpgradeNotWebSocket);
-    }
-    if !connection {
-        return Err(Error::MissingConnection);
-    }
-    if !connection_upgrade {
-        return Err(Error::ConnectionNotUpgrade);
-    }
-    let key = key.ok_or(Error::MissingKey)?;
-    if !version_seen {
-        return Err(Error::MissingVersion);
-    }
+    let (host, origin, key, protocol_fields, extension_fields) = headers.finish()?;
     Ok(Parsed {
+        end: head.len(),
         method,
         target,
         path,
@@ -144,28 +71,112 @@ pub(crate) fn validate(
     })
 }
 
-/// S17: `1*DIGIT` from 0 to 255 without leading zeros; S13v: only 13 is spoken.
-fn check_version(value: &[u8]) -> Result<(), Error> {
-    let number = (!value.is_empty()
-        && value.len() <= 3
-        && value.iter().all(u8::is_ascii_digit)
-        && (value.len() == 1 || value[0] != b'0'))
-        .then(|| ascii_str(value).parse::<u16>().ok())
-        .flatten()
-        .filter(|&n| n <= 255)
-        .ok_or(Error::InvalidVersion)?;
-    if number == 13 {
+/// The header rules of a request (S12–S19, H22, H23), one line at a time. `L` says where
+/// a value is, so that any representation of a head can keep what it needs.
+#[derive(Clone, Debug)]
+struct RequestHeaders<L> {
+    upgrade: UpgradeHeaders,
+    host: Option<L>,
+    origin: Option<L>,
+    key: Option<Key>,
+    version_seen: bool,
+    protocol_fields: FieldSet,
+    extension_fields: FieldSet,
+}
+
+impl<L> Default for RequestHeaders<L> {
+    fn default() -> Self {
+        Self {
+            upgrade: UpgradeHeaders::default(),
+            host: None,
+            origin: None,
+            key: None,
+            version_seen: false,
+            protocol_fields: FieldSet::default(),
+            extension_fields: FieldSet::default(),
+        }
+    }
+}
+
+/// Host, Origin, key, and which lines offer subprotocols and extensions.
+type Found<L> = (L, Option<L>, Key, FieldSet, FieldSet);
+
+impl<L> RequestHeaders<L> {
+    /// Applies the rules to line number `index`, of kind `kind`, holding `value` at `at`.
+    fn field(&mut self, index: usize, kind: Known, value: &[u8], at: L) -> Result<(), Error> {
+        match kind {
+            Known::Upgrade | Known::Connection | Known::ContentLength | Known::TransferEncoding => {
+                self.upgrade.field(kind, value)?;
+            }
+            Known::Host => {
+                if self.host.is_some() {
+                    return Err(Error::DuplicateHost);
+                }
+                if !is_valid_host(value) {
+                    return Err(Error::InvalidHost);
+                }
+                self.host = Some(at);
+            }
+            Known::Key => {
+                if self.key.is_some() {
+                    return Err(Error::DuplicateKey);
+                }
+                self.key = Some(Key::parse(value)?);
+            }
+            Known::Version => {
+                if self.version_seen {
+                    return Err(Error::DuplicateVersion);
+                }
+                self.version_seen = true;
+                check_version(value)?;
+            }
+            Known::Protocol => {
+                let mut elements = list_elements(value).peekable();
+                if elements.peek().is_none() || !elements.all(is_token) {
+                    return Err(Error::InvalidProtocol);
+                }
+                self.protocol_fields.insert(index);
+            }
+            Known::Extensions => {
+                if Extensions::parse(value).is_none() {
+                    return Err(Error::InvalidExtensions);
+                }
+                self.extension_fields.insert(index);
+            }
+            Known::Origin => {
+                if self.origin.is_some() {
+                    return Err(Error::DuplicateOrigin);
+                }
+                self.origin = Some(at);
+            }
+            // A response header in a request means nothing: ignored like any other.
+            Known::Accept | Known::Other => {}
+        }
         Ok(())
-    } else {
-        Err(Error::UnsupportedVersion {
-            version: Excerpt::new(value),
-        })
+    }
+
+    /// Once every line is read: what must be there, in the order the RFC lists it.
+    fn finish(self) -> Result<Found<L>, Error> {
+        let host = self.host.ok_or(Error::MissingHost)?;
+        self.upgrade.finish()?;
+        let key = self.key.ok_or(Error::MissingKey)?;
+        if !self.version_seen {
+            return Err(Error::MissingVersion);
+        }
+        Ok((
+            host,
+            self.origin,
+            key,
+            self.protocol_fields,
+            self.extension_fields,
+        ))
     }
 }
 
 /// Origin-form (`/path?query`) or absolute-form (`http://host/path?query`, also `https`,
-/// `ws`, `wss`): anything else, or a fragment, is refused.
-fn split_target(
+/// `ws`, `wss`): anything else, or a fragment, is refused. Returns where the path and
+/// the query are.
+pub(crate) fn split_target(
     head: &[u8],
     target: Range<usize>,
 ) -> Result<(Range<usize>, Option<Range<usize>>), Error> {
@@ -207,80 +218,9 @@ fn split_target(
     })
 }
 
-/// RFC 3986 `reg-name` characters (IPv4 literals included): unreserved, sub-delims, `%`.
-const REG_NAME: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte: u8 = 0;
-    loop {
-        table[byte as usize] = byte.is_ascii_alphanumeric()
-            || matches!(
-                byte,
-                b'-' | b'.'
-                    | b'_'
-                    | b'~'
-                    | b'%'
-                    | b'!'
-                    | b'$'
-                    | b'&'
-                    | b'\''
-                    | b'('
-                    | b')'
-                    | b'*'
-                    | b'+'
-                    | b','
-                    | b';'
-                    | b'='
-            );
-        if byte == u8::MAX {
-            break;
-        }
-        byte += 1;
-    }
-    table
-};
-
-/// `host[:port]` (RFC 9110 §7.2): a reg-name or IPv4 of RFC 3986 characters, or a
-/// bracketed IPv6 literal, then an optional decimal port.
-pub(crate) fn is_valid_host(value: &[u8]) -> bool {
-    let (host, port) = if value.first() == Some(&b'[') {
-        let Some(close) = value.iter().position(|&b| b == b']') else {
-            return false;
-        };
-        let literal = &value[1..close];
-        if literal.is_empty()
-            || !literal
-                .iter()
-                .all(|&b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
-        {
-            return false;
-        }
-        match &value[close + 1..] {
-            [] => (&value[..=close], None),
-            [b':', port @ ..] => (&value[..=close], Some(port)),
-            _ => return false,
-        }
-    } else {
-        let (host, port) = match value.iter().rposition(|&b| b == b':') {
-            Some(colon) => (&value[..colon], Some(&value[colon + 1..])),
-            None => (value, None),
-        };
-        let reg_name = host.iter().all(|&b| REG_NAME[usize::from(b)]);
-        if host.is_empty() || !reg_name {
-            return false;
-        }
-        (host, port)
-    };
-    let _ = host;
-    port.is_none_or(|port| {
-        !port.is_empty()
-            && port.len() <= 5
-            && port.iter().all(u8::is_ascii_digit)
-            && ascii_str(port).parse::<u32>().is_ok_and(|p| p <= 65_535)
-    })
-}
-
 /// A validated upgrade request, borrowed from the machine's buffer: nothing is copied.
-#[derive(Clone, Copy, Debug)]
+/// What a decision reads; [`into_owned`](Self::into_owned) keeps it past the machine.
+#[derive(Clone, Copy)]
 pub struct Request<'a> {
     pub(crate) head: &'a [u8],
     pub(crate) parsed: &'a Parsed,
@@ -304,7 +244,7 @@ impl<'a> Request<'a> {
         if path.is_empty() { "/" } else { path }
     }
 
-    /// The query, without the `?`.
+    /// The query, without the `?`, as sent (still percent-encoded).
     pub fn query(&self) -> Option<&'a str> {
         self.parsed
             .query
@@ -312,9 +252,23 @@ impl<'a> Request<'a> {
             .map(|q| ascii_or_empty(&self.head[q]))
     }
 
+    /// The first value of the query parameter `name`, percent-decoded (`+` is a space),
+    /// e.g. `room` in `/chat?room=lobby`. Borrowed unless decoding changed it. Values
+    /// that are not UTF-8 once decoded are replaced lossily.
+    ///
+    /// Query strings end up in access logs: a secret passed this way (a token) should be
+    /// short-lived.
+    pub fn query_param(&self, name: &str) -> Option<Cow<'a, str>> {
+        self.query()?
+            .split('&')
+            .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+            .find(|(key, _)| percent_decode(key) == name)
+            .map(|(_, value)| percent_decode(value))
+    }
+
     /// The `Host` value.
     pub fn host(&self) -> &'a str {
-        ascii_str(&self.head[self.parsed.host.clone()])
+        ascii_or_empty(&self.head[self.parsed.host.clone()])
     }
 
     /// The `Origin` value, if sent.
@@ -341,34 +295,20 @@ impl<'a> Request<'a> {
     }
 
     /// The offered extensions in the client's order, merged across header lines (S18).
-    pub fn extensions(&self) -> impl Iterator<Item = Extension<'a>> + 'a {
+    pub fn extensions(&self) -> impl Iterator<Item = Extension<'a>> + Clone + 'a {
         self.values(self.parsed.extension_fields)
             .flat_map(Extensions::already_valid)
     }
 
-    fn values(&self, set: FieldSet) -> impl Iterator<Item = &'a [u8]> + 'a {
+    fn values(&self, set: FieldSet) -> impl Iterator<Item = &'a [u8]> + Clone + 'a {
         let (head, fields) = (self.head, self.fields);
         set.iter()
             .map(move |index| &head[fields[index].value.clone()])
     }
 
-    /// The first value of a header, by name (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&'a [u8]> {
-        self.header_all(name).next()
-    }
-
-    /// Every value of a header, in order, duplicates kept.
-    pub fn header_all<'n>(&self, name: &'n str) -> impl Iterator<Item = &'a [u8]> + use<'a, 'n> {
-        self.view().all(name)
-    }
-
-    /// All headers in order, duplicates and non-UTF-8 values included.
-    pub fn headers(&self) -> impl Iterator<Item = (&'a str, &'a [u8])> + 'a {
-        self.view().iter()
-    }
-
-    fn view(&self) -> Fields<'a> {
-        Fields {
+    /// Every header line, in order, duplicates and non-UTF-8 values included.
+    pub fn headers(&self) -> Headers<'a> {
+        Headers {
             head: self.head,
             fields: self.fields,
         }
@@ -378,58 +318,90 @@ impl<'a> Request<'a> {
     pub fn raw(&self) -> &'a [u8] {
         self.head
     }
+
+    /// An owned copy, to keep after the machine is reused or dropped: one copy of the
+    /// head and one of the field positions, whatever the number of headers.
+    pub fn into_owned(self) -> OwnedRequest {
+        OwnedRequest {
+            head: self.head.to_vec(),
+            fields: self.fields.to_vec(),
+            parsed: self.parsed.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for Request<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("target", &self.target())
+            .field("headers", &self.headers())
+            .finish()
+    }
+}
+
+/// A validated request, owned: see [`Request::into_owned`]. Read it through
+/// [`view`](Self::view), the same accessors as the borrowed request.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OwnedRequest {
+    head: Vec<u8>,
+    fields: Vec<Field>,
+    parsed: Parsed,
+}
+
+impl OwnedRequest {
+    /// The request, borrowed from this copy.
+    pub fn view(&self) -> Request<'_> {
+        Request {
+            head: &self.head,
+            parsed: &self.parsed,
+            fields: &self.fields,
+        }
+    }
+}
+
+impl fmt::Debug for OwnedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.view().fmt(f)
+    }
 }
 
 fn ascii_or_empty(bytes: &[u8]) -> &str {
     core::str::from_utf8(bytes).unwrap_or_default()
 }
 
+/// `%XX` and `+` decoded; borrowed when there is nothing to decode.
+fn percent_decode(text: &str) -> Cow<'_, str> {
+    if !text.contains(['%', '+']) {
+        return Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let decoded = match bytes[i] {
+            b'+' => Some((b' ', 1)),
+            b'%' => text
+                .get(i + 1..i + 3)
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+                .map(|byte| (byte, 3)),
+            _ => None,
+        };
+        let (byte, width) = decoded.unwrap_or((bytes[i], 1));
+        out.push(byte);
+        i += width;
+    }
+    Cow::Owned(alloc::string::String::from_utf8_lossy(&out).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::percent_decode;
 
     #[test]
-    fn h23_host_values() {
-        for good in [
-            &b"example.com"[..],
-            b"example.com:8080",
-            b"127.0.0.1:9001",
-            b"[::1]",
-            b"[::1]:443",
-            b"xn--bcher-kva.example",
-        ] {
-            assert!(is_valid_host(good), "{}", String::from_utf8_lossy(good));
-        }
-        for bad in [
-            &b""[..],
-            b":80",
-            b"example.com:",
-            b"example.com:99999",
-            b"example.com:8a",
-            b"exa mple.com",
-            b"user@example.com",
-            b"example.com/path",
-            b"[::1",
-            b"[::1]x",
-            b"[]",
-        ] {
-            assert!(!is_valid_host(bad), "{}", String::from_utf8_lossy(bad));
-        }
-    }
-
-    use alloc::string::String;
-
-    #[test]
-    fn s17_version_grammar() {
-        assert_eq!(check_version(b"13"), Ok(()));
-        for invalid in [&b""[..], b"013", b"256", b"1000", b"x", b"13, 8", b"-1"] {
-            assert_eq!(check_version(invalid), Err(Error::InvalidVersion));
-        }
-        for unsupported in [&b"8"[..], b"0", b"25", b"255"] {
-            assert!(matches!(
-                check_version(unsupported),
-                Err(Error::UnsupportedVersion { .. })
-            ));
-        }
+    fn query_values_are_percent_decoded() {
+        assert_eq!(percent_decode("plain"), "plain");
+        assert_eq!(percent_decode("a%20b+c"), "a b c");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("%E2%9C%93"), "\u{2713}");
     }
 }

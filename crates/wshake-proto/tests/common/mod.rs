@@ -3,7 +3,8 @@
 
 use std::fmt::Write as _;
 
-use wshake_proto::{Error, ServerConfig, ServerHandshake, Status};
+use wshake_proto::server::{Incoming, ServerConfig, ServerHandshake};
+use wshake_proto::{Error, Status};
 
 /// A parsed response: status, lowercased headers in order, body.
 pub type Parsed = (u16, Vec<(String, Vec<u8>)>, Vec<u8>);
@@ -63,12 +64,32 @@ pub fn plus(extra: &[(&str, &str)]) -> Vec<u8> {
     request("GET /chat HTTP/1.1", &lines)
 }
 
-/// Feeds the whole input and polls once.
-pub fn poll_whole(config: ServerConfig, input: &[u8]) -> (ServerHandshake, Result<Status, Error>) {
+/// What a poll said, without the borrowed request: comparable with `assert_eq!`.
+pub type Polled = Result<Status<()>, Error>;
+
+/// A poll's result with the request (which borrows the machine) dropped.
+pub fn settled<T>(polled: Result<Status<T>, Error>) -> Polled {
+    polled.map(|status| match status {
+        Status::NeedMore => Status::NeedMore,
+        Status::Ready(_) => Status::Ready(()),
+    })
+}
+
+/// Feeds the whole input and polls once. Poll the machine again for the request: once
+/// ready, it says so on every call.
+pub fn poll_whole(config: ServerConfig, input: &[u8]) -> (ServerHandshake, Polled) {
     let mut server = ServerHandshake::new(config);
     server.feed(input);
-    let result = server.poll();
+    let result = settled(server.poll());
     (server, result)
+}
+
+/// The request of a machine that already said it is ready.
+pub fn ready(server: &mut ServerHandshake) -> Incoming<'_> {
+    match server.poll() {
+        Ok(Status::Ready(incoming)) => incoming,
+        other => panic!("expected a ready request, got {:?}", settled(other)),
+    }
 }
 
 /// The error a default server reports for this input.
@@ -90,12 +111,12 @@ pub fn status_for(input: &[u8]) -> u16 {
 }
 
 /// Feeds one byte at a time, polling after each; returns the final result and poll count.
-pub fn poll_bytewise(server: &mut ServerHandshake, input: &[u8]) -> (Result<Status, Error>, usize) {
+pub fn poll_bytewise(server: &mut ServerHandshake, input: &[u8]) -> (Polled, usize) {
     let mut polls = 0;
     for byte in input {
         server.feed(std::slice::from_ref(byte));
         polls += 1;
-        match server.poll() {
+        match settled(server.poll()) {
             Ok(Status::NeedMore) => {}
             other => return (other, polls),
         }

@@ -1,10 +1,9 @@
 //! permessage-deflate negotiation (RFC 7692 §7): offers, responses, and the server's choice.
 //! Negotiation only; compressing is the framing library's job.
 
-use core::fmt::{self, Write as _};
+use core::fmt;
 
-use crate::error::DeflateError;
-use crate::extension::Extension;
+use super::{DeflateError, Extension, ParamValue};
 
 /// The extension's registered name.
 pub const PERMESSAGE_DEFLATE: &str = "permessage-deflate";
@@ -15,7 +14,7 @@ const MAX_BITS: u8 = 15;
 /// A client's permessage-deflate offer (RFC 7692 §7.1), also what a server parses.
 ///
 /// ```
-/// use wshake_proto::DeflateOffer;
+/// use wshake_proto::extensions::DeflateOffer;
 ///
 /// let offer = DeflateOffer::new().client_max_window_bits(None).server_no_context_takeover();
 /// assert_eq!(
@@ -269,19 +268,14 @@ impl Seen {
     }
 }
 
-fn no_value(value: Option<crate::extension::ParamValue<'_>>) -> Result<(), DeflateError> {
+fn no_value(value: Option<ParamValue<'_>>) -> Result<(), DeflateError> {
     value.map_or(Ok(()), |_| Err(DeflateError::UnexpectedValue))
 }
 
-fn window_bits(value: crate::extension::ParamValue<'_>) -> Result<u8, DeflateError> {
+fn window_bits(value: ParamValue<'_>) -> Result<u8, DeflateError> {
     value
         .as_number()
         .and_then(|n| u8::try_from(n).ok())
         .filter(|bits| (MIN_BITS..=MAX_BITS).contains(bits))
         .ok_or(DeflateError::InvalidWindowBits)
-}
-
-/// Writes `value` as a header value through `Display`, without allocating.
-pub(crate) fn put_display(out: &mut impl bytes::BufMut, value: &impl fmt::Display) {
-    let _ = write!(crate::response::BufWriter(out), "{value}");
 }

@@ -1,4 +1,8 @@
-//! `Sec-WebSocket-Extensions` (RFC 6455 §9.1), parsed in place:
+//! `Sec-WebSocket-Extensions` (RFC 6455 §9.1) parsed in place, permessage-deflate
+//! (RFC 7692) negotiation, and the rule both roles apply to an answer: a subset of the
+//! offer, in its order, with at most one extension on the RSV1 bit.
+//!
+//! The grammar:
 //!
 //! ```text
 //! extension-list = 1#extension
@@ -9,7 +13,14 @@
 
 use core::fmt;
 
-use crate::token::{ascii_str, is_tchar};
+mod answer;
+mod deflate;
+
+pub use crate::error::DeflateError;
+pub(crate) use answer::AnswerCheck;
+pub use deflate::{DeflateConfig, DeflateOffer, DeflateParams, PERMESSAGE_DEFLATE};
+
+use crate::grammar::{ascii_str, is_tchar};
 
 /// One extension of a `Sec-WebSocket-Extensions` list: a name and its parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,11 +110,6 @@ impl ParamValue<'_> {
             escaped = false;
             true
         })
-    }
-
-    /// Whether the unescaped value equals `other`, compared exactly.
-    pub fn eq_str(&self, other: &str) -> bool {
-        self.bytes().eq(other.bytes())
     }
 
     /// The value as a plain decimal with no leading zero, if it is one (at most 3 digits).

@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 /// anything else gets 403, unless allowed here.
 ///
 /// ```
-/// use wshake_proto::OriginPolicy;
+/// use wshake_proto::server::OriginPolicy;
 ///
 /// let policy = OriginPolicy::same_origin()
 ///     .allow("https://app.example.com")
@@ -133,9 +133,8 @@ fn pattern_matches(pattern: &str, origin: &str) -> bool {
         }
         _ => (authority, None),
     };
-    if let Some(wanted) = pattern_port
-        && port.unwrap_or_else(|| default_port(scheme).unwrap_or("")) != wanted
-    {
+    let port = port.or_else(|| default_port(scheme)).unwrap_or("");
+    if pattern_port.is_some_and(|wanted| port != wanted) {
         return false;
     }
     host.len() > pattern_host.len() + 1

@@ -1,0 +1,166 @@
+//! Building a [`Client`]: what it offers (a proto `ClientConfig`, checked option by
+//! option) and how it reaches servers.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use wshake_tokio::wshake_proto::client::ClientConfig;
+use wshake_tokio::wshake_proto::extensions::DeflateOffer;
+use wshake_tokio::wshake_proto::{Limits, LocalError};
+
+use crate::transport::{self, Proxy};
+use crate::{Client, Connector, Error, Inner, Transport};
+
+/// Options for [`Client`]. The offer options are checked as they are set; the first
+/// invalid one is reported by [`build`](Self::build) as [`Error::InvalidOption`].
+#[derive(Clone, Debug, Default)]
+pub struct ClientBuilder {
+    config: ClientConfig,
+    invalid: Option<LocalError>,
+    transport: Transport,
+    tls: Option<Arc<rustls::ClientConfig>>,
+    connector: Option<Connector>,
+}
+
+impl ClientBuilder {
+    /// Applies a fallible option to the offer, keeping the first error.
+    fn offer(
+        mut self,
+        option: impl FnOnce(ClientConfig) -> Result<ClientConfig, LocalError>,
+    ) -> Self {
+        if self.invalid.is_none() {
+            match option(std::mem::take(&mut self.config)) {
+                Ok(config) => self.config = config,
+                Err(error) => self.invalid = Some(error),
+            }
+        }
+        self
+    }
+
+    /// Offers a subprotocol (in order of preference): a token, not offered before.
+    #[must_use]
+    pub fn protocol(self, protocol: &str) -> Self {
+        self.offer(|config| config.protocol(protocol))
+    }
+
+    /// Offers permessage-deflate with these parameters (several offers allowed).
+    #[must_use]
+    pub fn deflate(mut self, offer: DeflateOffer) -> Self {
+        self.config = self.config.deflate(offer);
+        self
+    }
+
+    /// Offers other extensions, as a `Sec-WebSocket-Extensions` value.
+    #[must_use]
+    pub fn extension(self, value: &str) -> Self {
+        self.offer(|config| config.extension(value))
+    }
+
+    /// Sends this `Origin`.
+    #[must_use]
+    pub fn origin(self, origin: &str) -> Self {
+        self.offer(|config| config.origin(origin))
+    }
+
+    /// Adds a request header (not one the handshake writes itself).
+    #[must_use]
+    pub fn header(self, name: &str, value: &str) -> Self {
+        self.offer(|config| config.header(name, value))
+    }
+
+    /// Limits on the response head.
+    #[must_use]
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.config = self.config.limits(limits);
+        self
+    }
+
+    /// Accepts a server that picks no subprotocol although some were offered.
+    #[must_use]
+    pub fn allow_missing_protocol(mut self, allow: bool) -> Self {
+        self.config = self.config.allow_missing_protocol(allow);
+        self
+    }
+
+    /// Limits DNS, TCP, proxy and TLS together (default 10 s).
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.transport.connect_timeout = timeout;
+        self
+    }
+
+    /// Limits the WebSocket handshake (default 10 s).
+    #[must_use]
+    pub fn handshake_timeout(mut self, timeout: Duration) -> Self {
+        self.transport.handshake_timeout = timeout;
+        self
+    }
+
+    /// Sets `TCP_NODELAY` (default on: a handshake is small writes waiting on answers).
+    #[must_use]
+    pub fn nodelay(mut self, nodelay: bool) -> Self {
+        self.transport.nodelay = nodelay;
+        self
+    }
+
+    /// A custom rustls config: private CAs, client certificates, ALPN.
+    #[must_use]
+    pub fn tls_config(mut self, config: Arc<rustls::ClientConfig>) -> Self {
+        self.tls = Some(config);
+        self
+    }
+
+    /// Connects through this HTTP proxy (`http://[user:password@]host:port`) with
+    /// `CONNECT`; credentials are sent as Basic proxy authorization.
+    #[must_use]
+    pub fn proxy(mut self, url: &str) -> Self {
+        self.transport.proxy = Some(url.to_string());
+        self
+    }
+
+    /// Reads `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` / `NO_PROXY` when no proxy is set.
+    #[must_use]
+    pub fn proxy_from_env(mut self, enabled: bool) -> Self {
+        self.transport.proxy_from_env = enabled;
+        self
+    }
+
+    /// Follows up to `max` redirects (301, 302, 303, 307, 308), never from `wss` to `ws`,
+    /// with a fresh key each time. Default: none, the refusal carries `Location`.
+    #[must_use]
+    pub fn follow_redirects(mut self, max: usize) -> Self {
+        self.transport.max_redirects = max;
+        self
+    }
+
+    /// Shares a [`Connector`] (C2) with other clients; by default each client has its own.
+    #[must_use]
+    pub fn connector(mut self, connector: Connector) -> Self {
+        self.connector = Some(connector);
+        self
+    }
+
+    /// Checks the options and builds the client. Without a
+    /// [`tls_config`](Self::tls_config), the root certificates of the enabled features
+    /// are trusted, and having none is [`Error::NoRootCertificates`].
+    pub fn build(self) -> Result<Client, Error> {
+        if let Some(error) = self.invalid {
+            return Err(Error::InvalidOption(error));
+        }
+        if let Some(proxy) = &self.transport.proxy {
+            Proxy::parse(proxy)?;
+        }
+        let tls = match self.tls {
+            Some(tls) => tls,
+            None => transport::default_tls()?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                config: Arc::new(self.config),
+                transport: self.transport,
+                tls,
+                connector: self.connector.unwrap_or_default(),
+            }),
+        })
+    }
+}

@@ -1,0 +1,95 @@
+//! Which of the handshake's headers a field is, by name, in both roles.
+
+/// The header names the handshake reads, in both roles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Known {
+    Host,
+    Upgrade,
+    Connection,
+    Key,
+    Version,
+    Protocol,
+    Extensions,
+    Accept,
+    Origin,
+    ContentLength,
+    TransferEncoding,
+    Other,
+}
+
+/// Classifies a header name (case-insensitive, H22). Length and first letter pick the one
+/// candidate worth comparing, so an unknown header usually costs two byte checks.
+pub(crate) fn classify(name: &[u8]) -> Known {
+    let Some(&first) = name.first() else {
+        return Known::Other;
+    };
+    let (known, kind): (&[u8], Known) = match (name.len(), first | 0x20) {
+        (4, b'h') => (b"host", Known::Host),
+        (6, b'o') => (b"origin", Known::Origin),
+        (7, b'u') => (b"upgrade", Known::Upgrade),
+        (10, b'c') => (b"connection", Known::Connection),
+        (14, b'c') => (b"content-length", Known::ContentLength),
+        (17, b's') => (b"sec-websocket-key", Known::Key),
+        (17, b't') => (b"transfer-encoding", Known::TransferEncoding),
+        (20, b's') => (b"sec-websocket-accept", Known::Accept),
+        (21, b's') => (b"sec-websocket-version", Known::Version),
+        (22, b's') => (b"sec-websocket-protocol", Known::Protocol),
+        (24, b's') => (b"sec-websocket-extensions", Known::Extensions),
+        _ => return Known::Other,
+    };
+    if name.eq_ignore_ascii_case(known) {
+        kind
+    } else {
+        Known::Other
+    }
+}
+
+/// A set of field indices (a head has at most `MAX_HEADERS_CEILING` fields).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct FieldSet([u64; crate::limits::MAX_HEADERS_CEILING / 64]);
+
+impl FieldSet {
+    pub(crate) fn insert(&mut self, index: usize) {
+        self.0[index / 64] |= 1 << (index % 64);
+    }
+
+    /// The indices in increasing order.
+    pub(crate) fn iter(self) -> impl Iterator<Item = usize> + Clone {
+        (0..self.0.len()).flat_map(move |word| {
+            let mut bits = self.0[word];
+            core::iter::from_fn(move || {
+                if bits == 0 {
+                    return None;
+                }
+                let bit = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                Some(word * 64 + bit)
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod known_tests {
+    use super::*;
+
+    #[test]
+    fn h22_classify_is_case_insensitive() {
+        assert_eq!(classify(b"SEC-WEBSOCKET-KEY"), Known::Key);
+        assert_eq!(classify(b"Transfer-Encoding"), Known::TransferEncoding);
+        assert_eq!(classify(b"hosts"), Known::Other);
+        assert_eq!(classify(b"X-Host"), Known::Other);
+    }
+
+    #[test]
+    fn field_set_iterates_in_order() {
+        let mut set = FieldSet::default();
+        for i in [0, 63, 64, 200, 5] {
+            set.insert(i);
+        }
+        assert_eq!(
+            set.iter().collect::<alloc::vec::Vec<_>>(),
+            [0, 5, 63, 64, 200]
+        );
+    }
+}

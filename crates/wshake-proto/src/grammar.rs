@@ -1,0 +1,205 @@
+//! HTTP grammar shared by both roles and every path: tokens, comma-separated lists,
+//! optional whitespace, field values, `host[:port]`.
+
+/// RFC 9110 `tchar`: the characters of a `token`, as a table (checked per byte on the
+/// hot path).
+const TCHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte: u8 = 0;
+    loop {
+        table[byte as usize] = matches!(byte,
+            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.'
+            | b'^' | b'_' | b'`' | b'|' | b'~' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z');
+        if byte == u8::MAX {
+            break;
+        }
+        byte += 1;
+    }
+    table
+};
+
+/// Whether `byte` is an RFC 9110 `tchar`.
+pub(crate) const fn is_tchar(byte: u8) -> bool {
+    TCHAR[byte as usize]
+}
+
+/// `true` for a non-empty RFC 9110 `token`.
+pub(crate) fn is_token(bytes: &[u8]) -> bool {
+    !bytes.is_empty() && bytes.iter().all(|&b| is_tchar(b))
+}
+
+/// `true` for bytes allowed in a field value we write: HTAB, SP, VCHAR, obs-text. No CR, LF,
+/// NUL or other controls, so a value can never end the line or the head early.
+pub(crate) fn is_field_value(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .all(|&b| b == b'\t' || (b' '..=b'~').contains(&b) || b >= 0x80)
+}
+
+/// Removes optional whitespace (SP, HTAB) on both sides.
+pub(crate) fn trim_ows(mut value: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = value {
+        value = rest;
+    }
+    while let [rest @ .., b' ' | b'\t'] = value {
+        value = rest;
+    }
+    value
+}
+
+/// The elements of an RFC 9110 `#list`, whitespace trimmed, empty elements skipped
+/// (`Upgrade, , keep-alive` has two elements).
+pub(crate) fn list_elements(value: &[u8]) -> impl Iterator<Item = &[u8]> {
+    value
+        .split(|&b| b == b',')
+        .map(trim_ows)
+        .filter(|element| !element.is_empty())
+}
+
+/// Whether a `#list` value contains `wanted`, compared case-insensitively.
+pub(crate) fn list_contains(value: &[u8], wanted: &str) -> bool {
+    list_elements(value).any(|element| element.eq_ignore_ascii_case(wanted.as_bytes()))
+}
+
+/// Converts bytes already checked to be ASCII tokens into `&str`.
+pub(crate) fn ascii_str(bytes: &[u8]) -> &str {
+    core::str::from_utf8(bytes).unwrap_or_default()
+}
+
+/// RFC 3986 `reg-name` characters (IPv4 literals included): unreserved, sub-delims, `%`.
+const REG_NAME: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte: u8 = 0;
+    loop {
+        table[byte as usize] = byte.is_ascii_alphanumeric()
+            || matches!(
+                byte,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'%'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+            );
+        if byte == u8::MAX {
+            break;
+        }
+        byte += 1;
+    }
+    table
+};
+
+/// `host[:port]` (RFC 9110 §7.2): a reg-name or IPv4 of RFC 3986 characters, or a
+/// bracketed IPv6 literal, then an optional decimal port.
+pub(crate) fn is_valid_host(value: &[u8]) -> bool {
+    let port = if value.first() == Some(&b'[') {
+        let Some(close) = value.iter().position(|&b| b == b']') else {
+            return false;
+        };
+        let literal = &value[1..close];
+        if literal.is_empty()
+            || !literal
+                .iter()
+                .all(|&b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        {
+            return false;
+        }
+        match &value[close + 1..] {
+            [] => None,
+            [b':', port @ ..] => Some(port),
+            _ => return false,
+        }
+    } else {
+        let (host, port) = match value.iter().rposition(|&b| b == b':') {
+            Some(colon) => (&value[..colon], Some(&value[colon + 1..])),
+            None => (value, None),
+        };
+        let reg_name = host.iter().all(|&b| REG_NAME[usize::from(b)]);
+        if host.is_empty() || !reg_name {
+            return false;
+        }
+        port
+    };
+    port.is_none_or(|port| {
+        !port.is_empty()
+            && port.len() <= 5
+            && port.iter().all(u8::is_ascii_digit)
+            && ascii_str(port).parse::<u32>().is_ok_and(|p| p <= 65_535)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn h22_list_tolerates_empty_elements() {
+        let elements: alloc::vec::Vec<&[u8]> = list_elements(b"Upgrade, , keep-alive,,").collect();
+        assert_eq!(elements, [&b"Upgrade"[..], b"keep-alive"]);
+        assert!(list_elements(b" , ,").next().is_none());
+    }
+
+    #[test]
+    fn h22_list_match_is_case_insensitive_and_whole_element() {
+        assert!(list_contains(b"keep-alive, UPGRADE", "upgrade"));
+        assert!(!list_contains(b"notupgrade", "upgrade"));
+        assert!(!list_contains(b"upgrade-insecure", "upgrade"));
+    }
+
+    #[test]
+    fn tokens_and_values() {
+        assert!(is_token(b"chat.v2"));
+        assert!(!is_token(b""));
+        assert!(!is_token(b"a b"));
+        assert!(!is_token(b"a,b"));
+        assert!(is_field_value(b"text\twith obs-text \xFF"));
+        assert!(!is_field_value(b"a\r\nInjected: yes"));
+        assert!(!is_field_value(b"nul\0"));
+    }
+
+    #[test]
+    fn h23_host_values() {
+        for good in [
+            &b"example.com"[..],
+            b"example.com:8080",
+            b"127.0.0.1:9001",
+            b"[::1]",
+            b"[::1]:443",
+            b"xn--bcher-kva.example",
+        ] {
+            assert!(
+                is_valid_host(good),
+                "{}",
+                alloc::string::String::from_utf8_lossy(good)
+            );
+        }
+        for bad in [
+            &b""[..],
+            b":80",
+            b"example.com:",
+            b"example.com:99999",
+            b"example.com:8a",
+            b"exa mple.com",
+            b"user@example.com",
+            b"example.com/path",
+            b"[::1",
+            b"[::1]x",
+            b"[]",
+        ] {
+            assert!(
+                !is_valid_host(bad),
+                "{}",
+                alloc::string::String::from_utf8_lossy(bad)
+            );
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! What an application's decision answers, owned so that it can be built across awaits,
+//! and how it becomes the proto machine's answer.
+
+use wshake_proto::LocalError;
+use wshake_proto::extensions::DeflateParams;
+use wshake_proto::server::{Incoming, RejectConnection};
+
+/// An application's answer to a valid request: built by [`accept_with`]'s decision,
+/// which may await. Accepting keeps the configured negotiation (subprotocol preference,
+/// permessage-deflate); what the answer names is checked against the request when it
+/// is written, and one the handshake cannot send is answered with a 500.
+///
+/// ```
+/// use wshake_tokio::Answer;
+///
+/// // Every configured policy, plus a header on the 101.
+/// let welcome = Answer::policy().header("X-Session", "42");
+/// // The application checked the origin itself and picks the subprotocol.
+/// let chosen = Answer::accept().protocol("chat.v2");
+/// // A refusal with the usual HTTP means.
+/// let refused = Answer::reject(401).header("WWW-Authenticate", "Bearer").body("log in first\n");
+/// # let _ = (welcome, chosen, refused);
+/// ```
+///
+/// [`accept_with`]: crate::accept_with
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    kind: Kind,
+    headers: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Kind {
+    Accept {
+        check_origin: bool,
+        protocol: Protocol,
+    },
+    Reject {
+        status: u16,
+        body: Vec<u8>,
+    },
+}
+
+/// Which subprotocol an acceptance answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Protocol {
+    /// The configured preference's choice.
+    Negotiated,
+    /// The application's: none.
+    Without,
+    /// The application's: this one.
+    Chosen(String),
+}
+
+impl Answer {
+    /// Accepts as every configured policy says: the origin policy (403 when it refuses),
+    /// the subprotocol preference (400 when one is required and none agreed), and
+    /// permessage-deflate.
+    pub fn policy() -> Self {
+        Self::accepting(true)
+    }
+
+    /// Accepts without the origin policy: the application checked `Origin` (or a token)
+    /// itself. Subprotocol and permessage-deflate are still negotiated as configured.
+    pub fn accept() -> Self {
+        Self::accepting(false)
+    }
+
+    fn accepting(check_origin: bool) -> Self {
+        Self {
+            kind: Kind::Accept {
+                check_origin,
+                protocol: Protocol::Negotiated,
+            },
+            headers: Vec::new(),
+        }
+    }
+
+    /// Rejects with this status (300–599; anything else is answered with a 500 and
+    /// [`Error::Local`](crate::Error::Local)).
+    pub fn reject(status: u16) -> Self {
+        Self {
+            kind: Kind::Reject {
+                status,
+                body: Vec::new(),
+            },
+            headers: Vec::new(),
+        }
+    }
+
+    /// When accepting, this subprotocol instead of the configured preference's choice
+    /// (it must be one the client offered). Ignored by a rejection.
+    #[must_use]
+    pub fn protocol(mut self, protocol: impl Into<String>) -> Self {
+        if let Kind::Accept {
+            protocol: chosen, ..
+        } = &mut self.kind
+        {
+            *chosen = Protocol::Chosen(protocol.into());
+        }
+        self
+    }
+
+    /// When accepting, no subprotocol at all. Ignored by a rejection.
+    #[must_use]
+    pub fn no_protocol(mut self) -> Self {
+        if let Kind::Accept {
+            protocol: chosen, ..
+        } = &mut self.kind
+        {
+            *chosen = Protocol::Without;
+        }
+        self
+    }
+
+    /// Adds a header to the 101 or to the rejection (up to 16). The handshake's own
+    /// headers and control characters are refused when the answer is written.
+    #[must_use]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The rejection's body, sent with its `Content-Length`. Ignored when accepting.
+    #[must_use]
+    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        if let Kind::Reject { body: kept, .. } = &mut self.kind {
+            *kept = body.into();
+        }
+        self
+    }
+
+    /// Writes the response this answer makes for `incoming` into `out`.
+    pub(crate) fn write(&self, incoming: Incoming<'_>, out: &mut Vec<u8>) -> Written {
+        match self.try_write(incoming, out) {
+            Ok(written) => written,
+            Err(error) => Written::Failed(error),
+        }
+    }
+
+    fn try_write(&self, incoming: Incoming<'_>, out: &mut Vec<u8>) -> Result<Written, LocalError> {
+        match &self.kind {
+            Kind::Accept {
+                check_origin,
+                protocol,
+            } => {
+                let mut answer = if *check_origin {
+                    match incoming.decide() {
+                        Ok(answer) => answer,
+                        Err(refused) => return Ok(Written::Refused(refused)),
+                    }
+                } else {
+                    incoming.negotiate()
+                };
+                answer = match protocol {
+                    Protocol::Negotiated => answer,
+                    Protocol::Chosen(protocol) => answer.protocol(protocol),
+                    Protocol::Without => answer.no_protocol(),
+                };
+                for (name, value) in &self.headers {
+                    answer = answer.header(name, value)?;
+                }
+                incoming.accept(&answer, out)?;
+                Ok(Written::Accepted {
+                    protocol: answer.chosen_protocol().map(str::to_string),
+                    deflate: answer.deflate(),
+                })
+            }
+            Kind::Reject { status, body } => {
+                let mut reject = RejectConnection::new(*status)?.body(body);
+                for (name, value) in &self.headers {
+                    reject = reject.header(name, value)?;
+                }
+                incoming.reject(&reject, out);
+                Ok(Written::Rejected { status: *status })
+            }
+        }
+    }
+}
+
+/// What [`Answer::write`] put into its buffer.
+pub(crate) enum Written {
+    /// A 101.
+    Accepted {
+        protocol: Option<String>,
+        deflate: Option<DeflateParams>,
+    },
+    /// The application's rejection.
+    Rejected { status: u16 },
+    /// Nothing: a policy refused the request (e.g. 403 for the origin).
+    Refused(wshake_proto::Error),
+    /// Nothing: the answer cannot be sent (the application's mistake).
+    Failed(LocalError),
+}

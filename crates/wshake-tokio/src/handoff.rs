@@ -1,0 +1,113 @@
+//! Handing the upgraded stream to a framing library, in both roles.
+//!
+//! After [`accept`](crate::accept) or [`handshake`](crate::handshake) the bytes on the
+//! stream are WebSocket frames. The [`Upgraded`](crate::Upgraded) stream yields first the
+//! bytes that arrived in the same reads as the handshake (the peer's first frames, H24),
+//! then the socket: hand it to a library's constructor for an *already upgraded* stream,
+//! never to one that would run a handshake of its own, and give it the role this side
+//! played. The constructors below neither read nor write before the first frame.
+//!
+//! # tokio-tungstenite
+//!
+//! `WebSocketStream::from_raw_socket(stream, role, config)`: `Role::Server` after
+//! `accept`, `Role::Client` after `handshake` (the client masks its frames, the server
+//! must not; a wrong role makes the peer close with 1002).
+//!
+//! ```
+//! use futures_util::{SinkExt as _, StreamExt as _};
+//! use tokio_tungstenite::WebSocketStream;
+//! use tokio_tungstenite::tungstenite::{Message, protocol::Role};
+//! use wshake_tokio::wshake_proto::{Key, client::{ClientConfig, Target}, server::ServerConfig};
+//! use wshake_tokio::{Options, accept, handshake};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let (client_io, server_io) = tokio::io::duplex(4096);
+//! let server = tokio::spawn(async move {
+//!     let (_, stream) = accept(server_io, ServerConfig::new(), &Options::new()).await?;
+//!     let mut ws = WebSocketStream::from_raw_socket(stream, Role::Server, None).await;
+//!     let message = ws.next().await.expect("a message")?;
+//!     ws.send(message).await?;
+//!     Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+//! });
+//! let target = Target::new("example.com", "/")?;
+//! let key = Key::from_nonce(*b"use Key::random!");
+//! let (_, stream) = handshake(client_io, ClientConfig::new(), target, key, &Options::new()).await?;
+//! let mut ws = WebSocketStream::from_raw_socket(stream, Role::Client, None).await;
+//! ws.send(Message::text("echo")).await?;
+//! assert_eq!(ws.next().await.expect("a reply")?, Message::text("echo"));
+//! server.await?.map_err(|e| e.to_string())?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # fastwebsockets
+//!
+//! `WebSocket::after_handshake(stream, role)`, with `fastwebsockets::Role::Server` or
+//! `Role::Client`.
+//!
+//! ```
+//! use fastwebsockets::{Frame, OpCode, Payload, Role, WebSocket};
+//! use wshake_tokio::wshake_proto::{Key, client::{ClientConfig, Target}, server::ServerConfig};
+//! use wshake_tokio::{Options, accept, handshake};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let (client_io, server_io) = tokio::io::duplex(4096);
+//! let server = tokio::spawn(async move {
+//!     let (_, stream) = accept(server_io, ServerConfig::new(), &Options::new()).await?;
+//!     let mut ws = WebSocket::after_handshake(stream, Role::Server);
+//!     let frame = ws.read_frame().await?;
+//!     ws.write_frame(Frame::text(Payload::Owned(frame.payload.to_vec()))).await?;
+//!     Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+//! });
+//! let target = Target::new("example.com", "/")?;
+//! let key = Key::from_nonce(*b"use Key::random!");
+//! let (_, stream) = handshake(client_io, ClientConfig::new(), target, key, &Options::new()).await?;
+//! let mut ws = WebSocket::after_handshake(stream, Role::Client);
+//! ws.write_frame(Frame::text(Payload::Borrowed(b"fast"))).await?;
+//! let frame = ws.read_frame().await?;
+//! assert_eq!((frame.opcode, frame.payload.to_vec()), (OpCode::Text, b"fast".to_vec()));
+//! server.await?.map_err(|e| e.to_string())?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # tokio-websockets
+//!
+//! `ServerBuilder::new().serve(stream)` after `accept`, `ClientBuilder::new().take_over(stream)`
+//! after `handshake`.
+//!
+//! ```
+//! use futures_util::{SinkExt as _, StreamExt as _};
+//! use tokio_websockets::{ClientBuilder, Message, ServerBuilder};
+//! use wshake_tokio::wshake_proto::{Key, client::{ClientConfig, Target}, server::ServerConfig};
+//! use wshake_tokio::{Options, accept, handshake};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let (client_io, server_io) = tokio::io::duplex(4096);
+//! let server = tokio::spawn(async move {
+//!     let (_, stream) = accept(server_io, ServerConfig::new(), &Options::new()).await?;
+//!     let mut ws = ServerBuilder::new().serve(stream);
+//!     let message = ws.next().await.expect("a message")?;
+//!     ws.send(message).await?;
+//!     Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+//! });
+//! let target = Target::new("example.com", "/")?;
+//! let key = Key::from_nonce(*b"use Key::random!");
+//! let (_, stream) = handshake(client_io, ClientConfig::new(), target, key, &Options::new()).await?;
+//! let mut ws = ClientBuilder::new().take_over(stream);
+//! ws.send(Message::text("websockets")).await?;
+//! assert_eq!(ws.next().await.expect("a reply")?.as_text(), Some("websockets"));
+//! server.await?.map_err(|e| e.to_string())?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Without this crate
+//!
+//! On the sans-IO path ([`wshake_proto`]) the leftover bytes are the machine's
+//! `take_leftover()`: give them to the framing library before the socket, e.g.
+//! tungstenite's `WebSocket::from_partially_read(socket, leftover.to_vec(), role, None)`,
+//! or wrap both in a reader that yields them first, as [`Upgraded`](crate::Upgraded) does.
