@@ -2,8 +2,6 @@
 
 use core::fmt;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use sha1::{Digest as _, Sha1};
 
 use crate::{ACCEPT_LEN, GUID, KEY_LEN, Key};
@@ -41,8 +39,7 @@ impl Accept {
 
     fn encode(digest: [u8; 20]) -> Self {
         let mut bytes = [0; ACCEPT_LEN];
-        let written = STANDARD.encode_slice(digest, &mut bytes).unwrap_or(0);
-        debug_assert_eq!(written, ACCEPT_LEN);
+        crate::fill_base64(&digest, &mut bytes);
         Self(bytes)
     }
 
@@ -70,8 +67,7 @@ impl Accept {
 
     /// The value as text.
     pub fn as_str(&self) -> &str {
-        // Only base64 characters are ever stored, so this cannot fail.
-        core::str::from_utf8(&self.0).unwrap_or_default()
+        crate::ascii(&self.0)
     }
 }
 

@@ -83,8 +83,7 @@ impl Key {
     /// connection (RFC 6455 §4.1); fixed nonces are for tests.
     pub fn from_nonce(nonce: [u8; 16]) -> Self {
         let mut bytes = [0; KEY_LEN];
-        let written = STANDARD.encode_slice(nonce, &mut bytes).unwrap_or(0);
-        debug_assert_eq!(written, KEY_LEN);
+        crate::fill_base64(&nonce, &mut bytes);
         Self(bytes)
     }
 
@@ -99,13 +98,7 @@ impl Key {
 
     /// The 16 bytes this key encodes.
     pub fn nonce(&self) -> [u8; 16] {
-        // base64 sizes its output check by a conservative estimate (18 for 24 characters).
-        let mut decoded = [0; 18];
-        let written = STANDARD.decode_slice(self.0, &mut decoded).unwrap_or(0);
-        debug_assert_eq!(written, 16);
-        let mut nonce = [0; 16];
-        nonce.copy_from_slice(&decoded[..16]);
-        nonce
+        decode_nonce(&self.0)
     }
 
     /// The 24 ASCII characters of the key.
@@ -115,9 +108,21 @@ impl Key {
 
     /// The key as text.
     pub fn as_str(&self) -> &str {
-        // Only base64 characters are ever stored, so this cannot fail.
-        core::str::from_utf8(&self.0).unwrap_or_default()
+        crate::ascii(&self.0)
     }
+}
+
+/// The 16 bytes a valid key (the only kind stored) encodes.
+fn decode_nonce(key: &[u8; KEY_LEN]) -> [u8; 16] {
+    // base64 sizes its output check by a conservative estimate (18 for 24 characters).
+    let mut decoded = [0; 18];
+    let written = STANDARD
+        .decode_slice(key, &mut decoded)
+        .expect("a key holds the base64 of 16 bytes");
+    debug_assert_eq!(written, 16);
+    let mut nonce = [0; 16];
+    nonce.copy_from_slice(&decoded[..16]);
+    nonce
 }
 
 impl fmt::Display for Key {

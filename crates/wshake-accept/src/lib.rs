@@ -37,6 +37,20 @@ pub use accept::Accept;
 pub use error::KeyError;
 pub use key::Key;
 
+/// Writes the base64 of `input` into `out`, which the caller's array types size exactly.
+fn fill_base64(input: &[u8], out: &mut [u8]) {
+    use base64::Engine as _;
+    let written = base64::engine::general_purpose::STANDARD
+        .encode_slice(input, out)
+        .expect("the output array holds the base64 of the input array");
+    debug_assert_eq!(written, out.len());
+}
+
+/// The stored base64 characters as text.
+fn ascii(bytes: &[u8]) -> &str {
+    core::str::from_utf8(bytes).expect("base64 characters are ASCII")
+}
+
 /// The GUID that RFC 6455 §1.3 appends to the key before hashing.
 pub const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 

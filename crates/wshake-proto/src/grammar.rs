@@ -63,7 +63,7 @@ pub(crate) fn list_contains(value: &[u8], wanted: &str) -> bool {
 
 /// Converts bytes already checked to be ASCII tokens into `&str`.
 pub(crate) fn ascii_str(bytes: &[u8]) -> &str {
-    core::str::from_utf8(bytes).unwrap_or_default()
+    core::str::from_utf8(bytes).expect("bytes checked to be ASCII tokens")
 }
 
 /// RFC 3986 `reg-name` characters (IPv4 literals included): unreserved, sub-delims, `%`.

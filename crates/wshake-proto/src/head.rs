@@ -32,6 +32,27 @@ pub(crate) struct Field {
     pub(crate) value: Range<usize>,
 }
 
+/// The first error a machine met: once a head failed, every later poll fails the same way.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Failure(Option<Error>);
+
+impl Failure {
+    /// The error met before, if any.
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        self.0.clone().map_or(Ok(()), Err)
+    }
+
+    /// Passes `result` on, remembering its error.
+    pub(crate) fn record<T>(&mut self, result: Result<T, Error>) -> Result<T, Error> {
+        result.inspect_err(|error| self.0 = Some(error.clone()))
+    }
+
+    /// Whether the error met is `error`.
+    pub(crate) fn is(&self, error: &Error) -> bool {
+        self.0.as_ref() == Some(error)
+    }
+}
+
 /// An incoming head: the buffered bytes, the scan position and, once complete, the fields.
 #[derive(Debug)]
 pub(crate) struct Head {

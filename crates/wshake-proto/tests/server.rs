@@ -189,6 +189,12 @@ fn s12_plain_get_is_told_apart_from_a_broken_handshake() {
     assert_eq!(server.poll().unwrap_err(), Error::MissingUpgrade);
     assert_eq!(server.plain_get(), Some("/"));
 
+    // A path that is not UTF-8 is no page to serve, and no panic either.
+    let mut server = ServerHandshake::new(ServerConfig::new());
+    server.feed(b"GET /caf\xC3 HTTP/1.1\r\nHost: example.com\r\n\r\n");
+    assert!(server.poll().is_err());
+    assert_eq!(server.plain_get(), None);
+
     // WebSocket headers without Upgrade: a broken handshake, not a page request.
     let (server, result) = poll_whole(ServerConfig::new(), &with(&[("Upgrade", None)]));
     assert_eq!(result, Err(Error::MissingUpgrade));

@@ -127,43 +127,50 @@ const fn reject(status: u16) -> Expect {
     }
 }
 
-/// Every case, for a server at `host` (the `Host` value) and `path`.
-#[allow(
-    clippy::too_many_lines,
-    reason = "one entry per case reads best as a table"
-)]
-pub(crate) fn all(host: &str, path: &str) -> Vec<Case> {
-    let mut cases = Vec::new();
-    let mut add = |name: &'static str,
-                   id: &'static str,
-                   build: &dyn Fn(&Builder<'_>) -> Vec<u8>,
-                   expect: Expect,
-                   trickle: bool| {
-        let key = Key::random().unwrap_or_else(|_| Key::from_nonce(*b"wshake check key"));
-        let builder = Builder { host, path, key };
-        cases.push(Case {
-            name,
-            id,
-            request: build(&builder),
-            trickle,
-            expect,
-            key,
-        });
-    };
-    let k = |b: &Builder<'_>| b.key.as_str().to_string();
+/// How a case's request is built, from the server's `Host` value, path and a fresh key.
+type Build = for<'a> fn(&Builder<'a>) -> Vec<u8>;
 
+/// One row of [`CASES`].
+struct Spec {
+    name: &'static str,
+    id: &'static str,
+    build: Build,
+    expect: Expect,
+    trickle: bool,
+}
+
+/// Every case, for a server at `host` (the `Host` value) and `path`, each with a fresh key.
+pub(crate) fn all(host: &str, path: &str) -> Vec<Case> {
+    CASES
+        .iter()
+        .map(|spec| {
+            let key = Key::random().unwrap_or_else(|_| Key::from_nonce(*b"wshake check key"));
+            Case {
+                name: spec.name,
+                id: spec.id,
+                request: (spec.build)(&Builder { host, path, key }),
+                trickle: spec.trickle,
+                expect: spec.expect,
+                key,
+            }
+        })
+        .collect()
+}
+
+/// The cases, in the order they are reported.
+const CASES: &[Spec] = &[
     // --- valid variants: 101 with a correct accept ---
-    add(
-        "plain valid request",
-        "S16",
-        &|b| b.with(&[]),
-        accept(),
-        false,
-    );
-    add(
-        "header names lower case",
-        "H22",
-        &|b| {
+    Spec {
+        name: "plain valid request",
+        id: "S16",
+        build: |b| b.with(&[]),
+        expect: accept(),
+        trickle: false,
+    },
+    Spec {
+        name: "header names lower case",
+        id: "H22",
+        build: |b| {
             let lines: Vec<_> = b
                 .lines()
                 .into_iter()
@@ -171,13 +178,13 @@ pub(crate) fn all(host: &str, path: &str) -> Vec<Case> {
                 .collect();
             render(&b.get(), &lines, b"")
         },
-        accept(),
-        false,
-    );
-    add(
-        "header names upper case",
-        "H22",
-        &|b| {
+        expect: accept(),
+        trickle: false,
+    },
+    Spec {
+        name: "header names upper case",
+        id: "H22",
+        build: |b| {
             let lines: Vec<_> = b
                 .lines()
                 .into_iter()
@@ -185,130 +192,130 @@ pub(crate) fn all(host: &str, path: &str) -> Vec<Case> {
                 .collect();
             render(&b.get(), &lines, b"")
         },
-        accept(),
-        false,
-    );
-    add(
-        "Connection: keep-alive, Upgrade",
-        "S12",
-        &|b| b.with(&[("Connection", Some("keep-alive, Upgrade"))]),
-        accept(),
-        false,
-    );
-    add(
-        "Connection split over two lines",
-        "S12",
-        &|b| {
+        expect: accept(),
+        trickle: false,
+    },
+    Spec {
+        name: "Connection: keep-alive, Upgrade",
+        id: "S12",
+        build: |b| b.with(&[("Connection", Some("keep-alive, Upgrade"))]),
+        expect: accept(),
+        trickle: false,
+    },
+    Spec {
+        name: "Connection split over two lines",
+        id: "S12",
+        build: |b| {
             let mut lines = b.lines();
             lines.retain(|(n, _)| n != "Connection");
             lines.push(("Connection".into(), "keep-alive".into()));
             lines.push(("Connection".into(), "Upgrade".into()));
             render(&b.get(), &lines, b"")
         },
-        accept(),
-        false,
-    );
-    add(
-        "Upgrade: WebSocket (mixed case)",
-        "S12",
-        &|b| b.with(&[("Upgrade", Some("WebSocket"))]),
-        accept(),
-        false,
-    );
-    add(
-        "empty list elements in Connection",
-        "H22",
-        &|b| b.with(&[("Connection", Some(", Upgrade, ,keep-alive"))]),
-        accept(),
-        false,
-    );
-    add(
-        "whitespace around values",
-        "H22",
-        &|b| b.with(&[("Upgrade", Some("  websocket \t"))]),
-        accept(),
-        false,
-    );
-    add(
-        "absolute-form request-target",
-        "H23",
-        &|b| {
+        expect: accept(),
+        trickle: false,
+    },
+    Spec {
+        name: "Upgrade: WebSocket (mixed case)",
+        id: "S12",
+        build: |b| b.with(&[("Upgrade", Some("WebSocket"))]),
+        expect: accept(),
+        trickle: false,
+    },
+    Spec {
+        name: "empty list elements in Connection",
+        id: "H22",
+        build: |b| b.with(&[("Connection", Some(", Upgrade, ,keep-alive"))]),
+        expect: accept(),
+        trickle: false,
+    },
+    Spec {
+        name: "whitespace around values",
+        id: "H22",
+        build: |b| b.with(&[("Upgrade", Some("  websocket \t"))]),
+        expect: accept(),
+        trickle: false,
+    },
+    Spec {
+        name: "absolute-form request-target",
+        id: "H23",
+        build: |b| {
             let target = format!("GET http://{}{} HTTP/1.1", b.host, b.path);
             render(&target, &b.lines(), b"")
         },
-        accept(),
-        false,
-    );
-    add(
-        "first frame pipelined after the head",
-        "H24",
-        &|b| render(&b.get(), &b.lines(), b"\x89\x80\x00\x00\x00\x00"),
-        accept(),
-        false,
-    );
-    add(
-        "request sent one byte per write",
-        "H24",
-        &|b| b.with(&[]),
-        accept(),
-        true,
-    );
-    add(
-        "unknown headers are ignored",
-        "S12",
-        &|b| b.plus(&[("X-Check", "1"), ("Sec-WebSocket-Unknown", "?")]),
-        accept(),
-        false,
-    );
-    add(
-        "Expect: 100-continue",
-        "H21",
-        &|b| b.plus(&[("Expect", "100-continue")]),
-        accept(),
-        false,
-    );
-    add(
-        "Content-Length: 0",
-        "H21",
-        &|b| b.plus(&[("Content-Length", "0")]),
-        accept(),
-        false,
-    );
-    add(
-        "valid extension offer",
-        "S15",
-        &|b| {
+        expect: accept(),
+        trickle: false,
+    },
+    Spec {
+        name: "first frame pipelined after the head",
+        id: "H24",
+        build: |b| render(&b.get(), &b.lines(), b"\x89\x80\x00\x00\x00\x00"),
+        expect: accept(),
+        trickle: false,
+    },
+    Spec {
+        name: "request sent one byte per write",
+        id: "H24",
+        build: |b| b.with(&[]),
+        expect: accept(),
+        trickle: true,
+    },
+    Spec {
+        name: "unknown headers are ignored",
+        id: "S12",
+        build: |b| b.plus(&[("X-Check", "1"), ("Sec-WebSocket-Unknown", "?")]),
+        expect: accept(),
+        trickle: false,
+    },
+    Spec {
+        name: "Expect: 100-continue",
+        id: "H21",
+        build: |b| b.plus(&[("Expect", "100-continue")]),
+        expect: accept(),
+        trickle: false,
+    },
+    Spec {
+        name: "Content-Length: 0",
+        id: "H21",
+        build: |b| b.plus(&[("Content-Length", "0")]),
+        expect: accept(),
+        trickle: false,
+    },
+    Spec {
+        name: "valid extension offer",
+        id: "S15",
+        build: |b| {
             b.plus(&[(
                 "Sec-WebSocket-Extensions",
                 "permessage-deflate; client_max_window_bits",
             )])
         },
-        accept(),
-        false,
-    );
-    add(
-        "unknown subprotocol offered",
-        "S14",
-        &|b| b.plus(&[("Sec-WebSocket-Protocol", "wshake-check-unknown")]),
-        Expect::Accept { no_protocol: true },
-        false,
-    );
-    add(
-        "subprotocols over two lines",
-        "S18",
-        &|b| {
+        expect: accept(),
+        trickle: false,
+    },
+    Spec {
+        name: "unknown subprotocol offered",
+        id: "S14",
+        build: |b| b.plus(&[("Sec-WebSocket-Protocol", "wshake-check-unknown")]),
+        expect: Expect::Accept { no_protocol: true },
+        trickle: false,
+    },
+    Spec {
+        name: "subprotocols over two lines",
+        id: "S18",
+        build: |b| {
             b.plus(&[
                 ("Sec-WebSocket-Protocol", "wshake-a"),
                 ("Sec-WebSocket-Protocol", "wshake-b"),
             ])
         },
-        Expect::Accept { no_protocol: true },
-        false,
-    );
-    add(
-        "query string in the target",
-        "C4",
-        &|b| {
+        expect: Expect::Accept { no_protocol: true },
+        trickle: false,
+    },
+    Spec {
+        name: "query string in the target",
+        id: "C4",
+        build: |b| {
             let separator = if b.path.contains('?') { '&' } else { '?' };
             render(
                 &format!("GET {}{separator}wshake=check HTTP/1.1", b.path),
@@ -316,184 +323,183 @@ pub(crate) fn all(host: &str, path: &str) -> Vec<Case> {
                 b"",
             )
         },
-        accept(),
-        false,
-    );
-
+        expect: accept(),
+        trickle: false,
+    },
     // --- invalid variants: never 101, ideally the named status ---
-    add(
-        "method POST",
-        "S12",
-        &|b| render(&format!("POST {} HTTP/1.1", b.path), &b.lines(), b""),
-        reject(405),
-        false,
-    );
-    add(
-        "method in lower case (get)",
-        "S12",
-        &|b| render(&format!("get {} HTTP/1.1", b.path), &b.lines(), b""),
-        reject(405),
-        false,
-    );
-    add(
-        "HTTP/1.0",
-        "S12",
-        &|b| render(&format!("GET {} HTTP/1.0", b.path), &b.lines(), b""),
-        reject(400),
-        false,
-    );
-    add(
-        "missing Host",
-        "S12",
-        &|b| b.with(&[("Host", None)]),
-        reject(400),
-        false,
-    );
-    add(
-        "duplicate Host",
-        "S12",
-        &|b| b.plus(&[("Host", b.host)]),
-        reject(400),
-        false,
-    );
-    add(
-        "missing Upgrade",
-        "S12",
-        &|b| b.with(&[("Upgrade", None)]),
-        reject(400),
-        false,
-    );
-    add(
-        "Upgrade: h2c",
-        "S12",
-        &|b| b.with(&[("Upgrade", Some("h2c"))]),
-        reject(400),
-        false,
-    );
-    add(
-        "missing Connection",
-        "S12",
-        &|b| b.with(&[("Connection", None)]),
-        reject(400),
-        false,
-    );
-    add(
-        "Connection: notupgrade",
-        "S12",
-        &|b| b.with(&[("Connection", Some("notupgrade"))]),
-        reject(400),
-        false,
-    );
-    add(
-        "missing Sec-WebSocket-Key",
-        "S12",
-        &|b| b.with(&[("Sec-WebSocket-Key", None)]),
-        reject(400),
-        false,
-    );
-    add(
-        "duplicate Sec-WebSocket-Key",
-        "S18",
-        &|b| b.plus(&[("Sec-WebSocket-Key", &k(b))]),
-        reject(400),
-        false,
-    );
-    add(
-        "key decoding to 12 bytes",
-        "S12",
-        &|b| b.with(&[("Sec-WebSocket-Key", Some("AAAAAAAAAAAAAAAA"))]),
-        reject(400),
-        false,
-    );
-    add(
-        "key of 23 characters",
-        "S17",
-        &|b| b.with(&[("Sec-WebSocket-Key", Some("dGhlIHNhbXBsZSBub25jZQ="))]),
-        reject(400),
-        false,
-    );
-    add(
-        "key not base64",
-        "S17",
-        &|b| b.with(&[("Sec-WebSocket-Key", Some("!!!!!!!!!!!!!!!!!!!!!!=="))]),
-        reject(400),
-        false,
-    );
-    add(
-        "key in the URL-safe alphabet",
-        "S17",
-        &|b| b.with(&[("Sec-WebSocket-Key", Some("dGhlIHNh_XBsZSBub25jZQ=="))]),
-        reject(400),
-        false,
-    );
-    add(
-        "Sec-WebSocket-Version: 8",
-        "S13v",
-        &|b| b.with(&[("Sec-WebSocket-Version", Some("8"))]),
-        Expect::Reject {
+    Spec {
+        name: "method POST",
+        id: "S12",
+        build: |b| render(&format!("POST {} HTTP/1.1", b.path), &b.lines(), b""),
+        expect: reject(405),
+        trickle: false,
+    },
+    Spec {
+        name: "method in lower case (get)",
+        id: "S12",
+        build: |b| render(&format!("get {} HTTP/1.1", b.path), &b.lines(), b""),
+        expect: reject(405),
+        trickle: false,
+    },
+    Spec {
+        name: "HTTP/1.0",
+        id: "S12",
+        build: |b| render(&format!("GET {} HTTP/1.0", b.path), &b.lines(), b""),
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "missing Host",
+        id: "S12",
+        build: |b| b.with(&[("Host", None)]),
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "duplicate Host",
+        id: "S12",
+        build: |b| b.plus(&[("Host", b.host)]),
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "missing Upgrade",
+        id: "S12",
+        build: |b| b.with(&[("Upgrade", None)]),
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "Upgrade: h2c",
+        id: "S12",
+        build: |b| b.with(&[("Upgrade", Some("h2c"))]),
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "missing Connection",
+        id: "S12",
+        build: |b| b.with(&[("Connection", None)]),
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "Connection: notupgrade",
+        id: "S12",
+        build: |b| b.with(&[("Connection", Some("notupgrade"))]),
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "missing Sec-WebSocket-Key",
+        id: "S12",
+        build: |b| b.with(&[("Sec-WebSocket-Key", None)]),
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "duplicate Sec-WebSocket-Key",
+        id: "S18",
+        build: |b| b.plus(&[("Sec-WebSocket-Key", b.key.as_str())]),
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "key decoding to 12 bytes",
+        id: "S12",
+        build: |b| b.with(&[("Sec-WebSocket-Key", Some("AAAAAAAAAAAAAAAA"))]),
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "key of 23 characters",
+        id: "S17",
+        build: |b| b.with(&[("Sec-WebSocket-Key", Some("dGhlIHNhbXBsZSBub25jZQ="))]),
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "key not base64",
+        id: "S17",
+        build: |b| b.with(&[("Sec-WebSocket-Key", Some("!!!!!!!!!!!!!!!!!!!!!!=="))]),
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "key in the URL-safe alphabet",
+        id: "S17",
+        build: |b| b.with(&[("Sec-WebSocket-Key", Some("dGhlIHNh_XBsZSBub25jZQ=="))]),
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "Sec-WebSocket-Version: 8",
+        id: "S13v",
+        build: |b| b.with(&[("Sec-WebSocket-Version", Some("8"))]),
+        expect: Expect::Reject {
             status: 426,
             version_header: true,
         },
-        false,
-    );
-    add(
-        "Sec-WebSocket-Version: 25",
-        "S13v",
-        &|b| b.with(&[("Sec-WebSocket-Version", Some("25"))]),
-        Expect::Reject {
+        trickle: false,
+    },
+    Spec {
+        name: "Sec-WebSocket-Version: 25",
+        id: "S13v",
+        build: |b| b.with(&[("Sec-WebSocket-Version", Some("25"))]),
+        expect: Expect::Reject {
             status: 426,
             version_header: true,
         },
-        false,
-    );
-    add(
-        "missing Sec-WebSocket-Version",
-        "S13v",
-        &|b| b.with(&[("Sec-WebSocket-Version", None)]),
-        Expect::Reject {
+        trickle: false,
+    },
+    Spec {
+        name: "missing Sec-WebSocket-Version",
+        id: "S13v",
+        build: |b| b.with(&[("Sec-WebSocket-Version", None)]),
+        expect: Expect::Reject {
             status: 426,
             version_header: true,
         },
-        false,
-    );
-    add(
-        "Sec-WebSocket-Version: 013",
-        "S17",
-        &|b| b.with(&[("Sec-WebSocket-Version", Some("013"))]),
-        reject(400),
-        false,
-    );
-    add(
-        "malformed subprotocol list",
-        "S17",
-        &|b| b.plus(&[("Sec-WebSocket-Protocol", "a b")]),
-        reject(400),
-        false,
-    );
-    add(
-        "malformed extension list",
-        "S19",
-        &|b| b.plus(&[("Sec-WebSocket-Extensions", "permessage-deflate;")]),
-        reject(400),
-        false,
-    );
-    add(
-        "body announced by Content-Length",
-        "H21",
-        &|b| {
+        trickle: false,
+    },
+    Spec {
+        name: "Sec-WebSocket-Version: 013",
+        id: "S17",
+        build: |b| b.with(&[("Sec-WebSocket-Version", Some("013"))]),
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "malformed subprotocol list",
+        id: "S17",
+        build: |b| b.plus(&[("Sec-WebSocket-Protocol", "a b")]),
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "malformed extension list",
+        id: "S19",
+        build: |b| b.plus(&[("Sec-WebSocket-Extensions", "permessage-deflate;")]),
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "body announced by Content-Length",
+        id: "H21",
+        build: |b| {
             render(
                 &b.get(),
                 &[b.lines(), vec![("Content-Length".into(), "5".into())]].concat(),
                 b"hello",
             )
         },
-        reject(400),
-        false,
-    );
-    add(
-        "Transfer-Encoding: chunked",
-        "H21",
-        &|b| {
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "Transfer-Encoding: chunked",
+        id: "H21",
+        build: |b| {
             render(
                 &b.get(),
                 &[
@@ -504,38 +510,38 @@ pub(crate) fn all(host: &str, path: &str) -> Vec<Case> {
                 b"0\r\n\r\n",
             )
         },
-        reject(400),
-        false,
-    );
-    add(
-        "NUL in a header value",
-        "H22",
-        &|b| {
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "NUL in a header value",
+        id: "H22",
+        build: |b| {
             let mut bytes = b.plus(&[("X-Nul", "a_b")]);
             if let Some(at) = bytes.windows(3).position(|w| w == b"a_b") {
                 bytes[at + 1] = 0;
             }
             bytes
         },
-        reject(400),
-        false,
-    );
-    add(
-        "whitespace before a colon",
-        "H23",
-        &|b| {
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "whitespace before a colon",
+        id: "H23",
+        build: |b| {
             let mut bytes = b.with(&[]);
             let text = String::from_utf8_lossy(&bytes).replacen("Upgrade:", "Upgrade :", 1);
             bytes = text.into_bytes();
             bytes
         },
-        reject(400),
-        false,
-    );
-    add(
-        "obsolete line folding",
-        "H23",
-        &|b| {
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "obsolete line folding",
+        id: "H23",
+        build: |b| {
             let key = b.key.as_str().to_string();
             let host = b.host.to_string();
             raw_lines(&[
@@ -549,50 +555,49 @@ pub(crate) fn all(host: &str, path: &str) -> Vec<Case> {
                 "Sec-WebSocket-Version: 13",
             ])
         },
-        reject(400),
-        false,
-    );
-    add(
-        "bare CR inside a value",
-        "H23",
-        &|b| {
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "bare CR inside a value",
+        id: "H23",
+        build: |b| {
             let mut bytes = b.plus(&[("X-Cr", "a_b")]);
             if let Some(at) = bytes.windows(3).position(|w| w == b"a_b") {
                 bytes[at + 1] = b'\r';
             }
             bytes
         },
-        reject(400),
-        false,
-    );
-    add(
-        "HTTP/2.0 in the request line",
-        "S12",
-        &|b| render(&format!("GET {} HTTP/2.0", b.path), &b.lines(), b""),
-        reject(505),
-        false,
-    );
-    add(
-        "request-target of 10 KiB",
-        "H23",
-        &|b| {
+        expect: reject(400),
+        trickle: false,
+    },
+    Spec {
+        name: "HTTP/2.0 in the request line",
+        id: "S12",
+        build: |b| render(&format!("GET {} HTTP/2.0", b.path), &b.lines(), b""),
+        expect: reject(505),
+        trickle: false,
+    },
+    Spec {
+        name: "request-target of 10 KiB",
+        id: "H23",
+        build: |b| {
             let long = format!("GET /{} HTTP/1.1", "a".repeat(10 * 1024));
             render(&long, &b.lines(), b"")
         },
-        Expect::Limit { status: 414 },
-        false,
-    );
-    add(
-        "header block of 64 KiB",
-        "H23",
-        &|b| {
+        expect: Expect::Limit { status: 414 },
+        trickle: false,
+    },
+    Spec {
+        name: "header block of 64 KiB",
+        id: "H23",
+        build: |b| {
             let padding: Vec<(String, String)> = (0..64)
                 .map(|i| (format!("X-Pad-{i}"), "p".repeat(1000)))
                 .collect();
             render(&b.get(), &[b.lines(), padding].concat(), b"")
         },
-        Expect::Limit { status: 431 },
-        false,
-    );
-    cases
-}
+        expect: Expect::Limit { status: 431 },
+        trickle: false,
+    },
+];

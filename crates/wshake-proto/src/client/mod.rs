@@ -25,6 +25,7 @@ pub use reader::ResponseReader;
 pub use response::{Outcome, OwnedOutcome, OwnedRefusal, Refusal, Response};
 pub use target::Target;
 
+use crate::head::Failure;
 use crate::write::put_header;
 use crate::{Error, Status};
 use response::Verified;
@@ -58,7 +59,7 @@ pub struct ClientHandshake {
     expected: Accept,
     reader: ResponseReader,
     verified: Option<Verified>,
-    error: Option<Error>,
+    failure: Failure,
 }
 
 impl ClientHandshake {
@@ -74,7 +75,7 @@ impl ClientHandshake {
             key,
             expected: Accept::for_key(&key),
             verified: None,
-            error: None,
+            failure: Failure::default(),
         }
     }
 
@@ -84,7 +85,7 @@ impl ClientHandshake {
         self.key = key;
         self.expected = Accept::for_key(&key);
         self.verified = None;
-        self.error = None;
+        self.failure = Failure::default();
     }
 
     /// What this handshake offers.
@@ -135,22 +136,16 @@ impl ClientHandshake {
     /// the server got wrong (C11). Linear in the bytes fed, whatever the pieces. Once
     /// ready or failed, it says so again on every call.
     pub fn poll(&mut self) -> Result<Status<Outcome<'_>>, Error> {
-        if let Some(error) = &self.error {
-            return Err(error.clone());
-        }
+        self.failure.check()?;
         let response = match self.reader.poll()? {
             Status::NeedMore => return Ok(Status::NeedMore),
             Status::Ready(response) => response,
         };
-        let verified = match self.verified.take() {
-            Some(verified) => verified,
-            None => match response::verify(&response, &self.config, &self.expected) {
-                Ok(verified) => verified,
-                Err(error) => {
-                    self.error = Some(error.clone());
-                    return Err(error);
-                }
-            },
+        let verified = if let Some(verified) = self.verified.take() {
+            verified
+        } else {
+            let verified = response::verify(&response, &self.config, &self.expected);
+            self.failure.record(verified)?
         };
         let verified = self.verified.insert(verified);
         Ok(Status::Ready(Outcome { response, verified }))

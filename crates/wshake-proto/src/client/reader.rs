@@ -6,7 +6,7 @@ use core::ops::Range;
 
 use bytes::Bytes;
 
-use crate::head::{Head, Kind};
+use crate::head::{Failure, Head, Kind};
 use crate::{Error, Limits, Status};
 
 use super::Response;
@@ -33,7 +33,7 @@ pub struct ResponseReader {
     limits: Limits,
     head: Head,
     line: Option<Line>,
-    error: Option<Error>,
+    failure: Failure,
 }
 
 impl ResponseReader {
@@ -43,7 +43,7 @@ impl ResponseReader {
             limits,
             head: Head::new(),
             line: None,
-            error: None,
+            failure: Failure::default(),
         }
     }
 
@@ -51,7 +51,7 @@ impl ResponseReader {
     pub fn reset(&mut self) {
         self.head.reset();
         self.line = None;
-        self.error = None;
+        self.failure = Failure::default();
     }
 
     /// Appends bytes read from the peer.
@@ -73,17 +73,12 @@ impl ResponseReader {
     /// More needed, the complete head, or why it is not an HTTP/1.x response head. Once
     /// complete or failed, it says so again on every call.
     pub fn poll(&mut self) -> Result<Status<Response<'_>>, Error> {
-        if let Some(error) = &self.error {
-            return Err(error.clone());
-        }
+        self.failure.check()?;
         if self.line.is_none() {
-            match self.read() {
-                Ok(Some(line)) => self.line = Some(line),
-                Ok(None) => return Ok(Status::NeedMore),
-                Err(error) => {
-                    self.error = Some(error.clone());
-                    return Err(error);
-                }
+            let read = self.read();
+            match self.failure.record(read)? {
+                Some(line) => self.line = Some(line),
+                None => return Ok(Status::NeedMore),
             }
         }
         Ok(self.response().map_or(Status::NeedMore, Status::Ready))

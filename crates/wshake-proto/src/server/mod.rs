@@ -30,8 +30,7 @@ pub use request::{OwnedRequest, Request};
 
 use crate::classify::{Known, classify};
 use crate::error::Excerpt;
-use crate::grammar::ascii_str;
-use crate::head::{Head, Kind, RequestLine};
+use crate::head::{Failure, Head, Kind, RequestLine};
 use crate::{Error, LocalError, Status};
 use request::Parsed;
 
@@ -65,7 +64,7 @@ pub struct ServerHandshake {
     /// The request line, once the head is parsed (even when validation then fails).
     line: Option<RequestLine>,
     parsed: Option<Parsed>,
-    error: Option<Error>,
+    failure: Failure,
 }
 
 impl ServerHandshake {
@@ -77,7 +76,7 @@ impl ServerHandshake {
             head: Head::new(),
             line: None,
             parsed: None,
-            error: None,
+            failure: Failure::default(),
         }
     }
 
@@ -91,7 +90,7 @@ impl ServerHandshake {
         self.head.reset();
         self.line = None;
         self.parsed = None;
-        self.error = None;
+        self.failure = Failure::default();
     }
 
     /// Appends bytes read from the peer.
@@ -117,19 +116,15 @@ impl ServerHandshake {
     /// to send before closing. Each byte is scanned once, so feeding one byte at a time
     /// costs O(n) overall. Once ready or failed, it says so again on every call.
     pub fn poll(&mut self) -> Result<Status<Incoming<'_>>, Error> {
-        if let Some(error) = &self.error {
-            return Err(error.clone());
-        }
-        let parsed = match self.parsed.take() {
-            Some(parsed) => parsed,
-            None => match self.read_request() {
-                Ok(Some(parsed)) => parsed,
-                Ok(None) => return Ok(Status::NeedMore),
-                Err(error) => {
-                    self.error = Some(error.clone());
-                    return Err(error);
-                }
-            },
+        self.failure.check()?;
+        let parsed = if let Some(parsed) = self.parsed.take() {
+            parsed
+        } else {
+            let read = self.read_request();
+            match self.failure.record(read)? {
+                Some(parsed) => parsed,
+                None => return Ok(Status::NeedMore),
+            }
         };
         let parsed = self.parsed.insert(parsed);
         Ok(Status::Ready(Incoming {
@@ -161,7 +156,7 @@ impl ServerHandshake {
     /// server may answer it some other way. A request with WebSocket headers but no
     /// `Upgrade` is a broken handshake, not a page request: `None`.
     pub fn plain_get(&self) -> Option<&str> {
-        if self.error != Some(Error::MissingUpgrade) {
+        if !self.failure.is(&Error::MissingUpgrade) {
             return None;
         }
         let head = self.head.complete()?;
@@ -175,7 +170,7 @@ impl ServerHandshake {
             return None;
         }
         let (path, _) = request::split_target(head, target).ok()?;
-        let path = ascii_str(&head[path]);
+        let path = core::str::from_utf8(&head[path]).ok()?;
         Some(if path.is_empty() { "/" } else { path })
     }
 
