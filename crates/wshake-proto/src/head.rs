@@ -39,12 +39,16 @@ pub(crate) struct Failure(Option<Error>);
 impl Failure {
     /// The error met before, if any.
     pub(crate) fn check(&self) -> Result<(), Error> {
-        self.0.clone().map_or(Ok(()), Err)
+        match &self.0 {
+            None => Ok(()),
+            Some(error) => Err(error.clone()),
+        }
     }
 
-    /// Passes `result` on, remembering its error.
-    pub(crate) fn record<T>(&mut self, result: Result<T, Error>) -> Result<T, Error> {
-        result.inspect_err(|error| self.0 = Some(error.clone()))
+    /// Remembers `error` and passes it on.
+    pub(crate) fn fail(&mut self, error: Error) -> Error {
+        self.0 = Some(error.clone());
+        error
     }
 
     /// Whether the error met is `error`.
@@ -106,7 +110,10 @@ impl Head {
     }
 
     pub(crate) fn feed(&mut self, data: &[u8]) {
-        self.buf.truncate(self.filled);
+        if self.buf.len() > self.filled {
+            // Room handed out by `spare` and not filled: the fed bytes go first.
+            self.buf.truncate(self.filled);
+        }
         self.buf.extend_from_slice(data);
         self.filled = self.buf.len();
     }

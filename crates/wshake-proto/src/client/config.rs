@@ -33,6 +33,8 @@ pub struct ClientConfig {
     protocols: Vec<String>,
     /// The `Sec-WebSocket-Extensions` value offered, in the order given; empty for none.
     extensions: String,
+    /// The permessage-deflate offers among them, kept typed to check an answer with.
+    deflate: Vec<DeflateOffer>,
     origin: Option<String>,
     headers: Vec<(String, String)>,
     pub(crate) limits: Limits,
@@ -62,6 +64,7 @@ impl ClientConfig {
     #[must_use]
     pub fn deflate(mut self, offer: DeflateOffer) -> Self {
         self.push_extension(&offer);
+        self.deflate.push(offer);
         self
     }
 
@@ -122,6 +125,11 @@ impl ClientConfig {
     /// The extensions offered, in order (permessage-deflate offers included).
     pub fn extensions(&self) -> impl Iterator<Item = Extension<'_>> + Clone {
         Extensions::already_valid(self.extensions.as_bytes())
+    }
+
+    /// The permessage-deflate offers, in order.
+    pub fn deflate_offers(&self) -> &[DeflateOffer] {
+        &self.deflate
     }
 
     /// Writes the headers this config adds to a request (C8, C9).

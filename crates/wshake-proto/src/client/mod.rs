@@ -144,8 +144,8 @@ impl ClientHandshake {
         let verified = if let Some(verified) = self.verified.take() {
             verified
         } else {
-            let verified = response::verify(&response, &self.config, &self.expected);
-            self.failure.record(verified)?
+            response::verify(&response, &self.config, &self.expected)
+                .map_err(|error| self.failure.fail(error))?
         };
         let verified = self.verified.insert(verified);
         Ok(Status::Ready(Outcome { response, verified }))

@@ -75,10 +75,10 @@ impl ResponseReader {
     pub fn poll(&mut self) -> Result<Status<Response<'_>>, Error> {
         self.failure.check()?;
         if self.line.is_none() {
-            let read = self.read();
-            match self.failure.record(read)? {
-                Some(line) => self.line = Some(line),
-                None => return Ok(Status::NeedMore),
+            match self.read() {
+                Ok(Some(line)) => self.line = Some(line),
+                Ok(None) => return Ok(Status::NeedMore),
+                Err(error) => return Err(self.failure.fail(error)),
             }
         }
         Ok(self.response().map_or(Status::NeedMore, Status::Ready))

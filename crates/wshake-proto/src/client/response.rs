@@ -41,7 +41,8 @@ pub(crate) fn verify(
     let mut upgrade = UpgradeHeaders::default();
     let mut accept_seen = false;
     let mut protocol = None;
-    let mut extensions = AnswerCheck::new(config.extensions());
+    let deflate_offers = config.deflate_offers().iter().copied();
+    let mut extensions = AnswerCheck::new(config.extensions(), deflate_offers);
     for field in fields {
         let kind = classify(&head[field.name.clone()]);
         let value = &head[field.value.clone()];

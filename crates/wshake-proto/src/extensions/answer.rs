@@ -48,20 +48,27 @@ impl From<AnswerFault> for LocalError {
 /// offer's order (S15); a permessage-deflate answer must be valid for one of the
 /// permessage-deflate offers (D25–D29); at most one may use RSV1 (D24).
 #[derive(Clone, Debug)]
-pub(crate) struct AnswerCheck<I> {
-    offer: I,
+pub(crate) struct AnswerCheck<I, D> {
     /// The offer not yet passed by the answer: the next answered name is looked for here.
     remaining: I,
+    /// The valid permessage-deflate offers, in order (typed already where the offerer
+    /// kept them so, parsed on the way where they are bytes).
+    deflate_offers: D,
     rsv1_users: usize,
     deflate: Option<DeflateParams>,
 }
 
-impl<'a, I: Iterator<Item = Extension<'a>> + Clone> AnswerCheck<I> {
-    /// A check against this offer (the client's extensions, in its order).
-    pub(crate) fn new(offer: I) -> Self {
+impl<'a, I, D> AnswerCheck<I, D>
+where
+    I: Iterator<Item = Extension<'a>>,
+    D: Iterator<Item = DeflateOffer> + Clone,
+{
+    /// A check against this offer: the client's extensions in its order, and its valid
+    /// permessage-deflate offers among them.
+    pub(crate) fn new(offer: I, deflate_offers: D) -> Self {
         Self {
-            remaining: offer.clone(),
-            offer,
+            remaining: offer,
+            deflate_offers,
             rsv1_users: 0,
             deflate: None,
         }
@@ -77,9 +84,10 @@ impl<'a, I: Iterator<Item = Extension<'a>> + Clone> AnswerCheck<I> {
         Ok(())
     }
 
-    /// Checks a permessage-deflate answer with these parameters.
+    /// Checks a whole answer of permessage-deflate with these parameters alone. Being
+    /// the only extension answered, it is in the offer's order as soon as some
+    /// permessage-deflate offer allows it.
     pub(crate) fn answered_deflate(&mut self, params: DeflateParams) -> Result<(), AnswerFault> {
-        self.offered(PERMESSAGE_DEFLATE)?;
         self.deflate_allowed(params)
     }
 
@@ -87,10 +95,8 @@ impl<'a, I: Iterator<Item = Extension<'a>> + Clone> AnswerCheck<I> {
     fn deflate_allowed(&mut self, params: DeflateParams) -> Result<(), AnswerFault> {
         let mut first_error = None;
         let accepted = self
-            .offer
+            .deflate_offers
             .clone()
-            .filter(|offered| offered.is(PERMESSAGE_DEFLATE))
-            .filter_map(|offered| DeflateOffer::parse(&offered).ok())
             .any(|offer| match offer.accepts(&params) {
                 Ok(()) => true,
                 Err(error) => {
@@ -136,7 +142,8 @@ mod tests {
     use crate::extensions::Extensions;
 
     fn check(offer: &[u8], answer: &[u8]) -> Result<Option<DeflateParams>, AnswerFault> {
-        let mut check = AnswerCheck::new(Extensions::parse(offer).expect("valid offer"));
+        let offer = Extensions::parse(offer).expect("valid offer");
+        let mut check = AnswerCheck::new(offer.clone(), super::super::deflate_offers(offer));
         for extension in Extensions::parse(answer).expect("valid answer") {
             check.answered(&extension)?;
         }

@@ -2,6 +2,7 @@
 //! Negotiation only; compressing is the framing library's job.
 
 use core::fmt;
+use core::iter::FilterMap;
 
 use super::{DeflateError, Extension, ParamValue};
 
@@ -223,11 +224,15 @@ impl DeflateConfig {
         &self,
         extensions: impl IntoIterator<Item = Extension<'a>>,
     ) -> Option<DeflateParams> {
-        extensions
-            .into_iter()
-            .filter(|extension| extension.is(PERMESSAGE_DEFLATE))
-            .filter_map(|extension| DeflateOffer::parse(&extension).ok())
-            .find_map(|offer| self.answer(offer))
+        self.negotiate_offers(deflate_offers(extensions.into_iter()))
+    }
+
+    /// The response to the first acceptable offer, offers already parsed.
+    pub(crate) fn negotiate_offers(
+        self,
+        mut offers: impl Iterator<Item = DeflateOffer>,
+    ) -> Option<DeflateParams> {
+        offers.find_map(|offer| self.answer(offer))
     }
 
     fn answer(self, offer: DeflateOffer) -> Option<DeflateParams> {
@@ -252,6 +257,26 @@ impl DeflateConfig {
             server_max_window_bits,
             client_max_window_bits,
         })
+    }
+}
+
+/// The valid permessage-deflate offers among `extensions`, in order; invalid ones are
+/// skipped (D25).
+/// (A named type, not `impl Iterator`, so that it is `Clone` when `I` is.)
+pub(crate) fn deflate_offers<'a, I>(extensions: I) -> FilterMap<I, DeflateOfferOf<'a>>
+where
+    I: Iterator<Item = Extension<'a>>,
+{
+    extensions.filter_map(deflate_offer_of)
+}
+
+type DeflateOfferOf<'a> = fn(Extension<'a>) -> Option<DeflateOffer>;
+
+fn deflate_offer_of(extension: Extension<'_>) -> Option<DeflateOffer> {
+    if extension.is(PERMESSAGE_DEFLATE) {
+        DeflateOffer::parse(&extension).ok()
+    } else {
+        None
     }
 }
 

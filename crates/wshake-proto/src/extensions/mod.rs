@@ -18,6 +18,7 @@ mod deflate;
 
 pub use crate::error::DeflateError;
 pub(crate) use answer::AnswerCheck;
+pub(crate) use deflate::deflate_offers;
 pub use deflate::{DeflateConfig, DeflateOffer, DeflateParams, PERMESSAGE_DEFLATE};
 
 use crate::grammar::{ascii_str, is_tchar};

@@ -110,7 +110,7 @@ impl<'a> AcceptConnection<'a> {
         {
             return Err(LocalError::ProtocolNotOffered);
         }
-        let mut check = AnswerCheck::new(request.extensions());
+        let mut check = AnswerCheck::new(request.extensions(), request.deflate_offers());
         match self.extensions {
             ExtensionAnswer::None => {}
             ExtensionAnswer::Deflate(params) => check.answered_deflate(params)?,

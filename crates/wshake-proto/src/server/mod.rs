@@ -117,16 +117,18 @@ impl ServerHandshake {
     /// costs O(n) overall. Once ready or failed, it says so again on every call.
     pub fn poll(&mut self) -> Result<Status<Incoming<'_>>, Error> {
         self.failure.check()?;
-        let parsed = if let Some(parsed) = self.parsed.take() {
-            parsed
-        } else {
-            let read = self.read_request();
-            match self.failure.record(read)? {
-                Some(parsed) => parsed,
-                None => return Ok(Status::NeedMore),
+        // Filled and borrowed in place: a `Parsed` moved through return values would be
+        // copied on every poll, and a trickled head is polled once per byte.
+        let parsed = match &mut self.parsed {
+            Some(parsed) => &*parsed,
+            empty @ None => {
+                match read_request(&mut self.head, &self.config, &mut self.line, empty) {
+                    Ok(Some(parsed)) => parsed,
+                    Ok(None) => return Ok(Status::NeedMore),
+                    Err(error) => return Err(self.failure.fail(error)),
+                }
             }
         };
-        let parsed = self.parsed.insert(parsed);
         Ok(Status::Ready(Incoming {
             request: Request {
                 head: &self.head.bytes()[..parsed.end],
@@ -135,20 +137,6 @@ impl ServerHandshake {
             },
             config: &self.config,
         }))
-    }
-
-    fn read_request(&mut self) -> Result<Option<Parsed>, Error> {
-        let limits = self.config.limits;
-        let (end, line) = if let Some(parsed) = self.head.request_at_once(&limits) {
-            parsed?
-        } else {
-            let Some(end) = self.head.scan(&limits, Kind::Request)? else {
-                return Ok(None);
-            };
-            (end, self.head.parse_request(&limits, end)?)
-        };
-        self.line = Some(line.clone());
-        request::validate(&self.head.bytes()[..end], self.head.fields(), line).map(Some)
     }
 
     /// The path of a plain HTTP `GET` that was refused as no handshake: no `Upgrade` and
@@ -190,6 +178,34 @@ impl ServerHandshake {
     pub fn take_leftover(&mut self) -> Bytes {
         self.head.take_leftover()
     }
+}
+
+/// Reads the request head as far as it has arrived, then validates it into `slot`; the
+/// request line is kept even when validation fails.
+fn read_request<'p>(
+    head: &mut Head,
+    config: &ServerConfig,
+    line: &mut Option<RequestLine>,
+    slot: &'p mut Option<Parsed>,
+) -> Result<Option<&'p Parsed>, Error> {
+    let limits = &config.limits;
+    let (end, parsed_line) = if let Some(parsed) = head.request_at_once(limits) {
+        parsed?
+    } else {
+        let Some(end) = head.scan(limits, Kind::Request)? else {
+            return Ok(None);
+        };
+        (end, head.parse_request(limits, end)?)
+    };
+    *line = Some(parsed_line.clone());
+    let read_deflate = config.deflate.is_some();
+    let parsed = request::validate(
+        &head.bytes()[..end],
+        head.fields(),
+        parsed_line,
+        read_deflate,
+    )?;
+    Ok(Some(slot.insert(parsed)))
 }
 
 /// A complete, valid request waiting for the application's answer: read it, decide, then
@@ -242,7 +258,7 @@ impl<'a> Incoming<'a> {
         let extensions = self
             .config
             .deflate
-            .and_then(|deflate| deflate.negotiate(request.extensions()))
+            .and_then(|deflate| deflate.negotiate_offers(request.deflate_offers()))
             .map_or(ExtensionAnswer::None, ExtensionAnswer::Deflate);
         let mut answer = AcceptConnection::new().extensions(extensions);
         answer.protocol = protocol;

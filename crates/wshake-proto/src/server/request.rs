@@ -10,7 +10,7 @@ use wshake_accept::Key;
 
 use crate::classify::{FieldSet, Known, classify};
 use crate::error::Excerpt;
-use crate::extensions::{Extension, Extensions};
+use crate::extensions::{DeflateOffer, Extension, Extensions, deflate_offers};
 use crate::grammar::{ascii_str, is_token, is_valid_host, list_elements};
 use crate::head::{Field, RequestLine};
 use crate::rules::{UpgradeHeaders, check_version};
@@ -30,6 +30,57 @@ pub(crate) struct Parsed {
     pub(crate) key: Key,
     pub(crate) protocol_fields: FieldSet,
     pub(crate) extension_fields: FieldSet,
+    pub(crate) deflate_offers: DeflateOffers,
+}
+
+/// The valid permessage-deflate offers of a request, in order, read once while the
+/// request is validated when the server negotiates permessage-deflate: negotiation and
+/// the check of the answer both need them. Up to [`DeflateOffers::CAPACITY`]; a server may
+/// decline any offer, and declines the rest. A server that does not negotiate does not
+/// read them (`read` is false) unless an answer it is given names permessage-deflate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct DeflateOffers {
+    read: bool,
+    offers: [DeflateOffer; Self::CAPACITY],
+    len: usize,
+}
+
+impl DeflateOffers {
+    const CAPACITY: usize = 8;
+
+    fn push(&mut self, offer: DeflateOffer) {
+        if let Some(slot) = self.offers.get_mut(self.len) {
+            *slot = offer;
+            self.len += 1;
+        }
+    }
+
+    /// The offers, in the client's order.
+    pub(crate) fn iter(&self) -> core::iter::Copied<core::slice::Iter<'_, DeflateOffer>> {
+        self.offers[..self.len].iter().copied()
+    }
+}
+
+/// Deflate offers read during validation, or read on demand.
+#[derive(Clone)]
+enum Offers<A, B> {
+    Read(A),
+    Unread(B),
+}
+
+impl<A, B> Iterator for Offers<A, B>
+where
+    A: Iterator<Item = DeflateOffer>,
+    B: Iterator<Item = DeflateOffer>,
+{
+    type Item = DeflateOffer;
+
+    fn next(&mut self) -> Option<DeflateOffer> {
+        match self {
+            Self::Read(offers) => offers.next(),
+            Self::Unread(offers) => offers.next(),
+        }
+    }
 }
 
 /// Checks the request line and every header, in the order they were read, then what is
@@ -38,6 +89,7 @@ pub(crate) fn validate(
     head: &[u8],
     fields: &[Field],
     (method, target, version): RequestLine,
+    read_deflate: bool,
 ) -> Result<Parsed, Error> {
     if &head[method.clone()] != b"GET" {
         return Err(Error::MethodNotAllowed {
@@ -50,12 +102,14 @@ pub(crate) fn validate(
         return Err(Error::Http10);
     }
     let mut headers = RequestHeaders::default();
+    headers.deflate_offers.read = read_deflate;
     for (index, field) in fields.iter().enumerate() {
         let kind = classify(&head[field.name.clone()]);
         if kind != Known::Other {
             headers.field(index, kind, &head[field.value.clone()], field.value.clone())?;
         }
     }
+    let deflate_offers = headers.deflate_offers;
     let (host, origin, key, protocol_fields, extension_fields) = headers.finish()?;
     Ok(Parsed {
         end: head.len(),
@@ -68,6 +122,7 @@ pub(crate) fn validate(
         key,
         protocol_fields,
         extension_fields,
+        deflate_offers,
     })
 }
 
@@ -82,6 +137,7 @@ struct RequestHeaders<L> {
     version_seen: bool,
     protocol_fields: FieldSet,
     extension_fields: FieldSet,
+    deflate_offers: DeflateOffers,
 }
 
 impl<L> Default for RequestHeaders<L> {
@@ -94,6 +150,7 @@ impl<L> Default for RequestHeaders<L> {
             version_seen: false,
             protocol_fields: FieldSet::default(),
             extension_fields: FieldSet::default(),
+            deflate_offers: DeflateOffers::default(),
         }
     }
 }
@@ -138,8 +195,11 @@ impl<L> RequestHeaders<L> {
                 self.protocol_fields.insert(index);
             }
             Known::Extensions => {
-                if Extensions::parse(value).is_none() {
-                    return Err(Error::InvalidExtensions);
+                let offered = Extensions::parse(value).ok_or(Error::InvalidExtensions)?;
+                if self.deflate_offers.read {
+                    for offer in deflate_offers(offered) {
+                        self.deflate_offers.push(offer);
+                    }
                 }
                 self.extension_fields.insert(index);
             }
@@ -298,6 +358,17 @@ impl<'a> Request<'a> {
     pub fn extensions(&self) -> impl Iterator<Item = Extension<'a>> + Clone + 'a {
         self.values(self.parsed.extension_fields)
             .flat_map(Extensions::already_valid)
+    }
+
+    /// The valid permessage-deflate offers, in the client's order: those read during
+    /// validation, or else read now.
+    pub(crate) fn deflate_offers(&self) -> impl Iterator<Item = DeflateOffer> + Clone + 'a {
+        let cached = &self.parsed.deflate_offers;
+        if cached.read {
+            Offers::Read(cached.iter())
+        } else {
+            Offers::Unread(deflate_offers(self.extensions()))
+        }
     }
 
     fn values(&self, set: FieldSet) -> impl Iterator<Item = &'a [u8]> + Clone + 'a {

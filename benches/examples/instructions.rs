@@ -1,0 +1,92 @@
+//! A handshake scenario run `N` times, for instruction counts under callgrind, which
+//! noise cannot move: `valgrind --tool=callgrind target/release/examples/instructions
+//! SCENARIO N`. The count for `N` minus the count for 0 is the scenario's cost.
+//!
+//! Scenarios: `server` (no policies), `server-policies`, `client`, `trickle` (a 64 KiB
+//! head fed one byte per `feed` + `poll`).
+
+use std::hint::black_box;
+
+use wshake_benches::{PYTHON_RESPONSE, RFC_KEY, chromium_request_with_cookies, large_request};
+use wshake_proto::client::{ClientConfig, ClientHandshake, Target};
+use wshake_proto::extensions::{DeflateConfig, DeflateOffer};
+use wshake_proto::server::{OriginPolicy, ServerConfig, ServerHandshake};
+use wshake_proto::{Key, Limits, Status};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let scenario = args.next().unwrap_or_default();
+    let times: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    match scenario.as_str() {
+        "server" => server(
+            ServerConfig::new().origin_policy(OriginPolicy::any()),
+            times,
+        ),
+        "server-policies" => server(
+            ServerConfig::new()
+                .protocols(["chat"])
+                .origin_policy(OriginPolicy::same_origin())
+                .deflate(DeflateConfig::default()),
+            times,
+        ),
+        "client" => client(times),
+        "trickle" => trickle(times),
+        other => panic!("unknown scenario `{other}`"),
+    }
+}
+
+fn server(config: ServerConfig, times: usize) {
+    let request = chromium_request_with_cookies();
+    let mut machine = ServerHandshake::new(config);
+    let mut out = Vec::with_capacity(1024);
+    for _ in 0..times {
+        machine.reset();
+        out.clear();
+        machine.feed(black_box(&request));
+        let Ok(Status::Ready(incoming)) = machine.poll() else {
+            panic!("a complete, valid request")
+        };
+        let answer = incoming.decide().expect("accepted");
+        incoming.accept(&answer, &mut out).expect("written");
+        black_box(out.len());
+    }
+}
+
+fn client(times: usize) {
+    let key = Key::parse(RFC_KEY).expect("valid");
+    let config = ClientConfig::new()
+        .protocol("chat")
+        .expect("valid config")
+        .deflate(DeflateOffer::new().client_max_window_bits(None));
+    let target = Target::new("127.0.0.1", "/chat").expect("valid target");
+    let mut machine = ClientHandshake::new(config, target, key);
+    let mut out = Vec::with_capacity(512);
+    for _ in 0..times {
+        machine.reset(key);
+        out.clear();
+        machine.write_request(&mut out);
+        machine.feed(black_box(PYTHON_RESPONSE));
+        let Ok(Status::Ready(outcome)) = machine.poll() else {
+            panic!("a verified 101")
+        };
+        black_box(outcome.protocol().map(str::len));
+    }
+}
+
+fn trickle(times: usize) {
+    let large = large_request();
+    let limits = Limits::new()
+        .max_head_bytes(128 * 1024)
+        .max_headers(256)
+        .expect("the ceiling itself is allowed");
+    let mut machine = ServerHandshake::new(ServerConfig::new().limits(limits));
+    for _ in 0..times {
+        machine.reset();
+        for byte in &large {
+            machine.feed(std::slice::from_ref(byte));
+            if matches!(machine.poll(), Ok(Status::Ready(_))) {
+                break;
+            }
+        }
+    }
+}
