@@ -12,6 +12,7 @@ mod deps;
 mod examples;
 mod fuzz;
 mod interop;
+mod msrv;
 mod peers;
 mod run;
 

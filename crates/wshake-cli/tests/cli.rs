@@ -194,6 +194,14 @@ fn serve_answers_a_plain_get_with_the_page_and_bad_origins_with_403() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("403"));
+    // The refusal itself is shown: its head, then its body.
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("< HTTP/1.1 403 Forbidden\n"), "{stdout}");
+    assert!(stdout.contains("< Content-Length: "), "{stdout}");
+    assert!(
+        stdout.contains("< body\n< origin https://evil.test not allowed\n"),
+        "{stdout}"
+    );
     let served = serve(&["--allow-origin", "https://evil.test"]);
     let output = wshake()
         .args(["probe", &served.url, "--origin", "https://evil.test"])
