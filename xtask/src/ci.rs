@@ -21,7 +21,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             "warnings",
         ]))
     })?;
-    step("msrv (rust-version 1.85: no let chains)", crate::msrv::check)?;
+    step(
+        "msrv (rust-version 1.85: no let chains)",
+        crate::msrv::check,
+    )?;
     step("peers for tests (tinyproxy)", || {
         crate::peers::ensure_apt(&[("tinyproxy", "tinyproxy")])
     })?;
