@@ -32,6 +32,10 @@ pub(crate) struct Field {
     pub(crate) value: Range<usize>,
 }
 
+/// The most [`Head::spare`] grows the buffer by at once: more than any head limit needs,
+/// little enough that no argument can ask for an allocation that fails.
+pub(crate) const MAX_GROWTH: usize = 1 << 20;
+
 /// The first error a machine met: once a head failed, every later poll fails the same way.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Failure(Option<Error>);
@@ -119,11 +123,12 @@ impl Head {
     }
 
     /// Room to read into: what is left of the last room handed out, or `grow_by` more
-    /// bytes once the buffer is full. Growing only when full keeps a peer that trickles
-    /// its head one byte at a time at one chunk, not a chunk per read.
+    /// bytes (1 to [`MAX_GROWTH`]) once the buffer is full. Growing only when full keeps
+    /// a peer that trickles its head one byte at a time at one chunk, not a chunk per read.
     pub(crate) fn spare(&mut self, grow_by: usize) -> &mut [u8] {
         if self.buf.len() == self.filled {
-            self.buf.resize(self.filled + grow_by.max(1), 0);
+            self.buf
+                .resize(self.filled + grow_by.clamp(1, MAX_GROWTH), 0);
         }
         &mut self.buf[self.filled..]
     }
@@ -131,7 +136,7 @@ impl Head {
     /// Marks `n` bytes of the room from [`spare`](Self::spare) as read; more than that
     /// room counts as all of it.
     pub(crate) fn advance(&mut self, n: usize) {
-        self.filled = self.buf.len().min(self.filled + n);
+        self.filled = self.buf.len().min(self.filled.saturating_add(n));
     }
 
     /// The bytes read so far.

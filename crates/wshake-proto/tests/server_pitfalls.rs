@@ -439,3 +439,15 @@ fn h24_spare_and_advance_misused_read_the_same_as_feed() {
         }
     }
 }
+
+#[test]
+fn h24_absurd_spare_and_advance_arguments_neither_panic_nor_allocate_without_bound() {
+    let mut server = ServerHandshake::new(ServerConfig::new());
+    assert_eq!(server.spare(usize::MAX).len(), 1 << 20);
+    server.advance(usize::MAX);
+    server.advance(usize::MAX);
+    // A megabyte of zeros is no request: refused as too large, not a panic.
+    assert!(matches!(server.poll(), Err(Error::HeadTooLarge { .. })));
+    let mut server = ServerHandshake::new(ServerConfig::new());
+    assert_eq!(server.spare(0).len(), 1);
+}

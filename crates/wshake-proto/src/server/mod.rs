@@ -100,7 +100,8 @@ impl ServerHandshake {
 
     /// Room to read the peer's next bytes into, without a copy: read into it, then say how
     /// many bytes arrived with [`advance`](Self::advance). The buffer grows by `grow_by`
-    /// bytes only once it is full, so a peer trickling its head holds one chunk.
+    /// bytes (at most 1 MiB) only once it is full, so a peer trickling its head holds one
+    /// chunk.
     pub fn spare(&mut self, grow_by: usize) -> &mut [u8] {
         self.head.spare(grow_by)
     }
