@@ -127,10 +127,12 @@ fn rust_blocks(markdown: &str) -> Vec<(usize, String)> {
         match &mut open {
             None => {
                 if let Some(info) = trimmed.strip_prefix("```") {
-                    let tags: Vec<&str> = info.split(',').map(str::trim).collect();
-                    let rust = tags
-                        .iter()
-                        .all(|tag| matches!(*tag, "" | "rust" | "no_run" | "should_panic"));
+                    let rust = info
+                        .split(|c: char| c == ',' || c.is_whitespace())
+                        .all(|tag| {
+                            matches!(tag, "" | "rust" | "no_run" | "should_panic")
+                                || tag.starts_with("edition")
+                        });
                     // A fence that is not Rust still opens a block to skip.
                     open = Some((number + 1, if rust { String::new() } else { "\0".into() }));
                 }
@@ -142,9 +144,10 @@ fn rust_blocks(markdown: &str) -> Vec<(usize, String)> {
                     }
                     open = None;
                 } else if !code.starts_with('\0') {
-                    // Hidden lines (`# …`) are part of the program.
+                    // Hidden lines (`# …`) are part of the program; `##` is a shown `#`.
                     let shown = match trimmed {
                         "#" => "",
+                        other if other.starts_with("##") => &other[1..],
                         other => other.strip_prefix("# ").unwrap_or(line),
                     };
                     code.push_str(shown);
@@ -159,7 +162,10 @@ fn rust_blocks(markdown: &str) -> Vec<(usize, String)> {
 /// Wraps a doc example as rustdoc does: as is when it has a `main`, else in one, with the
 /// error type of a final `Ok::<(), E>(())` as the result of an inner function.
 fn as_program(code: &str) -> String {
-    if code.contains("fn main") {
+    let has_main = code
+        .lines()
+        .any(|line| line.trim_start().starts_with("fn main(") || line.contains(" fn main("));
+    if has_main {
         return code.to_string();
     }
     let last = code.lines().rev().find(|line| !line.trim().is_empty());
@@ -177,6 +183,16 @@ fn as_program(code: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fences_with_spaces_and_editions_and_a_function_named_like_main() {
+        let blocks = rust_blocks(
+            "```rust no_run\nlet a = 1;\n```\n```rust,edition2021\n## not hidden\n```\n",
+        );
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(blocks[1].1, "# not hidden\n");
+        assert!(as_program("fn maintain() {}\nmaintain();").starts_with("fn main() {"));
+    }
 
     #[test]
     fn blocks_hidden_lines_and_wrapping() {

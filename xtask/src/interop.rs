@@ -281,7 +281,7 @@ fn write_report(rows: &[Row], checks: &[(&'static str, String)]) -> Result<(), S
             result.replace('|', "\\|")
         );
     }
-    text.push_str("\n## `wshake check` against peers' servers\n\nInformation, not a gate: peers have known deviations (see `../shared/spec/handshake-checklist.md`). Rows that are not `pass`:\n");
+    text.push_str("\n## `wshake check` against peers' servers\n\nInformation, not a gate: peers have known deviations (see `docs/conformance.md`). Rows that are not `pass`:\n");
     for (peer, table) in checks {
         let _ = write!(text, "\n### {peer}\n\n```text\n");
         let mut lines = table.lines();

@@ -1,5 +1,5 @@
 //! Test vectors for keys and accept values, named by checklist ID
-//! (`../shared/spec/handshake-checklist.md`).
+//! (`docs/conformance.md`).
 
 use wshake_accept::{Accept, Key, KeyError};
 

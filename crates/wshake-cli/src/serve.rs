@@ -119,6 +119,8 @@ async fn connection(
             tracing::info!(%peer, %path, "200 page");
             return;
         }
+        // Nothing else is served today; a later kind of outcome ends the connection.
+        Ok(_) => return,
         Err(error) => {
             let status = error
                 .handshake()

@@ -57,6 +57,12 @@ pub enum Error {
         /// Where the server wanted to send the client.
         location: String,
     },
+    /// A redirect whose `Location` is no usable `ws://`/`wss://` URL (another scheme,
+    /// credentials, a fragment, not a URL): the server's fault.
+    InvalidRedirect {
+        /// The `Location` the server sent.
+        location: String,
+    },
     /// The WebSocket handshake failed (an invalid 101, a timeout, the peer closing).
     Handshake(wshake_tokio::Error),
     /// Reading or writing failed outside the handshake.
@@ -83,7 +89,8 @@ pub enum ErrorKind {
     Tls,
     /// [`Error::Refused`]: the server answered, but not 101.
     Refused,
-    /// [`Error::TooManyRedirects`] or [`Error::InsecureRedirect`].
+    /// [`Error::TooManyRedirects`], [`Error::InsecureRedirect`] or
+    /// [`Error::InvalidRedirect`].
     Redirect,
     /// The server's 101 broke the protocol (a wrong accept value, a subprotocol not
     /// offered…): [`Error::Handshake`] with a `wshake_proto::Error`.
@@ -108,7 +115,9 @@ impl Error {
             Self::Proxy { .. } | Self::ProxyProtocol(_) => ErrorKind::Proxy,
             Self::Tls(_) => ErrorKind::Tls,
             Self::Refused(_) => ErrorKind::Refused,
-            Self::TooManyRedirects { .. } | Self::InsecureRedirect { .. } => ErrorKind::Redirect,
+            Self::TooManyRedirects { .. }
+            | Self::InsecureRedirect { .. }
+            | Self::InvalidRedirect { .. } => ErrorKind::Redirect,
             Self::Handshake(wshake_tokio::Error::Timeout) => ErrorKind::HandshakeTimeout,
             Self::Handshake(wshake_tokio::Error::Closed) => ErrorKind::Closed,
             Self::Handshake(wshake_tokio::Error::Io(_)) | Self::Io(_) => ErrorKind::Io,
@@ -159,22 +168,13 @@ impl fmt::Display for Error {
             }
             Self::ProxyProtocol(what) => write!(f, "proxy error: {what}"),
             Self::Tls(error) => write!(f, "TLS handshake failed: {error}"),
-            Self::Refused(refusal) => {
-                let response = refusal.response();
-                write!(
-                    f,
-                    "server answered {} {}, expected 101",
-                    response.status(),
-                    String::from_utf8_lossy(response.reason())
-                )?;
-                if let Some(location) = response.headers().get("location") {
-                    write!(f, " (Location: {})", String::from_utf8_lossy(location))?;
-                }
-                Ok(())
-            }
+            Self::Refused(refusal) => write!(f, "{refusal}"),
             Self::TooManyRedirects { limit } => write!(f, "more than {limit} redirects"),
             Self::InsecureRedirect { location } => {
                 write!(f, "refused redirect from wss:// to {location}")
+            }
+            Self::InvalidRedirect { location } => {
+                write!(f, "server redirected to an unusable URL: {location}")
             }
             Self::Handshake(error) => write!(f, "handshake failed: {error}"),
             Self::Io(error) => write!(f, "I/O error: {error}"),

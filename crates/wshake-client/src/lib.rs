@@ -211,16 +211,19 @@ impl Client {
     }
 }
 
-/// Where a redirect leads, as a `ws`/`wss` URL; `wss` → `ws` is refused.
+/// Where a redirect leads, as a `ws`/`wss` URL; `wss` → `ws` is refused, and a
+/// `Location` that is no usable WebSocket URL is the server's fault.
 fn redirect_target(current: &str, location: &str) -> Result<String, Error> {
+    let unusable = || Error::InvalidRedirect {
+        location: location.to_string(),
+    };
+    // `current` was connected to, so it parses.
     let base = url::Url::parse(current).map_err(|_| Error::InvalidUrl(LocalError::InvalidUrl))?;
-    let mut next = base
-        .join(location)
-        .map_err(|_| Error::InvalidUrl(LocalError::InvalidUrl))?;
+    let mut next = base.join(location).map_err(|_| unusable())?;
     let scheme = match next.scheme() {
         "http" | "ws" => "ws",
         "https" | "wss" => "wss",
-        _ => return Err(Error::InvalidUrl(LocalError::UnsupportedScheme)),
+        _ => return Err(unusable()),
     };
     if base.scheme() == "wss" && scheme == "ws" {
         return Err(Error::InsecureRedirect {
@@ -231,7 +234,10 @@ fn redirect_target(current: &str, location: &str) -> Result<String, Error> {
         // http(s) → ws(s): all four are special schemes, so this cannot fail.
         let _ = next.set_scheme(scheme);
     }
-    Ok(next.to_string())
+    let next = next.to_string();
+    // Credentials or a fragment in the new URL: refused as the server's, not the caller's.
+    Target::from_url(&next).map_err(|_| unusable())?;
+    Ok(next)
 }
 
 /// Connects with default options, through a process-wide [`Connector`] so that
@@ -277,6 +283,19 @@ mod tests {
             redirect_target("wss://a.test/x", "ws://b.test/"),
             Err(Error::InsecureRedirect { .. })
         ));
+        for unusable in [
+            "ftp://b.test/",
+            "ws://user:pass@b.test/",
+            "/next#part",
+            "http://[::1",
+        ] {
+            let error = redirect_target("ws://a.test/x", unusable).unwrap_err();
+            assert!(
+                matches!(&error, Error::InvalidRedirect { location } if location == unusable),
+                "{unusable}: {error:?}"
+            );
+            assert_eq!(error.kind(), ErrorKind::Redirect);
+        }
     }
 
     #[test]

@@ -14,7 +14,8 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::Role;
 use wshake_client::wshake_tokio::wshake_proto::server::ServerConfig;
 use wshake_client::wshake_tokio::{self, Options};
-use wshake_client::{Client, Connector, Error, ErrorKind};
+// Both stream names in one scope, as in most programs: they must not collide (E0252).
+use wshake_client::{Client, ClientStream, Connector, Error, ErrorKind};
 
 const LIMIT: Duration = Duration::from_secs(20);
 
@@ -47,7 +48,7 @@ fn spawn_wshake_echo(listener: TcpListener, connections: usize) -> tokio::task::
     })
 }
 
-async fn echo_once(stream: wshake_client::ClientStream, text: &str) {
+async fn echo_once(stream: ClientStream, text: &str) {
     let mut ws = WebSocketStream::from_raw_socket(stream, Role::Client, None).await;
     ws.send(Message::text(text)).await.unwrap();
     assert_eq!(ws.next().await.unwrap().unwrap(), Message::text(text));

@@ -74,7 +74,8 @@ pub enum DeflateError {
     UnexpectedValue,
     /// A window size that is not 8 to 15 in plain decimal.
     InvalidWindowBits,
-    /// `server_max_window_bits` without a value.
+    /// `server_max_window_bits` without a value (or, in a response,
+    /// `client_max_window_bits` without one).
     MissingValue,
     /// The server answered a window size larger than the client offered.
     WindowLargerThanOffered,
@@ -91,7 +92,7 @@ impl fmt::Display for DeflateError {
             Self::DuplicateParameter => "parameter given twice",
             Self::UnexpectedValue => "no_context_takeover parameters take no value",
             Self::InvalidWindowBits => "window bits must be 8 to 15",
-            Self::MissingValue => "server_max_window_bits needs a value",
+            Self::MissingValue => "a window bits parameter without its value",
             Self::WindowLargerThanOffered => "window bits larger than offered",
             Self::ClientWindowNotOffered => "client_max_window_bits was not offered",
             Self::NoContextTakeoverNotEchoed => "server_no_context_takeover was not echoed",
@@ -101,10 +102,11 @@ impl fmt::Display for DeflateError {
 
 /// What the peer got wrong: a failed handshake, and (for a server) the status to answer.
 ///
-/// Only [`ServerHandshake::poll`](crate::server::ServerHandshake::poll),
-/// [`ClientHandshake::poll`](crate::client::ClientHandshake::poll) and the policies they
-/// apply ([`Incoming::decide`](crate::server::Incoming::decide)) return it: every variant
-/// is about bytes the peer sent. Mistakes of the local application (an answer it cannot
+/// Only the machines' `poll` ([`ServerHandshake`](crate::server::ServerHandshake),
+/// [`ClientHandshake`](crate::client::ClientHandshake),
+/// [`ResponseReader`](crate::client::ResponseReader)) and the policies they apply
+/// ([`Incoming::decide`](crate::server::Incoming::decide)) return it: every variant is
+/// about bytes the peer sent. Mistakes of the local application (an answer it cannot
 /// send, an invalid option) are [`LocalError`](crate::LocalError)s.
 #[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -394,13 +396,12 @@ impl fmt::Display for Error {
                 status,
                 reason,
                 location,
-            } => {
-                write!(f, "server answered {status} {reason}, expected 101")?;
-                if let Some(location) = location {
-                    write!(f, " (Location: {location})")?;
-                }
-                Ok(())
-            }
+            } => crate::client::response::describe_status(
+                f,
+                *status,
+                reason.as_bytes(),
+                location.as_deref().map(str::as_bytes),
+            ),
             Self::MissingAccept => f.write_str("missing Sec-WebSocket-Accept"),
             Self::DuplicateAccept => f.write_str("more than one Sec-WebSocket-Accept"),
             Self::AcceptMismatch => f.write_str("Sec-WebSocket-Accept does not match the key sent"),

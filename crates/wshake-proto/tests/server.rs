@@ -1,4 +1,4 @@
-//! The server role against the checklist (`../shared/spec/handshake-checklist.md`): every
+//! The server role against the checklist (`docs/conformance.md`): every
 //! test name carries the ID it proves, every bad input its exact error and status.
 
 mod common;

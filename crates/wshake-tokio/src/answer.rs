@@ -60,8 +60,11 @@ impl Answer {
         Self::accepting(true)
     }
 
-    /// Accepts without the origin policy: the application checked `Origin` (or a token)
-    /// itself. Subprotocol and permessage-deflate are still negotiated as configured.
+    /// Accepts: the application decided, so no policy refuses (neither the origin policy
+    /// nor [`require_protocol`](wshake_proto::server::ServerConfig::require_protocol));
+    /// it checked `Origin` (or a token) itself. The subprotocol and permessage-deflate
+    /// are still negotiated as configured unless [`protocol`](Self::protocol) or
+    /// [`no_protocol`](Self::no_protocol) says otherwise.
     pub fn accept() -> Self {
         Self::accepting(false)
     }

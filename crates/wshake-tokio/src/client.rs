@@ -13,6 +13,9 @@ use crate::{Error, Options, Upgraded};
 
 /// A refusal's body is kept up to this many bytes.
 const MAX_REFUSAL_BODY: usize = 64 * 1024;
+/// How long a refusal without a length may keep sending its body (it ends when the
+/// server closes, which servers refusing a handshake do at once).
+const UNSIZED_BODY_GRACE: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// A verified response, owned.
 #[non_exhaustive]
@@ -77,8 +80,10 @@ where
     Ok((connected, Upgraded::new(io, leftover)))
 }
 
-/// The error for a failed response: a refusal with its body read on (as far as its
-/// `Content-Length`, the end of the stream, or the cap), or the handshake error.
+/// The error for a failed response: a refusal with its body read on, or the handshake
+/// error. The body is read as far as its `Content-Length` (by the handshake's deadline),
+/// or until the server closes (briefly) when it has no length; a status that has no body
+/// (1xx, 204, 304) or a chunked one keeps only what came with the head. At most 64 KiB.
 async fn refused<IO: AsyncRead + Unpin>(
     io: &mut IO,
     machine: &ClientHandshake,
@@ -89,15 +94,29 @@ async fn refused<IO: AsyncRead + Unpin>(
     let Some(refusal) = machine.refusal() else {
         return error;
     };
-    let wanted = refusal
-        .body_length()
-        .unwrap_or(MAX_REFUSAL_BODY)
-        .min(MAX_REFUSAL_BODY);
+    let response = refusal.response();
+    let bodiless = matches!(response.status(), 100..=199 | 204 | 304);
+    let chunked = response.headers().get("transfer-encoding").is_some();
+    let length = refusal.body_length();
+    // How much to read, how much to keep, and until when.
+    let (wanted, kept, until) = match length {
+        _ if bodiless => (0, 0, deadline),
+        _ if chunked => (0, MAX_REFUSAL_BODY, deadline),
+        Some(length) => (
+            length.min(MAX_REFUSAL_BODY),
+            length.min(MAX_REFUSAL_BODY),
+            deadline,
+        ),
+        None => (
+            MAX_REFUSAL_BODY,
+            MAX_REFUSAL_BODY,
+            deadline.min(tokio::time::Instant::now() + UNSIZED_BODY_GRACE),
+        ),
+    };
     let mut refused = refusal.into_owned();
     let mut chunk = vec![0; options.read_chunk];
-    // The body ends with its length, the stream, or the handshake's deadline: what
-    // arrived by then is kept.
-    let _ = tokio::time::timeout_at(deadline, async {
+    // What arrived by then is kept.
+    let _ = tokio::time::timeout_at(until, async {
         while refused.body().len() < wanted {
             let Ok(read) = read_some(io, &mut chunk).await else {
                 break;
@@ -106,6 +125,6 @@ async fn refused<IO: AsyncRead + Unpin>(
         }
     })
     .await;
-    refused.body_mut().truncate(wanted);
+    refused.body_mut().truncate(kept);
     Error::Refused(Box::new(refused))
 }

@@ -57,15 +57,7 @@ impl fmt::Display for Error {
             Self::Handshake(error) => write!(f, "{error}"),
             Self::Local(error) => write!(f, "the application's answer cannot be sent: {error}"),
             Self::Rejected { status } => write!(f, "handshake rejected with {status}"),
-            Self::Refused(refusal) => {
-                let response = refusal.response();
-                write!(
-                    f,
-                    "server answered {} {}, expected 101",
-                    response.status(),
-                    String::from_utf8_lossy(response.reason())
-                )
-            }
+            Self::Refused(refusal) => write!(f, "{refusal}"),
             Self::Timeout => f.write_str("handshake timed out"),
             Self::Closed => f.write_str("connection closed before the handshake completed"),
         }

@@ -268,3 +268,40 @@ async fn c11_a_refused_client_keeps_the_status_headers_and_body() {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn c11_a_refusal_without_a_length_does_not_hold_the_client_until_the_timeout() {
+    tokio::time::timeout(LIMIT, async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0; 1024];
+            let _ = socket.read(&mut request).await.unwrap();
+            socket
+                .write_all(b"HTTP/1.1 404 Not Found\r\n\r\nnot here")
+                .await
+                .unwrap();
+            // Keep the connection open well past the client's patience for the body.
+            tokio::time::sleep(Duration::from_secs(5)).await;
+        });
+        let socket = TcpStream::connect(address).await.unwrap();
+        let target = Target::new(&address.to_string(), "/").unwrap();
+        let key = Key::from_nonce(*b"use Key::random!");
+        let started = std::time::Instant::now();
+        let result = handshake(socket, ClientConfig::new(), target, key, &Options::new()).await;
+        let Err(Error::Refused(refusal)) = result else {
+            panic!("{result:?}");
+        };
+        assert_eq!(refusal.status(), 404);
+        assert_eq!(refusal.body(), b"not here");
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        server.abort();
+    })
+    .await
+    .unwrap();
+}

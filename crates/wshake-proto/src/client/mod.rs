@@ -12,7 +12,7 @@
 
 mod config;
 mod reader;
-mod response;
+pub(crate) mod response;
 mod target;
 
 use alloc::sync::Arc;

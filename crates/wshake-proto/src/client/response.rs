@@ -42,7 +42,7 @@ pub(crate) fn verify(
     let mut accept_seen = false;
     let mut protocol = None;
     let deflate_offers = config.deflate_offers().iter().copied();
-    let mut extensions = AnswerCheck::new(config.extensions(), deflate_offers);
+    let mut extensions = AnswerCheck::new(config.extensions(), deflate_offers, false);
     for field in fields {
         let kind = classify(&head[field.name.clone()]);
         let value = &head[field.value.clone()];
@@ -300,6 +300,40 @@ impl OwnedRefusal {
     pub fn body_mut(&mut self) -> &mut Vec<u8> {
         &mut self.body
     }
+}
+
+impl fmt::Display for Refusal<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        describe_refusal(f, &self.response)
+    }
+}
+
+impl fmt::Display for OwnedRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        describe_refusal(f, &self.response())
+    }
+}
+
+/// The one wording of a refusal: `server answered 403 Forbidden, expected 101`, with
+/// `Location` when there is one.
+fn describe_refusal(f: &mut fmt::Formatter<'_>, response: &Response<'_>) -> fmt::Result {
+    let location = response.headers().get("location");
+    describe_status(f, response.status(), response.reason(), location)
+}
+
+/// See [`describe_refusal`]; also what [`Error::NotSwitchingProtocols`] says.
+pub(crate) fn describe_status(
+    f: &mut fmt::Formatter<'_>,
+    status: u16,
+    reason: &[u8],
+    location: Option<&[u8]>,
+) -> fmt::Result {
+    let reason = String::from_utf8_lossy(reason);
+    write!(f, "server answered {status} {reason}, expected 101")?;
+    if let Some(location) = location {
+        write!(f, " (Location: {})", String::from_utf8_lossy(location))?;
+    }
+    Ok(())
 }
 
 impl fmt::Debug for OwnedRefusal {

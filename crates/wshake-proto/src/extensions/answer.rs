@@ -44,13 +44,18 @@ impl From<AnswerFault> for LocalError {
     }
 }
 
-/// Checks answered extensions one by one against the offer: each must be offered, in the
-/// offer's order (S15); a permessage-deflate answer must be valid for one of the
-/// permessage-deflate offers (D25–D29); at most one may use RSV1 (D24).
+/// Checks answered extensions one by one against the offer: each must be offered (in the
+/// offer's order, when a server checks its own answer: S15); a permessage-deflate answer
+/// must be valid for one of the permessage-deflate offers (D25–D29); at most one may use
+/// RSV1 (D24).
 #[derive(Clone, Debug)]
 pub(crate) struct AnswerCheck<I, D> {
-    /// The offer not yet passed by the answer: the next answered name is looked for here.
+    /// The whole offer.
+    offer: I,
+    /// The offer not yet passed by the answer: with `ordered`, the next answered name is
+    /// looked for here.
     remaining: I,
+    ordered: bool,
     /// The valid permessage-deflate offers, in order (typed already where the offerer
     /// kept them so, parsed on the way where they are bytes).
     deflate_offers: D,
@@ -60,14 +65,18 @@ pub(crate) struct AnswerCheck<I, D> {
 
 impl<'a, I, D> AnswerCheck<I, D>
 where
-    I: Iterator<Item = Extension<'a>>,
+    I: Iterator<Item = Extension<'a>> + Clone,
     D: Iterator<Item = DeflateOffer> + Clone,
 {
     /// A check against this offer: the client's extensions in its order, and its valid
-    /// permessage-deflate offers among them.
-    pub(crate) fn new(offer: I, deflate_offers: D) -> Self {
+    /// permessage-deflate offers among them. `ordered`: the answer must follow the offer's
+    /// order (the rule a server keeps, S15); a client accepts any order, as RFC 6455
+    /// §9.1 lets the server's list set the order the extensions apply in.
+    pub(crate) fn new(offer: I, deflate_offers: D, ordered: bool) -> Self {
         Self {
-            remaining: offer,
+            remaining: offer.clone(),
+            offer,
+            ordered,
             deflate_offers,
             rsv1_users: 0,
             deflate: None,
@@ -124,7 +133,12 @@ where
                 return Err(AnswerFault::Conflicting);
             }
         }
-        if !self.remaining.any(|offered| offered.is(name)) {
+        let offered = if self.ordered {
+            self.remaining.any(|offered| offered.is(name))
+        } else {
+            self.offer.clone().any(|offered| offered.is(name))
+        };
+        if !offered {
             return Err(AnswerFault::NotOffered);
         }
         Ok(())
@@ -143,7 +157,7 @@ mod tests {
 
     fn check(offer: &[u8], answer: &[u8]) -> Result<Option<DeflateParams>, AnswerFault> {
         let offer = Extensions::parse(offer).expect("valid offer");
-        let mut check = AnswerCheck::new(offer.clone(), super::super::deflate_offers(offer));
+        let mut check = AnswerCheck::new(offer.clone(), super::super::deflate_offers(offer), true);
         for extension in Extensions::parse(answer).expect("valid answer") {
             check.answered(&extension)?;
         }
@@ -157,6 +171,19 @@ mod tests {
         assert_eq!(check(b"a, b", b"b, a"), Err(AnswerFault::NotOffered));
         assert_eq!(check(b"a", b"c"), Err(AnswerFault::NotOffered));
         assert_eq!(check(b"a", b"a, a"), Err(AnswerFault::NotOffered));
+    }
+
+    #[test]
+    fn c11_a_client_takes_the_answer_in_any_order() {
+        let offer = Extensions::parse(b"a, b").expect("valid offer");
+        let mut check = AnswerCheck::new(offer.clone(), super::super::deflate_offers(offer), false);
+        for extension in Extensions::parse(b"b, a").expect("valid answer") {
+            assert_eq!(check.answered(&extension), Ok(()));
+        }
+        assert_eq!(
+            check.answered(&Extensions::parse(b"c").expect("valid").next().expect("one")),
+            Err(AnswerFault::NotOffered)
+        );
     }
 
     #[test]

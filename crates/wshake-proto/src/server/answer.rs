@@ -12,6 +12,7 @@ use crate::write::{put_content_length, put_display, put_header, put_status_line}
 use super::Request;
 
 /// The extensions a server answers with.
+#[non_exhaustive]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ExtensionAnswer<'a> {
     /// No `Sec-WebSocket-Extensions` header.
@@ -89,7 +90,8 @@ impl<'a> AcceptConnection<'a> {
         self.extensions
     }
 
-    /// The permessage-deflate parameters answered, if any.
+    /// The permessage-deflate parameters answered as [`ExtensionAnswer::Deflate`], if any
+    /// (a [`Raw`](ExtensionAnswer::Raw) answer is not read back).
     pub fn deflate(&self) -> Option<DeflateParams> {
         match self.extensions {
             ExtensionAnswer::Deflate(params) => Some(params),
@@ -110,7 +112,7 @@ impl<'a> AcceptConnection<'a> {
         {
             return Err(LocalError::ProtocolNotOffered);
         }
-        let mut check = AnswerCheck::new(request.extensions(), request.deflate_offers());
+        let mut check = AnswerCheck::new(request.extensions(), request.deflate_offers(), true);
         match self.extensions {
             ExtensionAnswer::None => {}
             ExtensionAnswer::Deflate(params) => check.answered_deflate(params)?,

@@ -12,7 +12,8 @@
 //! ```
 //!
 //! [`Incoming`] is the only way to answer, and answering consumes it: a response cannot be
-//! written before the request is complete, or twice for one poll.
+//! written before the request is complete, or twice from one `Incoming`. (`poll` after an
+//! answer hands out the same request again; a driver answers once and stops polling.)
 
 mod answer;
 mod config;

@@ -137,9 +137,12 @@ fn pattern_matches(pattern: &str, origin: &str) -> bool {
     if pattern_port.is_some_and(|wanted| port != wanted) {
         return false;
     }
-    host.len() > pattern_host.len() + 1
-        && host[host.len() - pattern_host.len()..].eq_ignore_ascii_case(pattern_host)
-        && host.as_bytes()[host.len() - pattern_host.len() - 1] == b'.'
+    // As bytes: an origin may carry non-ASCII text, and a byte offset into it need not
+    // be a character boundary.
+    let (host, suffix) = (host.as_bytes(), pattern_host.as_bytes());
+    host.len() > suffix.len() + 1
+        && host[host.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+        && host[host.len() - suffix.len() - 1] == b'.'
 }
 
 #[cfg(test)]
@@ -174,5 +177,17 @@ mod tests {
                 .allows(Some(b"null"), b"x")
         );
         assert!(OriginPolicy::any().allows(Some(b"https://evil.test"), b"x"));
+    }
+
+    #[test]
+    fn s13_non_ascii_origins_are_compared_not_sliced() {
+        // The suffix's offset falls inside the two-byte é: no panic, no match.
+        let policy = OriginPolicy::same_origin().allow("*.example.com");
+        assert!(!policy.allows(Some("https://ab\u{e9}xample.com".as_bytes()), b"x"));
+        assert!(!policy.allows(
+            Some("https://\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}.com".as_bytes()),
+            b"x"
+        ));
+        assert!(policy.allows(Some("https://\u{e9}t\u{e9}.example.com".as_bytes()), b"x"));
     }
 }

@@ -35,9 +35,9 @@ pub(crate) struct Parsed {
 
 /// The valid permessage-deflate offers of a request, in order, read once while the
 /// request is validated when the server negotiates permessage-deflate: negotiation and
-/// the check of the answer both need them. Up to [`DeflateOffers::CAPACITY`]; a server may
-/// decline any offer, and declines the rest. A server that does not negotiate does not
-/// read them (`read` is false) unless an answer it is given names permessage-deflate.
+/// the check of the answer both need them. Up to [`DeflateOffers::CAPACITY`] are kept;
+/// a request with more, or a server that does not negotiate, has them read again from
+/// the request when needed (`read` is false).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct DeflateOffers {
     read: bool,
@@ -48,10 +48,13 @@ pub(crate) struct DeflateOffers {
 impl DeflateOffers {
     const CAPACITY: usize = 8;
 
+    /// Keeps an offer; past the capacity, forgets them all, to be read again when needed.
     fn push(&mut self, offer: DeflateOffer) {
         if let Some(slot) = self.offers.get_mut(self.len) {
             *slot = offer;
             self.len += 1;
+        } else {
+            self.read = false;
         }
     }
 
@@ -451,8 +454,10 @@ fn percent_decode(text: &str) -> Cow<'_, str> {
     while i < bytes.len() {
         let decoded = match bytes[i] {
             b'+' => Some((b' ', 1)),
+            // Two hex digits, nothing else: `from_str_radix` alone would take `%+5`.
             b'%' => text
                 .get(i + 1..i + 3)
+                .filter(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
                 .and_then(|hex| u8::from_str_radix(hex, 16).ok())
                 .map(|byte| (byte, 3)),
             _ => None,
@@ -473,6 +478,8 @@ mod tests {
         assert_eq!(percent_decode("plain"), "plain");
         assert_eq!(percent_decode("a%20b+c"), "a b c");
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        // Not an escape (`from_str_radix` alone would take `+5`); the `+` is a space.
+        assert_eq!(percent_decode("%+5%-1"), "% 5%-1");
         assert_eq!(percent_decode("%E2%9C%93"), "\u{2713}");
     }
 }

@@ -15,7 +15,9 @@ use crate::read::read_some;
 use crate::{Answer, Error, Options, Upgraded};
 
 /// The handshake under the timeout: an acceptance with the upgraded stream, or a page
-/// served.
+/// served. A response that has started is never followed by a 408, and the lingering
+/// close after a refusal runs outside the timeout, so it cannot turn the refusal's error
+/// into `Timeout`.
 pub(super) async fn serve<IO, F, P>(
     mut io: IO,
     config: Arc<ServerConfig>,
@@ -29,32 +31,66 @@ where
     P: Pages,
 {
     let mut machine = ServerHandshake::new(config);
-    let exchange = exchange(&mut io, &mut machine, options, decide, pages);
-    match tokio::time::timeout(options.timeout, exchange).await {
-        Ok(Ok(done)) => {
+    let mut responding = false;
+    let exchange = exchange(
+        &mut io,
+        &mut machine,
+        options,
+        decide,
+        pages,
+        &mut responding,
+    );
+    let result = match tokio::time::timeout(options.timeout, exchange).await {
+        Ok(result) => result,
+        Err(_elapsed) => Err(Error::Timeout),
+    };
+    match result {
+        Ok(Ok(accepted)) => {
             let leftover = machine.take_leftover();
-            Ok((done, Upgraded::new(io, leftover)))
+            Ok((Ok(accepted), Upgraded::new(io, leftover)))
         }
-        Ok(Err(error)) => Err(error),
-        Err(_elapsed) => {
-            let mut out = Vec::new();
-            wshake_proto::Error::RequestTimeout.write_response(&mut out);
-            // Best effort: a slowloris peer may not read either.
-            let _ = tokio::time::timeout(Duration::from_secs(1), close_with(&mut io, &out)).await;
-            Err(Error::Timeout)
+        // Once per connection and only when refused: boxed, so that the future every
+        // pending handshake holds stays small.
+        Ok(Err(served)) => {
+            Box::pin(linger(&mut io)).await;
+            Ok((Err(served), Upgraded::new(io, bytes::Bytes::new())))
         }
+        Err(error) => {
+            Box::pin(wind_down(&mut io, &error, responding)).await;
+            Err(error)
+        }
+    }
+}
+
+/// After a failed handshake: the 408 when the time ran out before any response, then the
+/// lingering close when something was sent.
+async fn wind_down<IO: AsyncRead + AsyncWrite + Unpin>(
+    io: &mut IO,
+    error: &Error,
+    responding: bool,
+) {
+    if matches!(error, Error::Timeout) && !responding {
+        let mut out = Vec::new();
+        wshake_proto::Error::RequestTimeout.write_response(&mut out);
+        // Best effort: a slowloris peer may not read either.
+        let _ = tokio::time::timeout(Duration::from_secs(1), finish(io, &out)).await;
+        linger(io).await;
+    } else if responding {
+        linger(io).await;
     }
 }
 
 /// Reads the head, then answers. Reading is the one step a slow peer can stretch out, so
 /// only it lives in this future; the answering steps run once per connection, boxed, and a
 /// pending handshake holds a small future.
+/// `responding` turns true once a response is about to be written.
 async fn exchange<IO, F, P>(
     io: &mut IO,
     machine: &mut ServerHandshake,
     options: &Options,
     decide: F,
     pages: P,
+    responding: &mut bool,
 ) -> Result<Result<Accepted, P::Served>, Error>
 where
     IO: AsyncRead + AsyncWrite + Unpin,
@@ -65,9 +101,14 @@ where
         match machine.poll() {
             Ok(Status::NeedMore) => {}
             Ok(Status::Ready(incoming)) => {
-                return Box::pin(answer(io, incoming, decide)).await.map(Ok);
+                return Box::pin(answer(io, incoming, decide, responding))
+                    .await
+                    .map(Ok);
             }
-            Err(error) => return Box::pin(refuse(io, machine, error, pages)).await.map(Err),
+            Err(error) => {
+                *responding = true;
+                return Box::pin(refuse(io, machine, error, pages)).await.map(Err);
+            }
         }
         let read = read_some(io, machine.spare(options.read_chunk)).await?;
         machine.advance(read);
@@ -76,13 +117,19 @@ where
 
 /// Asks the application, then writes the 101 or the refusal the machine made of its
 /// answer.
-async fn answer<IO, F>(io: &mut IO, incoming: Incoming<'_>, decide: F) -> Result<Accepted, Error>
+async fn answer<IO, F>(
+    io: &mut IO,
+    incoming: Incoming<'_>,
+    decide: F,
+    responding: &mut bool,
+) -> Result<Accepted, Error>
 where
     IO: AsyncRead + AsyncWrite + Unpin,
     F: AsyncFnOnce(&Request<'_>) -> Answer,
 {
     let request = incoming.request();
     let answer = decide(&request).await;
+    *responding = true;
     let mut out = Vec::with_capacity(256);
     let request = request.into_owned();
     match answer.write(incoming, &mut out) {
@@ -96,13 +143,13 @@ where
             })
         }
         Written::Rejected { status } => {
-            close_with(io, &out).await;
+            finish(io, &out).await;
             Err(Error::Rejected { status })
         }
         Written::Refused(error) => Err(send_error(io, error).await),
         Written::Failed(error) => {
             error.write_response(&mut out);
-            close_with(io, &out).await;
+            finish(io, &out).await;
             Err(Error::Local(error))
         }
     }
@@ -120,33 +167,29 @@ where
     IO: AsyncRead + AsyncWrite + Unpin,
 {
     if let Some((page, served)) = machine.plain_get().and_then(|path| pages.page(path)) {
-        close_with(io, &page).await;
+        finish(io, &page).await;
         return Ok(served);
     }
     Err(send_error(io, error).await)
 }
 
-/// Writes the error's response and closes (S20). The handshake error is what the caller
-/// needs; a peer that stopped reading cannot be helped.
-async fn send_error<IO: AsyncRead + AsyncWrite + Unpin>(
-    io: &mut IO,
-    error: wshake_proto::Error,
-) -> Error {
+/// Writes the error's response and shuts the write side down (S20). The handshake error
+/// is what the caller needs; a peer that stopped reading cannot be helped.
+async fn send_error<IO: AsyncWrite + Unpin>(io: &mut IO, error: wshake_proto::Error) -> Error {
     let mut out = Vec::with_capacity(256);
     error.write_response(&mut out);
-    close_with(io, &out).await;
+    finish(io, &out).await;
     Error::Handshake(error)
 }
 
-/// Writes a final response, shuts down the write side, and lingers.
-async fn close_with<IO: AsyncRead + AsyncWrite + Unpin>(io: &mut IO, response: &[u8]) {
+/// Writes a final response and shuts the write side down; the caller lingers after.
+async fn finish<IO: AsyncWrite + Unpin>(io: &mut IO, response: &[u8]) {
     let _ = async {
         io.write_all(response).await?;
         io.flush().await?;
         io.shutdown().await
     }
     .await;
-    linger(io).await;
 }
 
 /// After answering and shutting down the write side, reads and discards what the peer is

@@ -31,6 +31,7 @@ pub struct Accepted {
     clippy::large_enum_variant,
     reason = "returned once per connection and moved on: boxing would only add an allocation"
 )]
+#[non_exhaustive]
 #[derive(Debug)]
 pub enum Served<IO> {
     /// A WebSocket handshake completed.
