@@ -49,7 +49,7 @@ where
     let mut machine = ClientHandshake::new(config, target, key);
     let mut request = Vec::with_capacity(256);
     machine.write_request(&mut request);
-    let deadline = tokio::time::Instant::now() + options.timeout;
+    let deadline = deadline_after(options.timeout);
     let exchange = async {
         io.write_all(&request).await?;
         // Without the flush a buffered stream may never send the request.
@@ -78,6 +78,13 @@ where
     };
     let leftover = machine.take_leftover();
     Ok((connected, Upgraded::new(io, leftover)))
+}
+
+/// `timeout` from now; a timeout too long to add (`Duration::MAX`) is about a century.
+fn deadline_after(timeout: std::time::Duration) -> tokio::time::Instant {
+    let now = tokio::time::Instant::now();
+    now.checked_add(timeout)
+        .unwrap_or_else(|| now + std::time::Duration::from_secs(100 * 365 * 24 * 3600))
 }
 
 /// The error for a failed response: a refusal with its body read on, or the handshake
@@ -110,7 +117,7 @@ async fn refused<IO: AsyncRead + Unpin>(
         None => (
             MAX_REFUSAL_BODY,
             MAX_REFUSAL_BODY,
-            deadline.min(tokio::time::Instant::now() + UNSIZED_BODY_GRACE),
+            deadline.min(deadline_after(UNSIZED_BODY_GRACE)),
         ),
     };
     let mut refused = refusal.into_owned();
@@ -127,4 +134,16 @@ async fn refused<IO: AsyncRead + Unpin>(
     .await;
     refused.body_mut().truncate(kept);
     Error::Refused(Box::new(refused))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn any_timeout_makes_a_deadline() {
+        let soon = super::deadline_after(Duration::from_secs(1));
+        assert!(soon > tokio::time::Instant::now());
+        assert!(super::deadline_after(Duration::MAX) > soon);
+    }
 }
