@@ -69,21 +69,22 @@ async fn wind_down<IO: AsyncRead + AsyncWrite + Unpin>(
     error: &Error,
     responding: bool,
 ) {
-    if matches!(error, Error::Timeout) && !responding {
+    let silent_timeout = matches!(error, Error::Timeout) && !responding;
+    if silent_timeout {
         let mut out = Vec::new();
         wshake_proto::Error::RequestTimeout.write_response(&mut out);
         // Best effort: a slowloris peer may not read either.
         let _ = tokio::time::timeout(Duration::from_secs(1), finish(io, &out)).await;
-        linger(io).await;
-    } else if responding {
+    }
+    if silent_timeout || responding {
         linger(io).await;
     }
 }
 
 /// Reads the head, then answers. Reading is the one step a slow peer can stretch out, so
 /// only it lives in this future; the answering steps run once per connection, boxed, and a
-/// pending handshake holds a small future.
-/// `responding` turns true once a response is about to be written.
+/// pending handshake holds a small future. `responding` turns true once a response is
+/// about to be written.
 async fn exchange<IO, F, P>(
     io: &mut IO,
     machine: &mut ServerHandshake,
