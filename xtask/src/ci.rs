@@ -53,6 +53,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     })?;
     step("dependency footprint", crate::deps::check)?;
     step("cargo package (every published crate)", || {
+        forget_stale_package_sources()?;
         let mut args = vec!["package", "--allow-dirty", "-q"];
         for package in crate::deps::CRATES {
             args.extend(["-p", package]);
@@ -67,6 +68,56 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         started.elapsed().as_secs_f64()
     );
     println!("tests: {} passed, {} failed", tally.passed, tally.failed);
+    Ok(())
+}
+
+/// `cargo package` of several crates puts them in a temporary local registry under the
+/// target directory, and cargo unpacks each into `$CARGO_HOME/registry/src/<path hash>/`,
+/// never again once unpacked. A later run from a checkout at the same path would verify
+/// against the sources of the earlier one: remove this workspace's own crates from every
+/// registry but crates.io first.
+fn forget_stale_package_sources() -> Result<(), String> {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".cargo"))
+        });
+    let Some(cargo_home) = cargo_home else {
+        return Ok(());
+    };
+    for kind in ["src", "cache"] {
+        let Ok(registries) = std::fs::read_dir(cargo_home.join("registry").join(kind)) else {
+            continue;
+        };
+        for registry in registries.flatten() {
+            if registry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("index.crates.io")
+            {
+                continue;
+            }
+            let Ok(entries) = std::fs::read_dir(registry.path()) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if !crate::deps::CRATES
+                    .iter()
+                    .any(|c| name.starts_with(&format!("{c}-")))
+                {
+                    continue;
+                }
+                let path = entry.path();
+                let removed = if path.is_dir() {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+                removed.map_err(|e| format!("cannot remove stale {}: {e}", path.display()))?;
+            }
+        }
+    }
     Ok(())
 }
 
