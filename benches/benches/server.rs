@@ -12,7 +12,7 @@ use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use tungstenite::handshake::machine::TryParse as _;
-use wshake_benches::{chromium_request_with_cookies, large_request};
+use wshake_benches::{chromium_request_with_cookies, large_request, server_round};
 use wshake_proto::extensions::DeflateConfig;
 use wshake_proto::server::{OriginPolicy, ServerConfig, ServerHandshake};
 use wshake_proto::{Limits, Status};
@@ -30,33 +30,13 @@ fn server(c: &mut Criterion) {
     let mut plain = ServerHandshake::new(ServerConfig::new().origin_policy(OriginPolicy::any()));
     let mut out = Vec::with_capacity(512);
     group.bench_function("wshake ServerHandshake (reused), no policies", |b| {
-        b.iter(|| {
-            plain.reset();
-            out.clear();
-            plain.feed(black_box(&request));
-            let Ok(Status::Ready(incoming)) = plain.poll() else {
-                panic!("a complete, valid request")
-            };
-            let answer = incoming.decide().expect("accepted");
-            incoming.accept(&answer, &mut out).expect("written");
-            black_box(out.len())
-        });
+        b.iter(|| black_box(server_round(&mut plain, &request, &mut out)));
     });
     let mut machine = ServerHandshake::new(config);
     group.bench_function(
         "wshake ServerHandshake (reused), origin + subprotocol + deflate policies",
         |b| {
-            b.iter(|| {
-                machine.reset();
-                out.clear();
-                machine.feed(black_box(&request));
-                let Ok(Status::Ready(incoming)) = machine.poll() else {
-                    panic!("a complete, valid request")
-                };
-                let answer = incoming.decide().expect("accepted");
-                incoming.accept(&answer, &mut out).expect("written");
-                black_box(out.len())
-            });
+            b.iter(|| black_box(server_round(&mut machine, &request, &mut out)));
         },
     );
     group.bench_function(

@@ -7,7 +7,9 @@
 
 use std::hint::black_box;
 
-use wshake_benches::{PYTHON_RESPONSE, RFC_KEY, chromium_request_with_cookies, large_request};
+use wshake_benches::{
+    RFC_KEY, chromium_request_with_cookies, client_round, large_request, server_round,
+};
 use wshake_proto::client::{ClientConfig, ClientHandshake, Target};
 use wshake_proto::extensions::{DeflateConfig, DeflateOffer};
 use wshake_proto::server::{OriginPolicy, ServerConfig, ServerHandshake};
@@ -40,15 +42,7 @@ fn server(config: ServerConfig, times: usize) {
     let mut machine = ServerHandshake::new(config);
     let mut out = Vec::with_capacity(1024);
     for _ in 0..times {
-        machine.reset();
-        out.clear();
-        machine.feed(black_box(&request));
-        let Ok(Status::Ready(incoming)) = machine.poll() else {
-            panic!("a complete, valid request")
-        };
-        let answer = incoming.decide().expect("accepted");
-        incoming.accept(&answer, &mut out).expect("written");
-        black_box(out.len());
+        black_box(server_round(&mut machine, &request, &mut out));
     }
 }
 
@@ -62,14 +56,7 @@ fn client(times: usize) {
     let mut machine = ClientHandshake::new(config, target, key);
     let mut out = Vec::with_capacity(512);
     for _ in 0..times {
-        machine.reset(key);
-        out.clear();
-        machine.write_request(&mut out);
-        machine.feed(black_box(PYTHON_RESPONSE));
-        let Ok(Status::Ready(outcome)) = machine.poll() else {
-            panic!("a verified 101")
-        };
-        black_box(outcome.protocol().map(str::len));
+        black_box(client_round(&mut machine, key, &mut out));
     }
 }
 

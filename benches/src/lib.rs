@@ -33,3 +33,48 @@ pub fn large_request() -> Vec<u8> {
     request.extend_from_slice(b"\r\n");
     request
 }
+
+/// One server handshake on a reused machine: `request` fed whole, the policies' answer
+/// written into `out`; the response's length. The criterion bench and the instruction
+/// counts (`examples/instructions.rs`) run this same function.
+///
+/// # Panics
+/// When `request` is not a complete request the policies accept: a bench input error.
+#[inline]
+pub fn server_round(
+    machine: &mut wshake_proto::server::ServerHandshake,
+    request: &[u8],
+    out: &mut Vec<u8>,
+) -> usize {
+    machine.reset();
+    out.clear();
+    machine.feed(std::hint::black_box(request));
+    let Ok(wshake_proto::Status::Ready(incoming)) = machine.poll() else {
+        panic!("a complete, valid request")
+    };
+    let answer = incoming.decide().expect("accepted");
+    incoming.accept(&answer, out).expect("written");
+    out.len()
+}
+
+/// One client handshake on a reused machine: the request written into `out`, then
+/// [`PYTHON_RESPONSE`] verified; the chosen subprotocol's length. Shared like
+/// [`server_round`].
+///
+/// # Panics
+/// When the response does not verify against the machine's request: a bench input error.
+#[inline]
+pub fn client_round(
+    machine: &mut wshake_proto::client::ClientHandshake,
+    key: wshake_proto::Key,
+    out: &mut Vec<u8>,
+) -> Option<usize> {
+    machine.reset(key);
+    out.clear();
+    machine.write_request(out);
+    machine.feed(std::hint::black_box(PYTHON_RESPONSE));
+    let Ok(wshake_proto::Status::Ready(outcome)) = machine.poll() else {
+        panic!("a verified 101")
+    };
+    outcome.protocol().map(str::len)
+}
