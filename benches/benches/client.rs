@@ -10,10 +10,7 @@ use std::io::{self, Read, Write};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use tungstenite::handshake::machine::TryParse as _;
-use wshake_benches::{PYTHON_RESPONSE, RFC_KEY, client_round};
-use wshake_proto::Key;
-use wshake_proto::client::{ClientConfig, ClientHandshake, Target};
-use wshake_proto::extensions::DeflateOffer;
+use wshake_benches::{PYTHON_RESPONSE, RFC_KEY, client_machine, client_round};
 
 /// Reads the canned response, swallows what is written.
 struct Canned<'a> {
@@ -59,16 +56,10 @@ fn tungstenite_request() -> tungstenite::handshake::client::Request {
 }
 
 fn client(c: &mut Criterion) {
-    let key = Key::parse(RFC_KEY).expect("valid");
-    let config = ClientConfig::new()
-        .protocol("chat")
-        .expect("valid config")
-        .deflate(DeflateOffer::new().client_max_window_bits(None));
-    let target = Target::new("127.0.0.1", "/chat").expect("valid target");
+    let (mut machine, key) = client_machine();
 
     let mut group = c.benchmark_group("client");
     group.throughput(Throughput::Elements(1));
-    let mut machine = ClientHandshake::new(config, target, key);
     let mut out = Vec::with_capacity(512);
     group.bench_function("wshake ClientHandshake (reused): request + verify", |b| {
         b.iter(|| black_box(client_round(&mut machine, key, &mut out)));

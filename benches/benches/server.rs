@@ -12,22 +12,21 @@ use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use tungstenite::handshake::machine::TryParse as _;
-use wshake_benches::{chromium_request_with_cookies, large_request, server_round};
-use wshake_proto::extensions::DeflateConfig;
-use wshake_proto::server::{OriginPolicy, ServerConfig, ServerHandshake};
+use wshake_benches::{
+    chromium_request_with_cookies, large_request, plain_server_config, policies_server_config,
+    server_round,
+};
+use wshake_proto::server::ServerHandshake;
 use wshake_proto::{Limits, Status};
 
 fn server(c: &mut Criterion) {
     let request = chromium_request_with_cookies();
-    let config = ServerConfig::new()
-        .protocols(["chat"])
-        .origin_policy(OriginPolicy::same_origin())
-        .deflate(DeflateConfig::default());
+    let config = policies_server_config();
 
     let mut group = c.benchmark_group("server");
     group.throughput(Throughput::Elements(1));
     // The same work tungstenite does: validate, answer the key, no policies.
-    let mut plain = ServerHandshake::new(ServerConfig::new().origin_policy(OriginPolicy::any()));
+    let mut plain = ServerHandshake::new(plain_server_config());
     let mut out = Vec::with_capacity(512);
     group.bench_function("wshake ServerHandshake (reused), no policies", |b| {
         b.iter(|| black_box(server_round(&mut plain, &request, &mut out)));
@@ -67,9 +66,7 @@ fn server(c: &mut Criterion) {
     let mut group = c.benchmark_group("server_64k_head");
     group.throughput(Throughput::Bytes(large.len() as u64));
     group.sample_size(20);
-    let config = ServerConfig::new()
-        .limits(limits)
-        .origin_policy(OriginPolicy::any());
+    let config = plain_server_config().limits(limits);
     group.bench_function("wshake fed whole", |b| {
         b.iter_batched_ref(
             || ServerHandshake::new(config.clone()),

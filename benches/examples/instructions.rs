@@ -8,29 +8,19 @@
 use std::hint::black_box;
 
 use wshake_benches::{
-    RFC_KEY, chromium_request_with_cookies, client_round, large_request, server_round,
+    chromium_request_with_cookies, client_machine, client_round, large_request,
+    plain_server_config, policies_server_config, server_round,
 };
-use wshake_proto::client::{ClientConfig, ClientHandshake, Target};
-use wshake_proto::extensions::{DeflateConfig, DeflateOffer};
-use wshake_proto::server::{OriginPolicy, ServerConfig, ServerHandshake};
-use wshake_proto::{Key, Limits, Status};
+use wshake_proto::server::{ServerConfig, ServerHandshake};
+use wshake_proto::{Limits, Status};
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let scenario = args.next().unwrap_or_default();
     let times: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(0);
     match scenario.as_str() {
-        "server" => server(
-            ServerConfig::new().origin_policy(OriginPolicy::any()),
-            times,
-        ),
-        "server-policies" => server(
-            ServerConfig::new()
-                .protocols(["chat"])
-                .origin_policy(OriginPolicy::same_origin())
-                .deflate(DeflateConfig::default()),
-            times,
-        ),
+        "server" => server(plain_server_config(), times),
+        "server-policies" => server(policies_server_config(), times),
         "client" => client(times),
         "trickle" => trickle(times),
         other => panic!("unknown scenario `{other}`"),
@@ -47,13 +37,7 @@ fn server(config: ServerConfig, times: usize) {
 }
 
 fn client(times: usize) {
-    let key = Key::parse(RFC_KEY).expect("valid");
-    let config = ClientConfig::new()
-        .protocol("chat")
-        .expect("valid config")
-        .deflate(DeflateOffer::new().client_max_window_bits(None));
-    let target = Target::new("127.0.0.1", "/chat").expect("valid target");
-    let mut machine = ClientHandshake::new(config, target, key);
+    let (mut machine, key) = client_machine();
     let mut out = Vec::with_capacity(512);
     for _ in 0..times {
         black_box(client_round(&mut machine, key, &mut out));

@@ -34,6 +34,37 @@ pub fn large_request() -> Vec<u8> {
     request
 }
 
+/// The server of the "no policies" rows: the work tungstenite does (validate, answer the
+/// key), any origin, no subprotocol, no permessage-deflate.
+pub fn plain_server_config() -> wshake_proto::server::ServerConfig {
+    wshake_proto::server::ServerConfig::new()
+        .origin_policy(wshake_proto::server::OriginPolicy::any())
+}
+
+/// The server of the "policies" rows: same origin, subprotocol `chat`, permessage-deflate.
+pub fn policies_server_config() -> wshake_proto::server::ServerConfig {
+    wshake_proto::server::ServerConfig::new()
+        .protocols(["chat"])
+        .origin_policy(wshake_proto::server::OriginPolicy::same_origin())
+        .deflate(wshake_proto::extensions::DeflateConfig::default())
+}
+
+/// The client of the client rows, with its key: offers `chat` and permessage-deflate,
+/// as the request [`PYTHON_RESPONSE`] answers.
+///
+/// # Panics
+/// Never: the options and target are constants known to be valid.
+pub fn client_machine() -> (wshake_proto::client::ClientHandshake, wshake_proto::Key) {
+    use wshake_proto::client::{ClientConfig, ClientHandshake, Target};
+    let key = wshake_proto::Key::parse(RFC_KEY).expect("the RFC key is valid");
+    let config = ClientConfig::new()
+        .protocol("chat")
+        .expect("a token")
+        .deflate(wshake_proto::extensions::DeflateOffer::new().client_max_window_bits(None));
+    let target = Target::new("127.0.0.1", "/chat").expect("a valid target");
+    (ClientHandshake::new(config, target, key), key)
+}
+
 /// One server handshake on a reused machine: `request` fed whole, the policies' answer
 /// written into `out`; the response's length. The criterion bench and the instruction
 /// counts (`examples/instructions.rs`) run this same function.
