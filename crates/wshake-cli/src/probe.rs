@@ -65,7 +65,7 @@ pub(crate) async fn probe(args: &Args) -> Result<(), String> {
         Err(error) => {
             if let Some(refusal) = error.refusal() {
                 println!("< response");
-                print_head(refusal.response().raw(), "< ");
+                print_head(refusal.response().raw().unwrap_or_default(), "< ");
                 if !refusal.body().is_empty() {
                     println!("< body");
                     for line in String::from_utf8_lossy(refusal.body()).lines() {
@@ -80,7 +80,15 @@ pub(crate) async fn probe(args: &Args) -> Result<(), String> {
     println!("> request");
     print_head(&connection.request, "> ");
     println!("< response");
-    print_head(connection.response.view().response().raw(), "< ");
+    print_head(
+        connection
+            .response
+            .view()
+            .response()
+            .raw()
+            .unwrap_or_default(),
+        "< ",
+    );
     let key = connection
         .request
         .split(|&b| b == b'\n')

@@ -315,7 +315,11 @@ impl Error {
     /// `Sec-WebSocket-Version: 13` (426). Errors only a client meets have no response of
     /// their own and get a 400.
     pub fn write_response(&self, out: &mut impl bytes::BufMut) {
-        crate::write::error_response(self.status().unwrap_or(400), self, out);
+        crate::write::error_response(
+            self.status().unwrap_or(400),
+            self,
+            &mut crate::write::Http1(out),
+        );
     }
 }
 

@@ -4,11 +4,15 @@
 use core::fmt;
 
 use crate::LocalError;
+use crate::either;
+#[cfg(feature = "http")]
+use crate::either::Either;
 use crate::grammar::{ascii_str, is_field_value, is_token};
 use crate::head::Field;
 
 /// The header fields of a received head, in order, duplicates and non-UTF-8 values kept.
-/// Borrowed from the buffer the head was read into: nothing is copied.
+/// Borrowed from the buffer the head was read into (or from an `http::HeaderMap` with the
+/// `http` feature): nothing is copied.
 ///
 /// ```
 /// use wshake_proto::server::{ServerConfig, ServerHandshake};
@@ -27,11 +31,37 @@ use crate::head::Field;
 /// ```
 #[derive(Clone, Copy)]
 pub struct Headers<'a> {
-    pub(crate) head: &'a [u8],
-    pub(crate) fields: &'a [Field],
+    source: Source<'a>,
+}
+
+/// Where the fields are: lines of a head read by wshake, or a map parsed by another stack.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Head {
+        head: &'a [u8],
+        fields: &'a [Field],
+    },
+    #[cfg(feature = "http")]
+    Map(&'a http::HeaderMap),
 }
 
 impl<'a> Headers<'a> {
+    /// The fields of a head read by wshake.
+    pub(crate) fn from_head(head: &'a [u8], fields: &'a [Field]) -> Self {
+        Self {
+            source: Source::Head { head, fields },
+        }
+    }
+
+    /// The fields of a message parsed into `http` types: in the map's order (lines of
+    /// the same name together, in the order received).
+    #[cfg(feature = "http")]
+    pub(crate) fn from_map(map: &'a http::HeaderMap) -> Self {
+        Self {
+            source: Source::Map(map),
+        }
+    }
+
     /// The first value of the header `name` (case-insensitive, H22).
     pub fn get(&self, name: &str) -> Option<&'a [u8]> {
         self.get_all(name).next()
@@ -39,29 +69,77 @@ impl<'a> Headers<'a> {
 
     /// Every value of the header `name` (case-insensitive, H22), in order.
     pub fn get_all<'n>(&self, name: &'n str) -> impl Iterator<Item = &'a [u8]> + use<'a, 'n> {
-        let head = self.head;
-        self.fields
-            .iter()
-            .filter(move |f| head[f.name.clone()].eq_ignore_ascii_case(name.as_bytes()))
-            .map(move |f| &head[f.value.clone()])
+        match self.source {
+            Source::Head { head, fields } => either::left!(
+                fields
+                    .iter()
+                    .filter(move |f| head[f.name.clone()].eq_ignore_ascii_case(name.as_bytes()))
+                    .map(move |f| &head[f.value.clone()]),
+            ),
+            #[cfg(feature = "http")]
+            Source::Map(map) => Either::Right(
+                map.get_all(name)
+                    .into_iter()
+                    .map(http::HeaderValue::as_bytes),
+            ),
+        }
     }
 
-    /// Every header in order: names as sent (always ASCII tokens), values as bytes.
+    /// Every header in order: names as sent (always ASCII tokens; lower case from `http`
+    /// types), values as bytes.
     pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a [u8])> + 'a {
-        let head = self.head;
-        self.fields
-            .iter()
-            .map(move |f| (ascii_str(&head[f.name.clone()]), &head[f.value.clone()]))
+        match self.source {
+            Source::Head { head, fields } => either::left!(
+                fields
+                    .iter()
+                    .map(move |f| (ascii_str(&head[f.name.clone()]), &head[f.value.clone()])),
+            ),
+            #[cfg(feature = "http")]
+            Source::Map(map) => Either::Right(
+                map.iter()
+                    .map(|(name, value)| (name.as_str(), value.as_bytes())),
+            ),
+        }
     }
 
-    /// How many header lines there are.
+    /// Every line as bytes, name and value: what the rules read.
+    pub(crate) fn lines(&self) -> impl Iterator<Item = (&'a [u8], &'a [u8])> + 'a {
+        match self.source {
+            Source::Head { head, fields } => either::left!(
+                fields
+                    .iter()
+                    .map(move |f| (&head[f.name.clone()], &head[f.value.clone()])),
+            ),
+            #[cfg(feature = "http")]
+            Source::Map(map) => Either::Right(
+                map.iter()
+                    .map(|(name, value)| (name.as_str().as_bytes(), value.as_bytes())),
+            ),
+        }
+    }
+
+    /// The head and its fields, for a head read by wshake.
+    #[cfg_attr(not(feature = "http"), allow(clippy::unnecessary_wraps))]
+    pub(crate) fn head_and_fields(&self) -> Option<(&'a [u8], &'a [Field])> {
+        match self.source {
+            Source::Head { head, fields } => Some((head, fields)),
+            #[cfg(feature = "http")]
+            Source::Map(_) => None,
+        }
+    }
+
+    /// How many header lines there are (values, for `http` types).
     pub fn len(&self) -> usize {
-        self.fields.len()
+        match self.source {
+            Source::Head { fields, .. } => fields.len(),
+            #[cfg(feature = "http")]
+            Source::Map(map) => map.len(),
+        }
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.fields.is_empty()
+        self.len() == 0
     }
 }
 

@@ -62,10 +62,13 @@ pub mod extensions;
 pub mod server;
 
 mod classify;
+mod either;
 mod error;
 mod grammar;
 mod head;
 mod headers;
+#[cfg(feature = "http")]
+mod http_sink;
 mod limits;
 mod local_error;
 mod rules;

@@ -72,30 +72,76 @@ pub(crate) fn put_status_line(out: &mut impl BufMut, status: u16) {
     );
 }
 
-pub(crate) fn put_content_length(out: &mut impl BufMut, length: usize) {
-    let _ = write!(BufWriter(out), "Content-Length: {length}\r\n");
+/// Where a response is written: HTTP/1.1 bytes ([`Http1`]) or, with the `http` feature,
+/// an `http::Response`. Each response is composed once, in terms of this trait, so both
+/// forms carry the same status, headers and body.
+pub(crate) trait ResponseSink {
+    fn status(&mut self, status: u16);
+    fn header(&mut self, name: &str, value: &[u8]);
+    fn header_display(&mut self, name: &str, value: &dyn fmt::Display);
+    /// Ends the head; then the body, if any.
+    fn body(&mut self, body: &[u8]);
+    /// Ends the head; then a formatted body.
+    fn body_fmt(&mut self, body: fmt::Arguments<'_>);
 }
 
-/// Writes `value` as a header value through `Display`, without allocating.
-pub(crate) fn put_display(out: &mut impl BufMut, value: &impl fmt::Display) {
-    let _ = write!(BufWriter(out), "{value}");
+/// HTTP/1.1 bytes into a buffer.
+pub(crate) struct Http1<'o, B: BufMut>(pub(crate) &'o mut B);
+
+impl<B: BufMut> ResponseSink for Http1<'_, B> {
+    fn status(&mut self, status: u16) {
+        if status == 101 {
+            // The hot path: no formatting.
+            self.0.put_slice(b"HTTP/1.1 101 Switching Protocols\r\n");
+        } else {
+            put_status_line(self.0, status);
+        }
+    }
+
+    fn header(&mut self, name: &str, value: &[u8]) {
+        put_header(self.0, name, value);
+    }
+
+    fn header_display(&mut self, name: &str, value: &dyn fmt::Display) {
+        let _ = write!(BufWriter(self.0), "{name}: {value}\r\n");
+    }
+
+    fn body(&mut self, body: &[u8]) {
+        self.0.put_slice(b"\r\n");
+        self.0.put_slice(body);
+    }
+
+    fn body_fmt(&mut self, body: fmt::Arguments<'_>) {
+        self.0.put_slice(b"\r\n");
+        let _ = BufWriter(self.0).write_fmt(body);
+    }
+}
+
+/// How many bytes `body` formats to, to send `Content-Length` before it.
+pub(crate) fn formatted_len(body: fmt::Arguments<'_>) -> usize {
+    let mut counter = Counter(0);
+    let _ = counter.write_fmt(body);
+    counter.0
 }
 
 /// A complete error response: status line, `Allow: GET` (405) or the version and
 /// protocol to use (426), `Connection: close`, and `message` as a one-line plain-text body.
-pub(crate) fn error_response(status: u16, message: &impl fmt::Display, out: &mut impl BufMut) {
-    put_status_line(out, status);
+pub(crate) fn error_response(
+    status: u16,
+    message: &impl fmt::Display,
+    out: &mut impl ResponseSink,
+) {
+    out.status(status);
     match status {
-        405 => put_header(out, "Allow", b"GET"),
+        405 => out.header("Allow", b"GET"),
         // RFC 6455 §4.4 and RFC 9110 §15.5.22: say which version and protocol to use.
         426 => {
-            put_header(out, "Sec-WebSocket-Version", b"13");
-            put_header(out, "Upgrade", b"websocket");
+            out.header("Sec-WebSocket-Version", b"13");
+            out.header("Upgrade", b"websocket");
         }
         _ => {}
     }
-    put_header(
-        out,
+    out.header(
         "Connection",
         if status == 426 {
             b"Upgrade, close"
@@ -103,10 +149,10 @@ pub(crate) fn error_response(status: u16, message: &impl fmt::Display, out: &mut
             b"close"
         },
     );
-    put_header(out, "Content-Type", b"text/plain; charset=utf-8");
-    let mut counter = Counter(0);
-    let _ = writeln!(counter, "{message}");
-    put_content_length(out, counter.0);
-    out.put_slice(b"\r\n");
-    let _ = writeln!(BufWriter(out), "{message}");
+    out.header("Content-Type", b"text/plain; charset=utf-8");
+    out.header_display(
+        "Content-Length",
+        &formatted_len(format_args!("{message}\n")),
+    );
+    out.body_fmt(format_args!("{message}\n"));
 }

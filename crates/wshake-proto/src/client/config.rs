@@ -5,12 +5,9 @@ use alloc::vec::Vec;
 
 use core::fmt::{self, Write as _};
 
-use bytes::BufMut;
-
 use crate::extensions::{DeflateOffer, Extension, Extensions};
 use crate::grammar::{is_field_value, is_token};
 use crate::headers::{Message, check_extra};
-use crate::write::put_header;
 use crate::{Limits, LocalError};
 
 /// What a client offers and accepts, the same for every connection (built once, shared
@@ -31,6 +28,8 @@ use crate::{Limits, LocalError};
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClientConfig {
     protocols: Vec<String>,
+    /// The `Sec-WebSocket-Protocol` value offered: the protocols joined by `, `.
+    protocol_list: String,
     /// The `Sec-WebSocket-Extensions` value offered, in the order given; empty for none.
     extensions: String,
     /// The permessage-deflate offers among them, kept typed to check an answer with.
@@ -55,6 +54,10 @@ impl ClientConfig {
         if self.protocols.iter().any(|p| p == protocol) {
             return Err(LocalError::DuplicateProtocolOffer);
         }
+        if !self.protocol_list.is_empty() {
+            self.protocol_list.push_str(", ");
+        }
+        self.protocol_list.push_str(protocol);
         self.protocols.push(protocol.to_string());
         Ok(self)
     }
@@ -132,26 +135,17 @@ impl ClientConfig {
         &self.deflate
     }
 
-    /// Writes the headers this config adds to a request (C8, C9).
-    pub(crate) fn write_offers(&self, out: &mut impl BufMut) {
-        if let Some(origin) = &self.origin {
-            put_header(out, "Origin", origin.as_bytes());
-        }
-        if !self.protocols.is_empty() {
-            out.put_slice(b"Sec-WebSocket-Protocol: ");
-            for (i, protocol) in self.protocols.iter().enumerate() {
-                if i > 0 {
-                    out.put_slice(b", ");
-                }
-                out.put_slice(protocol.as_bytes());
-            }
-            out.put_slice(b"\r\n");
-        }
-        if !self.extensions.is_empty() {
-            put_header(out, "Sec-WebSocket-Extensions", self.extensions.as_bytes());
-        }
-        for (name, value) in &self.headers {
-            put_header(out, name, value.as_bytes());
-        }
+    /// The headers this config adds to a request (C8, C9), in the order they are sent.
+    pub(crate) fn offered_headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        let origin = self.origin.as_deref().map(|origin| ("Origin", origin));
+        let protocols = (!self.protocol_list.is_empty())
+            .then_some(("Sec-WebSocket-Protocol", self.protocol_list.as_str()));
+        let extensions = (!self.extensions.is_empty())
+            .then_some(("Sec-WebSocket-Extensions", self.extensions.as_str()));
+        origin.into_iter().chain(protocols).chain(extensions).chain(
+            self.headers
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_str())),
+        )
     }
 }

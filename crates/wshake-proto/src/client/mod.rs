@@ -11,6 +11,8 @@
 //! ```
 
 mod config;
+#[cfg(feature = "http")]
+mod http_types;
 mod reader;
 pub(crate) mod response;
 mod target;
@@ -108,12 +110,24 @@ impl ClientHandshake {
         out.put_slice(b"GET ");
         out.put_slice(self.target.resource().as_bytes());
         out.put_slice(b" HTTP/1.1\r\n");
-        put_header(out, "Host", self.target.host_header().as_bytes());
-        out.put_slice(b"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ");
-        out.put_slice(self.key.as_bytes());
-        out.put_slice(b"\r\nSec-WebSocket-Version: 13\r\n");
-        self.config.write_offers(out);
+        for (name, value) in self.request_headers() {
+            put_header(out, name, value.as_bytes());
+        }
         out.put_slice(b"\r\n");
+    }
+
+    /// Every header of the request (C4–C9), in the order sent: what both the bytes and
+    /// the `http` form carry.
+    fn request_headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        [
+            ("Host", self.target.host_header()),
+            ("Upgrade", "websocket"),
+            ("Connection", "Upgrade"),
+            ("Sec-WebSocket-Key", self.key.as_str()),
+            ("Sec-WebSocket-Version", "13"),
+        ]
+        .into_iter()
+        .chain(self.config.offered_headers())
     }
 
     /// Appends bytes read from the server.

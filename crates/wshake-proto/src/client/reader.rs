@@ -7,7 +7,7 @@ use core::ops::Range;
 use bytes::Bytes;
 
 use crate::head::{Failure, Head, Kind};
-use crate::{Error, Limits, Status};
+use crate::{Error, Headers, Limits, Status};
 
 use super::Response;
 
@@ -100,11 +100,12 @@ impl ResponseReader {
     /// The response head, once complete.
     pub fn response(&self) -> Option<Response<'_>> {
         let (status, reason, minor, end) = self.line.as_ref()?;
+        let head = &self.head.bytes()[..*end];
         Some(Response {
-            head: &self.head.bytes()[..*end],
-            fields: self.head.fields(),
+            headers: Headers::from_head(head, self.head.fields()),
+            raw: Some(head),
             status: *status,
-            reason,
+            reason: &head[reason.clone()],
             minor: *minor,
         })
     }

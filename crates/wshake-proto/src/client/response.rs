@@ -3,7 +3,7 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt;
+use core::fmt::{self, Write as _};
 use core::ops::Range;
 
 use wshake_accept::Accept;
@@ -17,11 +17,9 @@ use crate::{Error, Headers};
 
 use super::ClientConfig;
 
-/// What verification learnt about a 101, as positions in the head.
+/// What verification learnt about a 101 beyond its headers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Verified {
-    pub(crate) reason: Range<usize>,
-    pub(crate) protocol: Option<Range<usize>>,
     pub(crate) deflate: Option<DeflateParams>,
 }
 
@@ -37,15 +35,13 @@ pub(crate) fn verify(
     if response.minor == 0 {
         return Err(Error::UnsupportedHttpVersion);
     }
-    let (head, fields) = (response.head, response.fields);
     let mut upgrade = UpgradeHeaders::default();
     let mut accept_seen = false;
-    let mut protocol = None;
+    let mut protocol_seen = false;
     let deflate_offers = config.deflate_offers().iter().copied();
     let mut extensions = AnswerCheck::new(config.extensions(), deflate_offers, false);
-    for field in fields {
-        let kind = classify(&head[field.name.clone()]);
-        let value = &head[field.value.clone()];
+    for (name, value) in response.headers.lines() {
+        let kind = classify(name);
         match kind {
             Known::Upgrade | Known::Connection | Known::ContentLength | Known::TransferEncoding => {
                 upgrade.field(kind, value)?;
@@ -60,7 +56,7 @@ pub(crate) fn verify(
                 }
             }
             Known::Protocol => {
-                if protocol.is_some() {
+                if protocol_seen {
                     return Err(Error::DuplicateProtocol);
                 }
                 // S17: the server's value is one token, never empty, never a list.
@@ -71,7 +67,7 @@ pub(crate) fn verify(
                 if !config.protocols().iter().any(|p| p.as_bytes() == chosen) {
                     return Err(Error::ProtocolNotOffered);
                 }
-                protocol = Some(field.value.clone());
+                protocol_seen = true;
             }
             Known::Extensions => {
                 // Erratum 3433: the header may repeat in a response; lists are merged.
@@ -86,12 +82,10 @@ pub(crate) fn verify(
     if !accept_seen {
         return Err(Error::MissingAccept);
     }
-    if protocol.is_none() && !config.protocols().is_empty() && !config.allow_missing_protocol {
+    if !protocol_seen && !config.protocols().is_empty() && !config.allow_missing_protocol {
         return Err(Error::ProtocolNotChosen);
     }
     Ok(Verified {
-        reason: response.reason.clone(),
-        protocol,
         deflate: extensions.deflate(),
     })
 }
@@ -99,10 +93,11 @@ pub(crate) fn verify(
 /// A response head, borrowed from the machine's buffer.
 #[derive(Clone, Copy)]
 pub struct Response<'a> {
-    pub(crate) head: &'a [u8],
-    pub(crate) fields: &'a [Field],
+    pub(crate) headers: Headers<'a>,
+    /// The head as received; `None` for a response given as `http` types.
+    pub(crate) raw: Option<&'a [u8]>,
     pub(crate) status: u16,
-    pub(crate) reason: &'a Range<usize>,
+    pub(crate) reason: &'a [u8],
     pub(crate) minor: u8,
 }
 
@@ -114,25 +109,38 @@ impl<'a> Response<'a> {
 
     /// The reason phrase as sent.
     pub fn reason(&self) -> &'a [u8] {
-        &self.head[self.reason.clone()]
+        self.reason
     }
 
-    /// The minor HTTP version: 1 for HTTP/1.1, 0 for HTTP/1.0.
+    /// The minor HTTP version: 1 for HTTP/1.1, 0 for HTTP/1.0. (A response given as `http`
+    /// types has its reason from the status code: `http` keeps no other.)
     pub fn minor_version(&self) -> u8 {
         self.minor
     }
 
     /// Every header line, in order, duplicates included.
     pub fn headers(&self) -> Headers<'a> {
-        Headers {
-            head: self.head,
-            fields: self.fields,
-        }
+        self.headers
     }
 
-    /// The whole head as received.
-    pub fn raw(&self) -> &'a [u8] {
-        self.head
+    /// The whole head as received; `None` for a response given as `http` types, which
+    /// keep no bytes.
+    pub fn raw(&self) -> Option<&'a [u8]> {
+        self.raw
+    }
+
+    /// The head and its fields, for an owned copy: from a head read by wshake, or
+    /// written anew from `http` types.
+    fn owned_head(&self) -> OwnedHead {
+        match self.headers.head_and_fields() {
+            Some((head, fields)) => OwnedHead {
+                reason: offset_in(head, self.reason),
+                head: head.to_vec(),
+                fields: fields.to_vec(),
+                written: false,
+            },
+            None => OwnedHead::written(self),
+        }
     }
 }
 
@@ -155,10 +163,11 @@ pub struct Outcome<'a> {
 impl<'a> Outcome<'a> {
     /// The subprotocol the server chose.
     pub fn protocol(&self) -> Option<&'a str> {
-        self.verified
-            .protocol
-            .clone()
-            .map(|range| ascii_str(trim_ows(&self.response.head[range])))
+        // Verified: at most one line, a token the client offered.
+        self.response
+            .headers
+            .get("sec-websocket-protocol")
+            .map(|value| ascii_str(trim_ows(value)))
     }
 
     /// The negotiated permessage-deflate parameters, if the server accepted it.
@@ -182,8 +191,7 @@ impl<'a> Outcome<'a> {
     /// An owned copy, to keep after the machine is reused or dropped.
     pub fn into_owned(self) -> OwnedOutcome {
         OwnedOutcome {
-            head: self.response.head.to_vec(),
-            fields: self.response.fields.to_vec(),
+            head: self.response.owned_head(),
             verified: self.verified.clone(),
         }
     }
@@ -193,8 +201,7 @@ impl<'a> Outcome<'a> {
 /// [`view`](Self::view).
 #[derive(Clone, PartialEq, Eq)]
 pub struct OwnedOutcome {
-    head: Vec<u8>,
-    fields: Vec<Field>,
+    head: OwnedHead,
     verified: Verified,
 }
 
@@ -202,15 +209,71 @@ impl OwnedOutcome {
     /// The outcome, borrowed from this copy.
     pub fn view(&self) -> Outcome<'_> {
         Outcome {
-            response: Response {
-                head: &self.head,
-                fields: &self.fields,
-                status: 101,
-                reason: &self.verified.reason,
-                minor: 1,
-            },
+            response: self.head.response(101, 1),
             verified: &self.verified,
         }
+    }
+}
+
+/// A response head, owned: the bytes, where each field and the reason are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct OwnedHead {
+    head: Vec<u8>,
+    fields: Vec<Field>,
+    reason: Range<usize>,
+    /// Written from `http` types, not received: no raw head to show.
+    written: bool,
+}
+
+impl OwnedHead {
+    /// The head of a response given as `http` types, written as HTTP/1.1 bytes.
+    fn written(response: &Response<'_>) -> Self {
+        let mut head = Vec::new();
+        let mut fields = Vec::new();
+        head.extend_from_slice(b"HTTP/1.1 ");
+        let _ = write!(crate::write::BufWriter(&mut head), "{} ", response.status);
+        let reason = head.len()..head.len() + response.reason.len();
+        head.extend_from_slice(response.reason);
+        head.extend_from_slice(b"\r\n");
+        for (name, value) in response.headers.lines() {
+            let name_start = head.len();
+            head.extend_from_slice(name);
+            head.extend_from_slice(b": ");
+            let value_start = head.len();
+            head.extend_from_slice(value);
+            fields.push(Field {
+                name: name_start..name_start + name.len(),
+                value: value_start..head.len(),
+            });
+            head.extend_from_slice(b"\r\n");
+        }
+        head.extend_from_slice(b"\r\n");
+        Self {
+            head,
+            fields,
+            reason,
+            written: true,
+        }
+    }
+
+    fn response(&self, status: u16, minor: u8) -> Response<'_> {
+        Response {
+            headers: Headers::from_head(&self.head, &self.fields),
+            raw: (!self.written).then_some(self.head.as_slice()),
+            status,
+            reason: &self.head[self.reason.clone()],
+            minor,
+        }
+    }
+}
+
+/// Where `inner`, a slice of `outer`, lies in it (empty at 0 if it is not in it).
+fn offset_in(outer: &[u8], inner: &[u8]) -> Range<usize> {
+    let start = (inner.as_ptr() as usize).wrapping_sub(outer.as_ptr() as usize);
+    if start <= outer.len() && inner.len() <= outer.len() - start {
+        start..start + inner.len()
+    } else {
+        0..0
     }
 }
 
@@ -253,10 +316,8 @@ impl<'a> Refusal<'a> {
     /// rest of the body to.
     pub fn into_owned(self) -> OwnedRefusal {
         OwnedRefusal {
-            head: self.response.head.to_vec(),
-            fields: self.response.fields.to_vec(),
+            head: self.response.owned_head(),
             status: self.response.status,
-            reason: self.response.reason.clone(),
             minor: self.response.minor,
             body: self.body_start.to_vec(),
         }
@@ -266,10 +327,8 @@ impl<'a> Refusal<'a> {
 /// A refusal, owned: its head, and as much of its body as its reader kept.
 #[derive(Clone, PartialEq, Eq)]
 pub struct OwnedRefusal {
-    head: Vec<u8>,
-    fields: Vec<Field>,
+    head: OwnedHead,
     status: u16,
-    reason: Range<usize>,
     minor: u8,
     body: Vec<u8>,
 }
@@ -277,13 +336,7 @@ pub struct OwnedRefusal {
 impl OwnedRefusal {
     /// The response head.
     pub fn response(&self) -> Response<'_> {
-        Response {
-            head: &self.head,
-            fields: &self.fields,
-            status: self.status,
-            reason: &self.reason,
-            minor: self.minor,
-        }
+        self.head.response(self.status, self.minor)
     }
 
     /// The status code.

@@ -7,7 +7,7 @@ use wshake_accept::Accept;
 use crate::LocalError;
 use crate::extensions::{AnswerCheck, DeflateParams, Extensions};
 use crate::headers::{ExtraHeaders, Message};
-use crate::write::{put_content_length, put_display, put_header, put_status_line};
+use crate::write::{Http1, ResponseSink};
 
 use super::Request;
 
@@ -104,8 +104,37 @@ impl<'a> AcceptConnection<'a> {
     pub(crate) fn write(
         &self,
         request: &Request<'_>,
-        out: &mut impl BufMut,
+        out: &mut impl ResponseSink,
     ) -> Result<(), LocalError> {
+        self.check(request)?;
+        out.status(101);
+        out.header("Upgrade", b"websocket");
+        out.header("Connection", b"Upgrade");
+        out.header(
+            "Sec-WebSocket-Accept",
+            Accept::for_key(&request.key()).as_bytes(),
+        );
+        if let Some(protocol) = self.protocol {
+            out.header("Sec-WebSocket-Protocol", protocol.as_bytes());
+        }
+        match self.extensions {
+            ExtensionAnswer::None => {}
+            ExtensionAnswer::Deflate(params) => {
+                out.header_display("Sec-WebSocket-Extensions", &params);
+            }
+            ExtensionAnswer::Raw(value) => {
+                out.header("Sec-WebSocket-Extensions", value.as_bytes());
+            }
+        }
+        for (name, value) in self.headers.iter() {
+            out.header(name, value.as_bytes());
+        }
+        out.body(&[]);
+        Ok(())
+    }
+
+    /// Whether the request offered what this answer chooses (S14, S15, D24–D29).
+    fn check(&self, request: &Request<'_>) -> Result<(), LocalError> {
         if self
             .protocol
             .is_some_and(|protocol| !request.offers_protocol(protocol))
@@ -124,28 +153,6 @@ impl<'a> AcceptConnection<'a> {
                 }
             }
         }
-
-        out.put_slice(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ");
-        out.put_slice(Accept::for_key(&request.key()).as_bytes());
-        out.put_slice(b"\r\n");
-        if let Some(protocol) = self.protocol {
-            put_header(out, "Sec-WebSocket-Protocol", protocol.as_bytes());
-        }
-        match self.extensions {
-            ExtensionAnswer::None => {}
-            ExtensionAnswer::Deflate(params) => {
-                out.put_slice(b"Sec-WebSocket-Extensions: ");
-                put_display(out, &params);
-                out.put_slice(b"\r\n");
-            }
-            ExtensionAnswer::Raw(value) => {
-                put_header(out, "Sec-WebSocket-Extensions", value.as_bytes());
-            }
-        }
-        for (name, value) in self.headers.iter() {
-            put_header(out, name, value.as_bytes());
-        }
-        out.put_slice(b"\r\n");
         Ok(())
     }
 }
@@ -206,18 +213,21 @@ impl<'a> RejectConnection<'a> {
     /// Writes the whole response: status line, `Connection: close`, the headers, a
     /// `Content-Type` for a body without one, `Content-Length`, the body.
     pub fn write(&self, out: &mut impl BufMut) {
-        put_status_line(out, self.status);
-        put_header(out, "Connection", b"close");
+        self.compose(&mut Http1(out));
+    }
+
+    pub(crate) fn compose(&self, out: &mut impl ResponseSink) {
+        out.status(self.status);
+        out.header("Connection", b"close");
         let mut has_type = false;
         for (name, value) in self.headers.iter() {
             has_type |= name.eq_ignore_ascii_case("content-type");
-            put_header(out, name, value.as_bytes());
+            out.header(name, value.as_bytes());
         }
         if !has_type && !self.body.is_empty() {
-            put_header(out, "Content-Type", b"text/plain; charset=utf-8");
+            out.header("Content-Type", b"text/plain; charset=utf-8");
         }
-        put_content_length(out, self.body.len());
-        out.put_slice(b"\r\n");
-        out.put_slice(self.body);
+        out.header_display("Content-Length", &self.body.len());
+        out.body(self.body);
     }
 }

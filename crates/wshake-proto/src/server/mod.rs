@@ -17,6 +17,8 @@
 
 mod answer;
 mod config;
+#[cfg(feature = "http")]
+mod http_types;
 mod origin;
 mod request;
 
@@ -32,6 +34,7 @@ pub use request::{OwnedRequest, Request};
 use crate::classify::{Known, classify};
 use crate::error::Excerpt;
 use crate::head::{Failure, Head, Kind, RequestLine};
+use crate::write::Http1;
 use crate::{Error, LocalError, Status};
 use request::Parsed;
 
@@ -132,11 +135,11 @@ impl ServerHandshake {
             }
         };
         Ok(Status::Ready(Incoming {
-            request: Request {
-                head: &self.head.bytes()[..parsed.end],
+            request: Request::from_head(
+                &self.head.bytes()[..parsed.end],
                 parsed,
-                fields: self.head.fields(),
-            },
+                self.head.fields(),
+            ),
             config: &self.config,
         }))
     }
@@ -291,7 +294,7 @@ impl<'a> Incoming<'a> {
         answer: &AcceptConnection<'_>,
         out: &mut impl BufMut,
     ) -> Result<(), LocalError> {
-        answer.write(&self.request, out)
+        answer.write(&self.request, &mut Http1(out))
     }
 
     /// Writes the application's rejection (S13: 401, 403, 404, 3xx…) into `out`.

@@ -9,6 +9,7 @@ use core::ops::Range;
 use wshake_accept::Key;
 
 use crate::classify::{FieldSet, Known, classify};
+use crate::either::{self, Either};
 use crate::error::Excerpt;
 use crate::extensions::{DeflateOffer, Extension, Extensions, deflate_offers};
 use crate::grammar::{ascii_str, is_token, is_valid_host, list_elements};
@@ -64,28 +65,6 @@ impl DeflateOffers {
     }
 }
 
-/// Deflate offers read during validation, or read on demand.
-#[derive(Clone)]
-enum Offers<A, B> {
-    Read(A),
-    Unread(B),
-}
-
-impl<A, B> Iterator for Offers<A, B>
-where
-    A: Iterator<Item = DeflateOffer>,
-    B: Iterator<Item = DeflateOffer>,
-{
-    type Item = DeflateOffer;
-
-    fn next(&mut self) -> Option<DeflateOffer> {
-        match self {
-            Self::Read(offers) => offers.next(),
-            Self::Unread(offers) => offers.next(),
-        }
-    }
-}
-
 /// Checks the request line and every header, in the order they were read, then what is
 /// missing. The first problem found is the one reported.
 pub(crate) fn validate(
@@ -132,7 +111,7 @@ pub(crate) fn validate(
 /// The header rules of a request (S12–S19, H22, H23), one line at a time. `L` says where
 /// a value is, so that any representation of a head can keep what it needs.
 #[derive(Clone, Debug)]
-struct RequestHeaders<L> {
+pub(crate) struct RequestHeaders<L> {
     upgrade: UpgradeHeaders,
     host: Option<L>,
     origin: Option<L>,
@@ -159,11 +138,17 @@ impl<L> Default for RequestHeaders<L> {
 }
 
 /// Host, Origin, key, and which lines offer subprotocols and extensions.
-type Found<L> = (L, Option<L>, Key, FieldSet, FieldSet);
+pub(crate) type Found<L> = (L, Option<L>, Key, FieldSet, FieldSet);
 
 impl<L> RequestHeaders<L> {
     /// Applies the rules to line number `index`, of kind `kind`, holding `value` at `at`.
-    fn field(&mut self, index: usize, kind: Known, value: &[u8], at: L) -> Result<(), Error> {
+    pub(crate) fn field(
+        &mut self,
+        index: usize,
+        kind: Known,
+        value: &[u8],
+        at: L,
+    ) -> Result<(), Error> {
         match kind {
             Known::Upgrade | Known::Connection | Known::ContentLength | Known::TransferEncoding => {
                 self.upgrade.field(kind, value)?;
@@ -219,7 +204,7 @@ impl<L> RequestHeaders<L> {
     }
 
     /// Once every line is read: what must be there, in the order the RFC lists it.
-    fn finish(self) -> Result<Found<L>, Error> {
+    pub(crate) fn finish(self) -> Result<Found<L>, Error> {
         let host = self.host.ok_or(Error::MissingHost)?;
         self.upgrade.finish()?;
         let key = self.key.ok_or(Error::MissingKey)?;
@@ -281,38 +266,87 @@ pub(crate) fn split_target(
     })
 }
 
-/// A validated upgrade request, borrowed from the machine's buffer: nothing is copied.
-/// What a decision reads; [`into_owned`](Self::into_owned) keeps it past the machine.
+/// A validated upgrade request, borrowed from the machine's buffer (or, with the `http`
+/// feature, from the `http` types it was validated from): nothing is copied. What a
+/// decision reads; [`into_owned`](Self::into_owned) keeps it past the machine.
 #[derive(Clone, Copy)]
 pub struct Request<'a> {
-    pub(crate) head: &'a [u8],
-    pub(crate) parsed: &'a Parsed,
-    pub(crate) fields: &'a [Field],
+    source: Source<'a>,
+}
+
+/// What a request was validated from.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Head {
+        head: &'a [u8],
+        parsed: &'a Parsed,
+        fields: &'a [Field],
+    },
+    #[cfg(feature = "http")]
+    Http(super::http_types::HttpRequest<'a>),
 }
 
 impl<'a> Request<'a> {
-    /// The method: always `GET` once validated.
-    pub fn method(&self) -> &'a str {
-        ascii_str(&self.head[self.parsed.method.clone()])
+    /// A request validated from a head read by the machine.
+    pub(crate) fn from_head(head: &'a [u8], parsed: &'a Parsed, fields: &'a [Field]) -> Self {
+        Self {
+            source: Source::Head {
+                head,
+                parsed,
+                fields,
+            },
+        }
     }
 
-    /// The request-target exactly as sent (origin-form or absolute-form).
+    /// A request validated from `http` types.
+    #[cfg(feature = "http")]
+    pub(crate) fn from_http(request: super::http_types::HttpRequest<'a>) -> Self {
+        Self {
+            source: Source::Http(request),
+        }
+    }
+
+    /// The method: always `GET` once validated.
+    pub fn method(&self) -> &'a str {
+        match self.source {
+            Source::Head { head, parsed, .. } => ascii_str(&head[parsed.method.clone()]),
+            #[cfg(feature = "http")]
+            Source::Http(request) => request.method.as_str(),
+        }
+    }
+
+    /// The request-target exactly as sent (origin-form or absolute-form). For a request
+    /// validated from `http` types: the path and query (the `Uri` keeps no other text).
     pub fn target(&self) -> &'a str {
-        ascii_or_empty(&self.head[self.parsed.target.clone()])
+        match self.source {
+            Source::Head { head, parsed, .. } => ascii_or_empty(&head[parsed.target.clone()]),
+            #[cfg(feature = "http")]
+            Source::Http(request) => request
+                .uri
+                .path_and_query()
+                .map_or("/", http::uri::PathAndQuery::as_str),
+        }
     }
 
     /// The path, without the query (`/` for an absolute-form target without a path).
     pub fn path(&self) -> &'a str {
-        let path = ascii_or_empty(&self.head[self.parsed.path.clone()]);
+        let path = match self.source {
+            Source::Head { head, parsed, .. } => ascii_or_empty(&head[parsed.path.clone()]),
+            #[cfg(feature = "http")]
+            Source::Http(request) => request.uri.path(),
+        };
         if path.is_empty() { "/" } else { path }
     }
 
     /// The query, without the `?`, as sent (still percent-encoded).
     pub fn query(&self) -> Option<&'a str> {
-        self.parsed
-            .query
-            .clone()
-            .map(|q| ascii_or_empty(&self.head[q]))
+        match self.source {
+            Source::Head { head, parsed, .. } => {
+                parsed.query.clone().map(|q| ascii_or_empty(&head[q]))
+            }
+            #[cfg(feature = "http")]
+            Source::Http(request) => request.uri.query(),
+        }
     }
 
     /// The first value of the query parameter `name`, percent-decoded (`+` is a space),
@@ -331,22 +365,37 @@ impl<'a> Request<'a> {
 
     /// The `Host` value.
     pub fn host(&self) -> &'a str {
-        ascii_or_empty(&self.head[self.parsed.host.clone()])
+        match self.source {
+            Source::Head { head, parsed, .. } => ascii_or_empty(&head[parsed.host.clone()]),
+            #[cfg(feature = "http")]
+            Source::Http(request) => request.host,
+        }
     }
 
     /// The `Origin` value, if sent.
     pub fn origin(&self) -> Option<&'a [u8]> {
-        self.parsed.origin.clone().map(|o| &self.head[o])
+        match self.source {
+            Source::Head { head, parsed, .. } => parsed.origin.clone().map(|o| &head[o]),
+            #[cfg(feature = "http")]
+            Source::Http(request) => request
+                .headers
+                .get(http::header::ORIGIN)
+                .map(http::HeaderValue::as_bytes),
+        }
     }
 
     /// The validated `Sec-WebSocket-Key`.
     pub fn key(&self) -> Key {
-        self.parsed.key
+        match self.source {
+            Source::Head { parsed, .. } => parsed.key,
+            #[cfg(feature = "http")]
+            Source::Http(request) => request.key,
+        }
     }
 
     /// The offered subprotocols in the client's order, merged across header lines (S18).
     pub fn protocols(&self) -> impl Iterator<Item = &'a str> + 'a {
-        self.values(self.parsed.protocol_fields)
+        self.values(Known::Protocol)
             .flat_map(list_elements)
             .map(ascii_str)
     }
@@ -359,47 +408,91 @@ impl<'a> Request<'a> {
 
     /// The offered extensions in the client's order, merged across header lines (S18).
     pub fn extensions(&self) -> impl Iterator<Item = Extension<'a>> + Clone + 'a {
-        self.values(self.parsed.extension_fields)
+        self.values(Known::Extensions)
             .flat_map(Extensions::already_valid)
     }
 
     /// The valid permessage-deflate offers, in the client's order: those read during
     /// validation, or else read now.
     pub(crate) fn deflate_offers(&self) -> impl Iterator<Item = DeflateOffer> + Clone + 'a {
-        let cached = &self.parsed.deflate_offers;
-        if cached.read {
-            Offers::Read(cached.iter())
-        } else {
-            Offers::Unread(deflate_offers(self.extensions()))
+        let cached = match self.source {
+            Source::Head { parsed, .. } => Some(&parsed.deflate_offers),
+            #[cfg(feature = "http")]
+            Source::Http(_) => None,
+        };
+        match cached {
+            Some(cached) if cached.read => Either::Left(cached.iter()),
+            _ => Either::Right(deflate_offers(self.extensions())),
         }
     }
 
-    fn values(&self, set: FieldSet) -> impl Iterator<Item = &'a [u8]> + Clone + 'a {
-        let (head, fields) = (self.head, self.fields);
-        set.iter()
-            .map(move |index| &head[fields[index].value.clone()])
+    /// The values of the subprotocol or extension lines, in order.
+    fn values(&self, kind: Known) -> impl Iterator<Item = &'a [u8]> + Clone + 'a {
+        match self.source {
+            Source::Head {
+                head,
+                parsed,
+                fields,
+            } => {
+                let set = if kind == Known::Protocol {
+                    parsed.protocol_fields
+                } else {
+                    parsed.extension_fields
+                };
+                either::left!(
+                    set.iter()
+                        .map(move |index| &head[fields[index].value.clone()]),
+                )
+            }
+            #[cfg(feature = "http")]
+            Source::Http(request) => {
+                let name = if kind == Known::Protocol {
+                    http::header::SEC_WEBSOCKET_PROTOCOL
+                } else {
+                    http::header::SEC_WEBSOCKET_EXTENSIONS
+                };
+                Either::Right(super::http_types::MapValues::new(request.headers, name))
+            }
+        }
     }
 
     /// Every header line, in order, duplicates and non-UTF-8 values included.
     pub fn headers(&self) -> Headers<'a> {
-        Headers {
-            head: self.head,
-            fields: self.fields,
+        match self.source {
+            Source::Head { head, fields, .. } => Headers::from_head(head, fields),
+            #[cfg(feature = "http")]
+            Source::Http(request) => Headers::from_map(request.headers),
         }
     }
 
-    /// The whole head as received, request line to blank line.
-    pub fn raw(&self) -> &'a [u8] {
-        self.head
+    /// The whole head as received, request line to blank line; `None` for a request
+    /// validated from `http` types, which keep no bytes.
+    pub fn raw(&self) -> Option<&'a [u8]> {
+        match self.source {
+            Source::Head { head, .. } => Some(head),
+            #[cfg(feature = "http")]
+            Source::Http(_) => None,
+        }
     }
 
     /// An owned copy, to keep after the machine is reused or dropped: one copy of the
-    /// head and one of the field positions, whatever the number of headers.
+    /// head and one of the field positions, whatever the number of headers (for `http`
+    /// types, clones of the method, URI and header map).
     pub fn into_owned(self) -> OwnedRequest {
         OwnedRequest {
-            head: self.head.to_vec(),
-            fields: self.fields.to_vec(),
-            parsed: self.parsed.clone(),
+            source: match self.source {
+                Source::Head {
+                    head,
+                    parsed,
+                    fields,
+                } => OwnedSource::Head {
+                    head: head.to_vec(),
+                    fields: fields.to_vec(),
+                    parsed: parsed.clone(),
+                },
+                #[cfg(feature = "http")]
+                Source::Http(request) => OwnedSource::Http(request.into_owned()),
+            },
         }
     }
 }
@@ -417,18 +510,31 @@ impl fmt::Debug for Request<'_> {
 /// [`view`](Self::view), the same accessors as the borrowed request.
 #[derive(Clone, PartialEq, Eq)]
 pub struct OwnedRequest {
-    head: Vec<u8>,
-    fields: Vec<Field>,
-    parsed: Parsed,
+    source: OwnedSource,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+enum OwnedSource {
+    Head {
+        head: Vec<u8>,
+        fields: Vec<Field>,
+        parsed: Parsed,
+    },
+    #[cfg(feature = "http")]
+    Http(super::http_types::OwnedHttpRequest),
 }
 
 impl OwnedRequest {
     /// The request, borrowed from this copy.
     pub fn view(&self) -> Request<'_> {
-        Request {
-            head: &self.head,
-            parsed: &self.parsed,
-            fields: &self.fields,
+        match &self.source {
+            OwnedSource::Head {
+                head,
+                fields,
+                parsed,
+            } => Request::from_head(head, parsed, fields),
+            #[cfg(feature = "http")]
+            OwnedSource::Http(request) => Request::from_http(request.view()),
         }
     }
 }

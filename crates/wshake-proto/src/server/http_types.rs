@@ -1,0 +1,296 @@
+//! The server role over `http` types (feature `http`): a request another stack already
+//! parsed (hyper, axum) is validated by the byte path's own rules (`RequestHeaders`,
+//! the limits, the target and version checks), and answered as an `http::Response`
+//! composed by the same code that writes the bytes.
+
+use bytes::Bytes;
+use http::{HeaderMap, Method, Uri, Version};
+use wshake_accept::Key;
+
+use crate::error::Excerpt;
+use crate::grammar::{ascii_str, is_valid_host};
+use crate::http_sink::HttpSink;
+use crate::limits::Limits;
+use crate::{Error, LocalError};
+
+use super::request::RequestHeaders;
+use super::{AcceptConnection, Incoming, RejectConnection, Request, ServerConfig};
+
+/// A request validated from `http` types: borrowed, nothing copied.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HttpRequest<'a> {
+    pub(crate) method: &'a Method,
+    pub(crate) uri: &'a Uri,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) host: &'a str,
+    pub(crate) key: Key,
+}
+
+impl HttpRequest<'_> {
+    pub(crate) fn into_owned(self) -> OwnedHttpRequest {
+        OwnedHttpRequest {
+            method: self.method.clone(),
+            uri: self.uri.clone(),
+            headers: self.headers.clone(),
+            key: self.key,
+        }
+    }
+}
+
+/// An owned copy: clones of the method, the URI and the header map (their bytes are
+/// shared, not copied, when the stack that parsed them kept them in `Bytes`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct OwnedHttpRequest {
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    key: Key,
+}
+
+impl OwnedHttpRequest {
+    pub(crate) fn view(&self) -> HttpRequest<'_> {
+        HttpRequest {
+            method: &self.method,
+            uri: &self.uri,
+            headers: &self.headers,
+            host: self
+                .headers
+                .get(http::header::HOST)
+                .map_or("", |host| ascii_str(host.as_bytes())),
+            key: self.key,
+        }
+    }
+}
+
+/// Checks a parsed request with the rules of [`super::request::validate`], in the same
+/// order: limits, method, target, version, then every header line as the map holds them
+/// (lines of one name together), then what is missing.
+fn validate<'a>(
+    limits: &Limits,
+    method: &'a Method,
+    uri: &'a Uri,
+    version: Version,
+    headers: &'a HeaderMap,
+) -> Result<HttpRequest<'a>, Error> {
+    check_limits(limits, method, uri, headers)?;
+    if method != Method::GET {
+        return Err(Error::MethodNotAllowed {
+            method: Excerpt::new(method.as_str().as_bytes()),
+        });
+    }
+    check_target(uri)?;
+    match version {
+        Version::HTTP_11 => {}
+        // H21: an Upgrade in an HTTP/1.0 request is ignored, so this is no handshake.
+        Version::HTTP_09 | Version::HTTP_10 => return Err(Error::Http10),
+        _ => return Err(Error::UnsupportedHttpVersion),
+    }
+    let mut rules = RequestHeaders::<&'a [u8]>::default();
+    for (index, (name, value)) in headers.iter().enumerate() {
+        let kind = crate::classify::classify(name.as_str().as_bytes());
+        if kind != crate::classify::Known::Other {
+            rules.field(index, kind, value.as_bytes(), value.as_bytes())?;
+        }
+    }
+    let (host, _origin, key, _, _) = rules.finish()?;
+    Ok(HttpRequest {
+        method,
+        uri,
+        headers,
+        host: ascii_str(host),
+        key,
+    })
+}
+
+/// The byte path's limits, measured on the request as HTTP/1.1 would carry it
+/// (`name: value\r\n` per line): 431 for the head or the number of lines, 414 for the
+/// target. `http` types hold no more than their stack allowed, which may be more.
+fn check_limits(
+    limits: &Limits,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Result<(), Error> {
+    let target = target_len(uri);
+    let lines: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + 2 + value.len() + 2)
+        .sum();
+    let head = method.as_str().len() + 1 + target + " HTTP/1.1\r\n".len() + lines + 2;
+    if head > limits.max_head_bytes {
+        return Err(Error::HeadTooLarge {
+            limit: limits.max_head_bytes,
+        });
+    }
+    if target > limits.max_target_bytes {
+        return Err(Error::TargetTooLong {
+            limit: limits.max_target_bytes,
+        });
+    }
+    if headers.len() > limits.max_headers {
+        return Err(Error::TooManyHeaders {
+            limit: limits.max_headers,
+        });
+    }
+    Ok(())
+}
+
+/// The length of the request-target the URI was parsed from.
+fn target_len(uri: &Uri) -> usize {
+    let path = uri.path_and_query().map_or(0, |pq| pq.as_str().len());
+    match (uri.scheme_str(), uri.authority()) {
+        (Some(scheme), Some(authority)) => scheme.len() + 3 + authority.as_str().len() + path,
+        (_, Some(authority)) => authority.as_str().len() + path,
+        _ => path,
+    }
+}
+
+/// Origin-form or absolute-form with an `http`, `https`, `ws` or `wss` scheme and a valid
+/// host, as [`super::request::split_target`] requires. (A fragment never reaches here:
+/// `Uri` drops it when parsing.)
+fn check_target(uri: &Uri) -> Result<(), Error> {
+    match (uri.scheme_str(), uri.authority()) {
+        (None, None) if uri.path().starts_with('/') => Ok(()),
+        (Some(scheme), Some(authority))
+            if ["http", "https", "ws", "wss"]
+                .iter()
+                .any(|s| scheme.eq_ignore_ascii_case(s))
+                && is_valid_host(authority.as_str().as_bytes()) =>
+        {
+            Ok(())
+        }
+        _ => Err(Error::InvalidTarget),
+    }
+}
+
+/// With the `http` feature: a request another stack parsed, and the answers as
+/// `http::Response`s.
+impl<'a> Incoming<'a> {
+    /// Validates a request parsed into `http` types with exactly the rules and errors of
+    /// [`ServerHandshake::poll`](super::ServerHandshake::poll) (feature `http`); the body
+    /// is not read. Answer an `Err` with [`Error::to_response`].
+    ///
+    /// ```
+    /// use wshake_proto::server::{Incoming, ServerConfig};
+    ///
+    /// let request = http::Request::get("/chat")
+    ///     .header("host", "example.com")
+    ///     .header("upgrade", "websocket")
+    ///     .header("connection", "Upgrade")
+    ///     .header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")
+    ///     .header("sec-websocket-version", "13")
+    ///     .body(())?;
+    /// let config = ServerConfig::new();
+    /// let incoming = Incoming::from_http(&config, &request)?;
+    /// let answer = incoming.decide()?;
+    /// let response = incoming.accept_response(&answer)?;
+    /// assert_eq!(response.status(), 101);
+    /// assert_eq!(response.headers()["sec-websocket-accept"], "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_http<B>(
+        config: &'a ServerConfig,
+        request: &'a http::Request<B>,
+    ) -> Result<Self, Error> {
+        Self::from_http_parts(
+            config,
+            request.method(),
+            request.uri(),
+            request.version(),
+            request.headers(),
+        )
+    }
+
+    /// [`from_http`](Self::from_http) for the parts of a request, as an axum extractor
+    /// or a hyper service holds them (feature `http`).
+    pub fn from_parts(
+        config: &'a ServerConfig,
+        parts: &'a http::request::Parts,
+    ) -> Result<Self, Error> {
+        Self::from_http_parts(
+            config,
+            &parts.method,
+            &parts.uri,
+            parts.version,
+            &parts.headers,
+        )
+    }
+
+    fn from_http_parts(
+        config: &'a ServerConfig,
+        method: &'a Method,
+        uri: &'a Uri,
+        version: Version,
+        headers: &'a HeaderMap,
+    ) -> Result<Self, Error> {
+        let request = validate(&config.limits, method, uri, version, headers)?;
+        Ok(Self {
+            request: Request::from_http(request),
+            config,
+        })
+    }
+
+    /// The 101 for this acceptance as an `http::Response` (feature `http`), checked
+    /// against the request first like [`accept`](Self::accept), with the same headers.
+    pub fn accept_response(
+        self,
+        answer: &AcceptConnection<'_>,
+    ) -> Result<http::Response<()>, LocalError> {
+        let mut sink = HttpSink::default();
+        answer.write(&self.request, &mut sink)?;
+        Ok(sink.finish()?.map(|_| ()))
+    }
+
+    /// The application's rejection as an `http::Response` (feature `http`): the same
+    /// status, headers and body as [`reject`](Self::reject) writes.
+    pub fn reject_response(self, reject: &RejectConnection<'_>) -> http::Response<Bytes> {
+        let mut sink = HttpSink::default();
+        reject.compose(&mut sink);
+        sink.into_response()
+    }
+}
+
+/// The values of one header, in order: a `Clone` iterator (`http`'s own is not), whose
+/// clone resumes where it was.
+pub(crate) struct MapValues<'a> {
+    map: &'a HeaderMap,
+    name: http::HeaderName,
+    values: http::header::ValueIter<'a, http::HeaderValue>,
+    taken: usize,
+}
+
+impl<'a> MapValues<'a> {
+    pub(crate) fn new(map: &'a HeaderMap, name: http::HeaderName) -> Self {
+        Self {
+            map,
+            values: map.get_all(&name).iter(),
+            name,
+            taken: 0,
+        }
+    }
+}
+
+impl<'a> Iterator for MapValues<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let value = self.values.next()?;
+        self.taken += 1;
+        Some(value.as_bytes())
+    }
+}
+
+impl Clone for MapValues<'_> {
+    fn clone(&self) -> Self {
+        let mut values = self.map.get_all(&self.name).iter();
+        for _ in 0..self.taken {
+            values.next();
+        }
+        Self {
+            map: self.map,
+            name: self.name.clone(),
+            values,
+            taken: self.taken,
+        }
+    }
+}
