@@ -52,7 +52,6 @@
 //! How to hand the stream to tokio-tungstenite, fastwebsockets or tokio-websockets, in
 //! both roles: [`handoff`].
 
-mod answer;
 mod client;
 mod error;
 pub mod handoff;
@@ -61,7 +60,6 @@ mod read;
 mod server;
 mod upgraded;
 
-pub use answer::Answer;
 pub use client::{Connected, handshake};
 pub use error::Error;
 pub use options::Options;
@@ -69,6 +67,7 @@ pub use server::{Accepted, PlainHttp, Served, accept, accept_or_plain, accept_wi
 pub use upgraded::Upgraded;
 /// The sans-IO layer this crate drives, re-exported so users need one dependency.
 pub use wshake_proto;
+pub use wshake_proto::server::Answer;
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -14,7 +14,9 @@ use crate::limits::Limits;
 use crate::{Error, LocalError};
 
 use super::request::RequestHeaders;
-use super::{AcceptConnection, Incoming, RejectConnection, Request, ServerConfig};
+use super::{
+    AcceptConnection, Answer, Answered, Incoming, RejectConnection, Request, ServerConfig,
+};
 
 /// A request validated from `http` types: borrowed, nothing copied.
 #[derive(Clone, Copy, Debug)]
@@ -239,6 +241,25 @@ impl<'a> Incoming<'a> {
         let mut sink = HttpSink::default();
         answer.write(&self.request, &mut sink)?;
         Ok(sink.finish()?.map(|_| ()))
+    }
+
+    /// The complete response an owned [`Answer`] makes, as an `http::Response` (feature
+    /// `http`): the 101 (empty body), the rejection, or the answer to a policy's refusal
+    /// or to an answer that cannot be sent (500).
+    pub fn answer_response(self, answer: &Answer) -> (http::Response<Bytes>, Answered) {
+        let mut sink = HttpSink::default();
+        let answered = answer
+            .compose(&self, &mut sink)
+            .unwrap_or_else(Answered::Failed);
+        let response = match &answered {
+            Answered::Refused(error) => error.to_response(),
+            Answered::Failed(error) => error.to_response(),
+            Answered::Accepted { .. } | Answered::Rejected { .. } => match sink.finish() {
+                Ok(response) => response,
+                Err(error) => return (error.to_response(), Answered::Failed(error)),
+            },
+        };
+        (response, answered)
     }
 
     /// The application's rejection as an `http::Response` (feature `http`): the same

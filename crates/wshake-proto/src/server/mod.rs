@@ -20,6 +20,7 @@ mod config;
 #[cfg(feature = "http")]
 mod http_types;
 mod origin;
+mod owned_answer;
 mod request;
 
 use alloc::sync::Arc;
@@ -29,6 +30,7 @@ use bytes::{BufMut, Bytes};
 pub use answer::{AcceptConnection, ExtensionAnswer, RejectConnection};
 pub use config::{ProtocolPreference, ServerConfig};
 pub use origin::OriginPolicy;
+pub use owned_answer::{Answer, Answered};
 pub use request::{OwnedRequest, Request};
 
 use crate::classify::{Known, classify};
@@ -300,6 +302,15 @@ impl<'a> Incoming<'a> {
     /// Writes the application's rejection (S13: 401, 403, 404, 3xx…) into `out`.
     pub fn reject(self, reject: &RejectConnection<'_>, out: &mut impl BufMut) {
         reject.write(out);
+    }
+
+    /// Writes the response an owned [`Answer`] makes into `out`: the 101 or the
+    /// rejection. For [`Answered::Refused`] and [`Answered::Failed`] nothing is written:
+    /// answer with that error's `write_response`.
+    pub fn answer(self, answer: &Answer, out: &mut impl BufMut) -> Answered {
+        answer
+            .compose(&self, &mut Http1(out))
+            .unwrap_or_else(Answered::Failed)
     }
 }
 

@@ -7,10 +7,9 @@ use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use wshake_proto::Status;
-use wshake_proto::server::{Incoming, Request, ServerConfig, ServerHandshake};
+use wshake_proto::server::{Answered, Incoming, Request, ServerConfig, ServerHandshake};
 
 use super::{Accepted, Pages};
-use crate::answer::Written;
 use crate::read::read_some;
 use crate::{Answer, Error, Options, Upgraded};
 
@@ -133,8 +132,8 @@ where
     *responding = true;
     let mut out = Vec::with_capacity(256);
     let request = request.into_owned();
-    match answer.write(incoming, &mut out) {
-        Written::Accepted { protocol, deflate } => {
+    match incoming.answer(&answer, &mut out) {
+        Answered::Accepted { protocol, deflate } => {
             io.write_all(&out).await?;
             io.flush().await?;
             Ok(Accepted {
@@ -143,12 +142,12 @@ where
                 deflate,
             })
         }
-        Written::Rejected { status } => {
+        Answered::Rejected { status } => {
             finish(io, &out).await;
             Err(Error::Rejected { status })
         }
-        Written::Refused(error) => Err(send_error(io, error).await),
-        Written::Failed(error) => {
+        Answered::Refused(error) => Err(send_error(io, error).await),
+        Answered::Failed(error) => {
             error.write_response(&mut out);
             finish(io, &out).await;
             Err(Error::Local(error))

@@ -1,17 +1,23 @@
 //! What an application's decision answers, owned so that it can be built across awaits,
-//! and how it becomes the proto machine's answer.
+//! and the response it composes: [`Incoming::answer`] writes it as HTTP/1.1 bytes,
+//! `Incoming::answer_response` (feature `http`) as an `http::Response`.
 
-use wshake_proto::LocalError;
-use wshake_proto::extensions::DeflateParams;
-use wshake_proto::server::{Incoming, RejectConnection};
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 
-/// An application's answer to a valid request: built by [`accept_with`]'s decision,
-/// which may await. Accepting keeps the configured negotiation (subprotocol preference,
+use crate::extensions::DeflateParams;
+use crate::write::ResponseSink;
+use crate::{Error, LocalError};
+
+use super::{Incoming, RejectConnection};
+
+/// An application's answer to a valid request, owned so that a decision can build it
+/// across awaits (wshake-tokio's `accept_with`, wshake-hyper, wshake-axum). Accepting keeps the configured negotiation (subprotocol preference,
 /// permessage-deflate); what the answer names is checked against the request when it
 /// is written, and one the handshake cannot send is answered with a 500.
 ///
 /// ```
-/// use wshake_tokio::Answer;
+/// use wshake_proto::server::Answer;
 ///
 /// // Every configured policy, plus a header on the 101.
 /// let welcome = Answer::policy().header("X-Session", "42");
@@ -21,8 +27,6 @@ use wshake_proto::server::{Incoming, RejectConnection};
 /// let refused = Answer::reject(401).header("WWW-Authenticate", "Bearer").body("log in first\n");
 /// # let _ = (welcome, chosen, refused);
 /// ```
-///
-/// [`accept_with`]: crate::accept_with
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answer {
     kind: Kind,
@@ -61,7 +65,7 @@ impl Answer {
     }
 
     /// Accepts: the application decided, so no policy refuses (neither the origin policy
-    /// nor [`require_protocol`](wshake_proto::server::ServerConfig::require_protocol));
+    /// nor [`require_protocol`](super::ServerConfig::require_protocol));
     /// it checked `Origin` (or a token) itself. The subprotocol and permessage-deflate
     /// are still negotiated as configured unless [`protocol`](Self::protocol) or
     /// [`no_protocol`](Self::no_protocol) says otherwise.
@@ -80,7 +84,7 @@ impl Answer {
     }
 
     /// Rejects with this status (300–599; anything else is answered with a 500 and
-    /// [`Error::Local`](crate::Error::Local)).
+    /// a [`LocalError`]).
     pub fn reject(status: u16) -> Self {
         Self {
             kind: Kind::Reject {
@@ -133,15 +137,11 @@ impl Answer {
         self
     }
 
-    /// Writes the response this answer makes for `incoming` into `out`.
-    pub(crate) fn write(&self, incoming: Incoming<'_>, out: &mut Vec<u8>) -> Written {
-        match self.try_write(incoming, out) {
-            Ok(written) => written,
-            Err(error) => Written::Failed(error),
-        }
-    }
-
-    fn try_write(&self, incoming: Incoming<'_>, out: &mut Vec<u8>) -> Result<Written, LocalError> {
+    pub(crate) fn compose(
+        &self,
+        incoming: &Incoming<'_>,
+        out: &mut impl ResponseSink,
+    ) -> Result<Answered, LocalError> {
         match &self.kind {
             Kind::Accept {
                 check_origin,
@@ -150,7 +150,7 @@ impl Answer {
                 let mut answer = if *check_origin {
                     match incoming.decide() {
                         Ok(answer) => answer,
-                        Err(refused) => return Ok(Written::Refused(refused)),
+                        Err(refused) => return Ok(Answered::Refused(refused)),
                     }
                 } else {
                     incoming.negotiate()
@@ -163,8 +163,8 @@ impl Answer {
                 for (name, value) in &self.headers {
                     answer = answer.header(name, value)?;
                 }
-                incoming.accept(&answer, out)?;
-                Ok(Written::Accepted {
+                answer.write(&incoming.request, out)?;
+                Ok(Answered::Accepted {
                     protocol: answer.chosen_protocol().map(str::to_string),
                     deflate: answer.deflate(),
                 })
@@ -174,24 +174,30 @@ impl Answer {
                 for (name, value) in &self.headers {
                     reject = reject.header(name, value)?;
                 }
-                incoming.reject(&reject, out);
-                Ok(Written::Rejected { status: *status })
+                reject.compose(out);
+                Ok(Answered::Rejected { status: *status })
             }
         }
     }
 }
 
-/// What [`Answer::write`] put into its buffer.
-pub(crate) enum Written {
+/// What an [`Answer`] made of a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answered {
     /// A 101.
     Accepted {
+        /// The subprotocol answered.
         protocol: Option<String>,
+        /// The permessage-deflate parameters answered.
         deflate: Option<DeflateParams>,
     },
     /// The application's rejection.
-    Rejected { status: u16 },
-    /// Nothing: a policy refused the request (e.g. 403 for the origin).
-    Refused(wshake_proto::Error),
-    /// Nothing: the answer cannot be sent (the application's mistake).
+    Rejected {
+        /// Its status.
+        status: u16,
+    },
+    /// A policy refused the request (e.g. 403 for the origin): answer the error.
+    Refused(Error),
+    /// The answer cannot be sent (the application's mistake): answer a 500.
     Failed(LocalError),
 }
