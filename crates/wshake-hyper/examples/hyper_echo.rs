@@ -1,0 +1,98 @@
+//! An echo server on hyper 1.x with the wshake handshake: every path upgrades, text and
+//! binary messages are echoed through tokio-tungstenite.
+//!
+//! `cargo run -p wshake-hyper --example hyper_echo -- --listen 127.0.0.1:0 --protocol chat`
+//! prints `listening on ws://IP:PORT/` first, then serves until stopped.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Parser;
+use futures_util::{SinkExt as _, StreamExt as _};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::protocol::Role;
+use wshake_hyper::wshake_proto::server::{OriginPolicy, ServerConfig};
+
+/// The options every wshake echo server takes.
+#[derive(Parser)]
+struct Args {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:9001")]
+    listen: SocketAddr,
+    /// A subprotocol the server speaks, in order of preference (repeatable).
+    #[arg(long = "protocol", value_name = "NAME")]
+    protocols: Vec<String>,
+    /// An origin allowed besides the same origin (repeatable; `any` allows every origin).
+    #[arg(long = "allow-origin", value_name = "ORIGIN|any")]
+    allow_origins: Vec<String>,
+    /// Seconds a client has to send its whole request head.
+    #[arg(long, default_value_t = 10)]
+    timeout: u64,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    let mut origins = OriginPolicy::same_origin();
+    for origin in &args.allow_origins {
+        origins = if origin == "any" {
+            OriginPolicy::any()
+        } else {
+            origins.allow(origin)
+        };
+    }
+    let config = Arc::new(
+        ServerConfig::new()
+            .protocols(args.protocols.iter().cloned())
+            .origin_policy(origins),
+    );
+    let listener = TcpListener::bind(args.listen).await?;
+    println!("listening on ws://{}/", listener.local_addr()?);
+    let timeout = Duration::from_secs(args.timeout);
+    loop {
+        let Ok((tcp, _)) = listener.accept().await else {
+            continue;
+        };
+        let config = Arc::clone(&config);
+        tokio::spawn(async move {
+            let service = service_fn(move |mut request| {
+                let config = Arc::clone(&config);
+                async move {
+                    Ok::<_, Infallible>(match wshake_hyper::accept(&config, &mut request) {
+                        Ok((response, upgrade)) => {
+                            tokio::spawn(async move {
+                                if let Ok(upgraded) = upgrade.await {
+                                    echo(upgraded).await;
+                                }
+                            });
+                            response
+                        }
+                        Err(refused) => refused.into_response(),
+                    })
+                }
+            });
+            let _ = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(timeout)
+                .serve_connection(TokioIo::new(tcp), service)
+                .with_upgrades()
+                .await;
+        });
+    }
+}
+
+/// Echoes text and binary messages until the client closes.
+async fn echo(upgraded: wshake_hyper::Upgraded) {
+    let mut ws = WebSocketStream::from_raw_socket(upgraded, Role::Server, None).await;
+    while let Some(Ok(message)) = ws.next().await {
+        if (message.is_text() || message.is_binary()) && ws.send(message).await.is_err() {
+            break;
+        }
+    }
+}

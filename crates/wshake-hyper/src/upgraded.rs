@@ -1,0 +1,87 @@
+//! The upgraded connection: hyper's, as a tokio stream, with what the handshake agreed.
+
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use wshake_proto::extensions::DeflateParams;
+
+/// An upgraded connection: `AsyncRead + AsyncWrite` for a framing library, reading first
+/// whatever the peer sent right after its handshake, then the socket.
+#[derive(Debug)]
+pub struct Upgraded {
+    io: TokioIo<hyper::upgrade::Upgraded>,
+    protocol: Option<String>,
+    deflate: Option<DeflateParams>,
+}
+
+impl Upgraded {
+    pub(crate) fn new(
+        upgraded: hyper::upgrade::Upgraded,
+        protocol: Option<String>,
+        deflate: Option<DeflateParams>,
+    ) -> Self {
+        Self {
+            io: TokioIo::new(upgraded),
+            protocol,
+            deflate,
+        }
+    }
+
+    /// The subprotocol agreed.
+    pub fn protocol(&self) -> Option<&str> {
+        self.protocol.as_deref()
+    }
+
+    /// The permessage-deflate parameters agreed: the framing library must use them.
+    pub fn deflate(&self) -> Option<DeflateParams> {
+        self.deflate
+    }
+
+    /// hyper's connection, as a tokio stream.
+    pub fn into_io(self) -> TokioIo<hyper::upgrade::Upgraded> {
+        self.io
+    }
+}
+
+impl AsyncRead for Upgraded {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Upgraded {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_shutdown(cx)
+    }
+}
