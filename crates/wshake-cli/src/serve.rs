@@ -1,7 +1,7 @@
 //! `wshake serve`: an echo server. The wshake handshake, then tokio-tungstenite frames.
 
 use std::io::Write as _;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,6 +30,10 @@ pub(crate) struct Args {
     /// Handshake timeout in seconds.
     #[arg(long, default_value_t = 10)]
     timeout: u64,
+    /// A reverse proxy (IP address) trusted to forward the host and scheme the client
+    /// addressed, in `Forwarded` or `X-Forwarded-Host`/`-Proto` (repeatable).
+    #[arg(long = "trust-proxy", value_name = "IP")]
+    trusted_proxies: Vec<IpAddr>,
 }
 
 impl Args {
@@ -40,6 +44,7 @@ impl Args {
             protocols: Vec::new(),
             allow_origins: Vec::new(),
             timeout: 10,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -55,6 +60,7 @@ impl Args {
         ServerConfig::new()
             .protocols(self.protocols.iter().cloned())
             .origin_policy(policy)
+            .trust_proxies(self.trusted_proxies.iter().copied())
     }
 }
 
@@ -93,6 +99,7 @@ pub(crate) async fn serve(listener: TcpListener, args: &Args) {
             }
         };
         let config = Arc::clone(&config);
+        let options = options.peer(peer.ip());
         tokio::spawn(async move { connection(socket, peer, config, options).await });
     }
 }

@@ -1,8 +1,10 @@
 //! How a handshake runs over a stream.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
-/// How a handshake runs over a stream: its time limit and how the read buffer grows.
+/// How a handshake runs over a stream: its time limit, how the read buffer grows, and
+/// where the connection came from.
 ///
 /// ```
 /// use std::time::Duration;
@@ -16,6 +18,7 @@ use std::time::Duration;
 pub struct Options {
     pub(crate) timeout: Duration,
     pub(crate) read_chunk: usize,
+    pub(crate) peer: Option<IpAddr>,
 }
 
 impl Options {
@@ -24,6 +27,7 @@ impl Options {
         Self {
             timeout: Duration::from_secs(10),
             read_chunk: 1024,
+            peer: None,
         }
     }
 
@@ -39,6 +43,15 @@ impl Options {
     #[must_use]
     pub fn read_chunk(mut self, bytes: usize) -> Self {
         self.read_chunk = bytes.max(1);
+        self
+    }
+
+    /// The address the connection came from, so that the origin policy can trust
+    /// forwarding headers from the proxies the config trusts
+    /// ([`ServerConfig::trust_proxies`](wshake_proto::server::ServerConfig::trust_proxies)).
+    #[must_use]
+    pub fn peer(mut self, address: IpAddr) -> Self {
+        self.peer = Some(address);
         self
     }
 

@@ -1,5 +1,7 @@
 //! What a server accepts, decided once and shared by every connection.
 
+use core::net::IpAddr;
+
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -40,6 +42,7 @@ pub struct ServerConfig {
     pub(crate) require_protocol: bool,
     pub(crate) origin: OriginPolicy,
     pub(crate) deflate: Option<DeflateConfig>,
+    pub(crate) trusted_proxies: Vec<IpAddr>,
 }
 
 impl ServerConfig {
@@ -87,6 +90,28 @@ impl ServerConfig {
     pub fn origin_policy(mut self, origin: OriginPolicy) -> Self {
         self.origin = origin;
         self
+    }
+
+    /// Trusts these reverse proxies to say which host and scheme the client addressed:
+    /// when the connection comes from one of them ([`Incoming::peer`]), the origin
+    /// policy compares `Origin` with the last `Forwarded` element's `host` and `proto`
+    /// (RFC 7239), else with `X-Forwarded-Host` and `X-Forwarded-Proto`, instead of
+    /// `Host` (which the proxy may have rewritten). Off by default: from any other peer
+    /// those headers are ignored, since anyone can send them.
+    ///
+    /// [`Incoming::peer`]: super::Incoming::peer
+    #[must_use]
+    pub fn trust_proxies<I>(mut self, proxies: I) -> Self
+    where
+        I: IntoIterator<Item = IpAddr>,
+    {
+        self.trusted_proxies = proxies.into_iter().collect();
+        self
+    }
+
+    /// The proxies trusted to forward the host and scheme.
+    pub fn trusted_proxies(&self) -> &[IpAddr] {
+        &self.trusted_proxies
     }
 
     /// Enables permessage-deflate negotiation.

@@ -229,6 +229,7 @@ impl<'a> Incoming<'a> {
         Ok(Self {
             request: Request::from_http(request),
             config,
+            peer: None,
         })
     }
 

@@ -17,6 +17,7 @@
 
 mod answer;
 mod config;
+mod forwarded;
 #[cfg(feature = "http")]
 mod http_types;
 mod origin;
@@ -24,6 +25,7 @@ mod owned_answer;
 mod request;
 
 use alloc::sync::Arc;
+use core::net::IpAddr;
 
 use bytes::{BufMut, Bytes};
 
@@ -143,6 +145,7 @@ impl ServerHandshake {
                 self.head.fields(),
             ),
             config: &self.config,
+            peer: None,
         }))
     }
 
@@ -221,6 +224,8 @@ fn read_request<'p>(
 pub struct Incoming<'a> {
     request: Request<'a>,
     config: &'a ServerConfig,
+    /// The address the connection came from, when the driver said.
+    peer: Option<IpAddr>,
 }
 
 impl<'a> Incoming<'a> {
@@ -229,17 +234,41 @@ impl<'a> Incoming<'a> {
         self.request
     }
 
+    /// Says which address the connection came from: needed only to trust reverse
+    /// proxies ([`ServerConfig::trust_proxies`]).
+    #[must_use]
+    pub fn peer(mut self, address: IpAddr) -> Self {
+        self.peer = Some(address);
+        self
+    }
+
+    /// The host the client addressed, and its scheme when known: what a trusted proxy
+    /// forwarded when the connection comes from one, else `Host` (scheme unknown).
+    pub fn addressed_host(&self) -> (&'a [u8], Option<&'a [u8]>) {
+        let trusted = self
+            .peer
+            .is_some_and(|peer| self.config.trusted_proxies.contains(&peer));
+        if trusted {
+            let forwarded = forwarded::forwarded(&self.request.headers());
+            if let Some(host) = forwarded.host {
+                return (host, forwarded.proto);
+            }
+            if forwarded.proto.is_some() {
+                return (self.request.host().as_bytes(), forwarded.proto);
+            }
+        }
+        (self.request.host().as_bytes(), None)
+    }
+
     /// The origin policy alone: `Err(OriginForbidden)` (403) for an `Origin` it refuses.
-    /// A request without `Origin` (not a browser) passes.
+    /// A request without `Origin` (not a browser) passes. The `Origin` is compared with
+    /// [`addressed_host`](Self::addressed_host).
     pub fn check_origin(&self) -> Result<(), Error> {
         let Some(origin) = self.request.origin() else {
             return Ok(());
         };
-        if self
-            .config
-            .origin
-            .allows(Some(origin), self.request.host().as_bytes())
-        {
+        let (host, scheme) = self.addressed_host();
+        if self.config.origin.allows_at(Some(origin), host, scheme) {
             Ok(())
         } else {
             Err(Error::OriginForbidden {

@@ -54,6 +54,18 @@ impl OriginPolicy {
 
     /// Whether a request with this `Origin` (if any) and `Host` may proceed.
     pub fn allows(&self, origin: Option<&[u8]>, host: &[u8]) -> bool {
+        self.allows_at(origin, host, None)
+    }
+
+    /// [`allows`](Self::allows), knowing the scheme the client used (from a trusted
+    /// proxy): a same-origin `Origin` must then have that scheme too (`ws` as `http`,
+    /// `wss` as `https`).
+    pub(crate) fn allows_at(
+        &self,
+        origin: Option<&[u8]>,
+        host: &[u8],
+        scheme: Option<&[u8]>,
+    ) -> bool {
         let Some(origin) = origin else {
             return true;
         };
@@ -63,7 +75,7 @@ impl OriginPolicy {
         let Ok(origin) = core::str::from_utf8(origin) else {
             return false;
         };
-        same_origin(origin, host)
+        same_origin(origin, host, scheme)
             || self
                 .allowed
                 .iter()
@@ -98,11 +110,19 @@ fn strip_default_port<'a>(authority: &'a str, scheme: &str) -> &'a str {
     }
 }
 
-fn same_origin(origin: &str, host: &[u8]) -> bool {
+fn same_origin(origin: &str, host: &[u8], served: Option<&[u8]>) -> bool {
     let (Some((scheme, authority)), Ok(host)) = (split_origin(origin), core::str::from_utf8(host))
     else {
         return false;
     };
+    // `http` and `ws`, `https` and `wss`: the same scheme to an origin, told apart by
+    // their default port.
+    if let Some(served) = served {
+        let served = core::str::from_utf8(served).unwrap_or_default();
+        if default_port(served).is_none() || default_port(served) != default_port(scheme) {
+            return false;
+        }
+    }
     strip_default_port(authority, scheme).eq_ignore_ascii_case(strip_default_port(host, scheme))
 }
 

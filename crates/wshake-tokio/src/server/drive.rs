@@ -100,7 +100,10 @@ where
     loop {
         match machine.poll() {
             Ok(Status::NeedMore) => {}
-            Ok(Status::Ready(incoming)) => {
+            Ok(Status::Ready(mut incoming)) => {
+                if let Some(peer) = options.peer {
+                    incoming = incoming.peer(peer);
+                }
                 return Box::pin(answer(io, incoming, decide, responding))
                     .await
                     .map(Ok);
