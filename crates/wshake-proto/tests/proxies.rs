@@ -24,6 +24,7 @@ fn origin_check(request: &[u8], peer: Option<IpAddr>) -> Result<(), Error> {
     incoming.check_origin()
 }
 
+#[allow(clippy::needless_pass_by_value)] // reads as `forbidden(origin_check(..))`
 fn forbidden(result: Result<(), Error>) -> bool {
     matches!(result, Err(Error::OriginForbidden { .. }))
 }
