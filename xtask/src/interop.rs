@@ -5,23 +5,24 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
+use crate::nginx;
 use crate::peers::{self, Running, node_modules, python, run_bounded, scripts, start};
 use crate::run::{cargo, root, status, step};
 
-const LIMIT: Duration = Duration::from_secs(30);
+pub(crate) const LIMIT: Duration = Duration::from_secs(30);
 
-struct Row {
-    peer: &'static str,
-    direction: &'static str,
-    case: &'static str,
-    result: Result<String, String>,
+pub(crate) struct Row {
+    pub(crate) peer: &'static str,
+    pub(crate) direction: &'static str,
+    pub(crate) case: &'static str,
+    pub(crate) result: Result<String, String>,
 }
 
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let write_docs = args.iter().any(|a| a == "--write-docs");
     step("interop: install peers", || {
         peers::ensure_language_peers()?;
-        peers::ensure_apt(&[("chromium", "chromium")])
+        peers::ensure_apt(&[("chromium", "chromium"), ("nginx", "nginx")])
     })?;
     step("interop: build wshake", || {
         status(&mut cargo(&["build", "-q", "-p", "wshake-cli"]))
@@ -30,6 +31,13 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     step("interop: wshake serve with real clients", || {
         server_side(&mut rows)
     })?;
+    step(
+        "interop: real clients through nginx to wshake serve",
+        || {
+            nginx::proxy_side(&mut rows);
+            Ok(())
+        },
+    )?;
     step("interop: wshake probe against real servers", || {
         client_side(&mut rows)
     })?;
@@ -47,11 +55,11 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
-fn wshake() -> PathBuf {
+pub(crate) fn wshake() -> PathBuf {
     root().join("target/debug/wshake")
 }
 
-fn node(script: &str) -> Command {
+pub(crate) fn node(script: &str) -> Command {
     let mut command = Command::new("node");
     command
         .arg(scripts().join(script))
@@ -59,15 +67,22 @@ fn node(script: &str) -> Command {
     command
 }
 
-fn py(script: &str) -> Command {
+pub(crate) fn py(script: &str) -> Command {
     let mut command = Command::new(python());
     command.arg(scripts().join(script));
     command
 }
 
 fn serve() -> Result<(Running, String), String> {
+    serve_with(&["--protocol", "chat"])
+}
+
+/// `wshake serve` on a free 127.0.0.1 port with these extra options, and its `ws://` URL.
+pub(crate) fn serve_with(extra: &[&str]) -> Result<(Running, String), String> {
     let mut command = Command::new(wshake());
-    command.args(["serve", "--listen", "127.0.0.1:0", "--protocol", "chat"]);
+    command
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra);
     let running = start(command)?;
     let url = running
         .first_line
@@ -243,14 +258,27 @@ fn client_side(rows: &mut Vec<Row>) -> Result<(), String> {
 }
 
 fn print_table(rows: &[Row]) {
-    println!("{:<20} {:<24} {:<36} result", "peer", "direction", "case");
+    let width = |column: fn(&Row) -> &str, title: &str| {
+        rows.iter()
+            .map(|row| column(row).chars().count())
+            .fold(title.len(), usize::max)
+    };
+    let (peer, direction, case) = (
+        width(|r| r.peer, "peer"),
+        width(|r| r.direction, "direction"),
+        width(|r| r.case, "case"),
+    );
+    println!(
+        "{:<peer$} {:<direction$} {:<case$} result",
+        "peer", "direction", "case"
+    );
     for row in rows {
         let result = match &row.result {
             Ok(detail) => format!("pass  {}", first_line(detail)),
             Err(error) => format!("FAIL  {}", first_line(error)),
         };
         println!(
-            "{:<20} {:<24} {:<36} {result}",
+            "{:<peer$} {:<direction$} {:<case$} {result}",
             row.peer, row.direction, row.case
         );
     }
@@ -298,6 +326,7 @@ fn write_report(rows: &[Row], checks: &[(&'static str, String)]) -> Result<(), S
             result.replace('|', "\\|")
         );
     }
+    text.push_str(&nginx::report(rows));
     text.push_str("\n## `wshake check` against peers' servers\n\nInformation, not a gate: peers have known deviations (see `docs/conformance.md`). Rows that are not `pass`:\n");
     for (peer, table) in checks {
         let _ = write!(text, "\n### {peer}\n\n```text\n");

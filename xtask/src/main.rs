@@ -13,6 +13,7 @@ mod examples;
 mod fuzz;
 mod interop;
 mod msrv;
+mod nginx;
 mod peers;
 mod run;
 

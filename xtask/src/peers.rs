@@ -51,7 +51,7 @@ pub(crate) fn ensure_apt(packages: &[(&str, &str)]) -> Result<(), String> {
     )
 }
 
-fn on_path(command: &str) -> bool {
+pub(crate) fn on_path(command: &str) -> bool {
     Command::new("sh")
         .args(["-c", &format!("command -v {command}")])
         .stdout(Stdio::null())
