@@ -77,7 +77,7 @@ mod server;
 mod upgraded;
 
 pub use client::{Error, connect};
-pub use server::{PendingUpgrade, Refused, Response, accept, accept_with};
+pub use server::{PendingUpgrade, Refused, Response, accept, accept_with, respond};
 pub use upgraded::Upgraded;
 pub use wshake_proto;
 

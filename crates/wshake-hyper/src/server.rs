@@ -89,12 +89,40 @@ fn finish<B>(
     response: http::Response<Bytes>,
     answered: Answered,
 ) -> Result<(Response, PendingUpgrade), Refused> {
+    if matches!(answered, Answered::Accepted { .. }) {
+        pending(response, answered, hyper::upgrade::on(request))
+    } else {
+        // hyper's upgrade stays in the request: nothing is upgraded.
+        Err(Refused(Box::new(Refusal {
+            response: response.map(Full::new),
+            answered,
+        })))
+    }
+}
+
+/// Answers a request validated before (for an extractor that kept it, with hyper's
+/// [`OnUpgrade`] taken from its extensions): the 101 and the connection to come, or the
+/// refusal.
+pub fn respond(
+    incoming: Incoming<'_>,
+    answer: &Answer,
+    on_upgrade: OnUpgrade,
+) -> Result<(Response, PendingUpgrade), Refused> {
+    let (response, answered) = incoming.answer_response(answer);
+    pending(response, answered, on_upgrade)
+}
+
+fn pending(
+    response: http::Response<Bytes>,
+    answered: Answered,
+    on_upgrade: OnUpgrade,
+) -> Result<(Response, PendingUpgrade), Refused> {
     let response = response.map(Full::new);
     match answered {
         Answered::Accepted { protocol, deflate } => Ok((
             response,
             PendingUpgrade {
-                on_upgrade: hyper::upgrade::on(request),
+                on_upgrade,
                 protocol,
                 deflate,
             },

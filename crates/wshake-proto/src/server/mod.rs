@@ -229,6 +229,16 @@ pub struct Incoming<'a> {
 }
 
 impl<'a> Incoming<'a> {
+    /// A request validated before (an [`OwnedRequest`] kept across awaits, say), to be
+    /// answered with `config`'s policies.
+    pub fn validated(config: &'a ServerConfig, request: Request<'a>) -> Self {
+        Self {
+            request,
+            config,
+            peer: None,
+        }
+    }
+
     /// The request.
     pub fn request(&self) -> Request<'a> {
         self.request

@@ -1,0 +1,99 @@
+//! An echo server on axum with the wshake extractor: every path upgrades, text and binary
+//! messages are echoed through tokio-tungstenite.
+//!
+//! `cargo run -p wshake-axum --example axum_echo -- --listen 127.0.0.1:0 --protocol chat`
+//! prints `listening on ws://IP:PORT/` first, then serves until stopped.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::ConnectInfo;
+use axum::response::Response;
+use clap::Parser;
+use futures_util::{SinkExt as _, StreamExt as _};
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::protocol::Role;
+use tower::ServiceExt as _;
+use wshake_axum::wshake_proto::server::{OriginPolicy, ServerConfig};
+use wshake_axum::{Handshake, HandshakeConfig, Upgraded};
+
+/// The options every wshake echo server takes.
+#[derive(Parser)]
+struct Args {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:9001")]
+    listen: SocketAddr,
+    /// A subprotocol the server speaks, in order of preference (repeatable).
+    #[arg(long = "protocol", value_name = "NAME")]
+    protocols: Vec<String>,
+    /// An origin allowed besides the same origin (repeatable; `any` allows every origin).
+    #[arg(long = "allow-origin", value_name = "ORIGIN|any")]
+    allow_origins: Vec<String>,
+    /// Seconds a client has to send its whole request head.
+    #[arg(long, default_value_t = 10)]
+    timeout: u64,
+}
+
+async fn echo_handler(handshake: Handshake) -> Response {
+    handshake.on_upgrade(|stream, _accepted| echo(stream))
+}
+
+/// Echoes text and binary messages until the client closes.
+async fn echo(stream: Upgraded) {
+    let mut ws = WebSocketStream::from_raw_socket(stream, Role::Server, None).await;
+    while let Some(Ok(message)) = ws.next().await {
+        if (message.is_text() || message.is_binary()) && ws.send(message).await.is_err() {
+            break;
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    let mut origins = OriginPolicy::same_origin();
+    for origin in &args.allow_origins {
+        origins = if origin == "any" {
+            OriginPolicy::any()
+        } else {
+            origins.allow(origin)
+        };
+    }
+    let config = ServerConfig::new()
+        .protocols(args.protocols.iter().cloned())
+        .origin_policy(origins);
+    // Every path upgrades.
+    let app: Router = Router::new()
+        .fallback(echo_handler)
+        .with_state(HandshakeConfig::from(config));
+    let listener = TcpListener::bind(args.listen).await?;
+    println!("listening on ws://{}/", listener.local_addr()?);
+    // hyper's own connection loop rather than `axum::serve`, for the head timeout.
+    let timeout = Duration::from_secs(args.timeout);
+    loop {
+        let Ok((tcp, peer)) = listener.accept().await else {
+            continue;
+        };
+        // The peer address for the origin policy's trusted proxies, as axum's
+        // `into_make_service_with_connect_info` would give it.
+        let app =
+            app.clone()
+                .map_request(move |mut request: hyper::Request<hyper::body::Incoming>| {
+                    request.extensions_mut().insert(ConnectInfo(peer));
+                    request.map(axum::body::Body::new)
+                });
+        tokio::spawn(async move {
+            let _ = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(timeout)
+                .serve_connection(TokioIo::new(tcp), TowerToHyperService::new(app))
+                .with_upgrades()
+                .await;
+        });
+    }
+}
