@@ -24,6 +24,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use tokio_tungstenite::tungstenite::protocol::Role;
 use tokio_tungstenite::tungstenite::{self, Message};
 use wshake_hyper::wshake_proto::client::{ClientConfig, Target};
+use wshake_hyper::wshake_proto::server::Incoming as Validated;
 use wshake_hyper::wshake_proto::server::{Answer, Answered, Request, ServerConfig};
 use wshake_hyper::wshake_proto::{self as wshake_proto, Key, LocalError};
 use wshake_hyper::{PendingUpgrade, Refused};
@@ -504,6 +505,39 @@ async fn s16_accept_with_a_reserved_header_is_answered_500() {
         let (status, answered) = refused(&mut seen).await;
         assert_eq!(status, 500);
         assert_eq!(answered, Answered::Failed(LocalError::ReservedHeader));
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn s12_respond_answers_a_request_validated_before() {
+    tokio::time::timeout(LIMIT, async {
+        let config = Arc::new(ServerConfig::new().protocols(["chat"]));
+        // As an extractor does: hyper's upgrade taken first, the request validated, and
+        // the answer given later.
+        let (address, mut seen) = hyper_server(move |mut request| {
+            let config = Arc::clone(&config);
+            async move {
+                let on_upgrade = hyper::upgrade::on(&mut request);
+                let incoming = Validated::from_http(&config, &request).expect("a valid request");
+                assert_eq!(incoming.request().path(), "/later");
+                wshake_hyper::respond(incoming, &Answer::policy(), on_upgrade)
+            }
+        })
+        .await;
+        let client = tokio::spawn(async move {
+            let (mut ws, response) = tungstenite_client(&address, "/later", "chat").await;
+            assert_eq!(response.headers()["sec-websocket-protocol"], "chat");
+            ws.send(Message::text("later")).await.unwrap();
+            assert_eq!(ws.next().await.unwrap().unwrap(), Message::text("later"));
+        });
+        let upgraded = accepted(&mut seen).await.await.unwrap();
+        assert_eq!(upgraded.protocol(), Some("chat"));
+        let mut ws = WebSocketStream::from_raw_socket(upgraded, Role::Server, None).await;
+        let message = ws.next().await.unwrap().unwrap();
+        ws.send(message).await.unwrap();
+        client.await.unwrap();
     })
     .await
     .unwrap();
