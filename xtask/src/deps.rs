@@ -10,6 +10,22 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("wshake-proto", &["wshake-accept", "httparse", "bytes"]),
     ("wshake-tokio", &["wshake-proto", "tokio", "bytes"]),
     (
+        "wshake-hyper",
+        &[
+            "wshake-proto",
+            "hyper",
+            "hyper-util",
+            "http-body-util",
+            "http",
+            "bytes",
+            "tokio",
+        ],
+    ),
+    (
+        "wshake-axum",
+        &["wshake-hyper", "axum", "http", "hyper", "tokio"],
+    ),
+    (
         "wshake-client",
         &[
             "wshake-tokio",
@@ -40,15 +56,19 @@ const ALLOWED: &[(&str, &[&str])] = &[
 /// Crates that must never appear in these crates' full trees, all features on.
 const FORBIDDEN: &[(&str, &[&str])] = &[
     ("wshake-accept", &["tokio", "std-only-marker"]),
-    ("wshake-proto", &["tokio", "futures-util"]),
+    ("wshake-proto", &["tokio", "futures-util", "hyper", "axum"]),
+    ("wshake-hyper", &["axum", "wshake-tokio", "wshake-client"]),
+    ("wshake-axum", &["wshake-tokio", "wshake-client"]),
     ("wshake-client", &["openssl", "openssl-sys", "native-tls"]),
 ];
 
 /// The published crates, bottom layer first.
-pub(crate) const CRATES: [&str; 5] = [
+pub(crate) const CRATES: [&str; 7] = [
     "wshake-accept",
     "wshake-proto",
     "wshake-tokio",
+    "wshake-hyper",
+    "wshake-axum",
     "wshake-client",
     "wshake-cli",
 ];

@@ -1,8 +1,8 @@
 //! `cargo xtask examples`: every example a user reads first (each published library's
 //! README and crate docs) compiled as a user would paste it, in a scratch crate that
-//! depends on that crate alone (plus tokio for the async ones: no user of those is
-//! without it). An example that only builds inside this workspace, with its
-//! dev-dependencies at hand, fails here.
+//! depends on that crate alone (plus tokio for the async ones, hyper or axum for theirs:
+//! no user of those is without them). An example that only builds inside this workspace,
+//! with its dev-dependencies at hand, fails here.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -10,13 +10,35 @@ use std::path::Path;
 
 use crate::run::{cargo, root, status};
 
-/// The published libraries, whether their users run tokio, and their features (all on:
-/// an example may show any of them).
-const LIBRARIES: &[(&str, bool, &[&str])] = &[
-    ("wshake-accept", false, &["getrandom"]),
-    ("wshake-proto", false, &["std", "url", "getrandom"]),
-    ("wshake-tokio", true, &["url", "getrandom"]),
-    ("wshake-client", true, &["webpki-roots", "native-roots"]),
+/// The published libraries, whether their users run tokio, their features (all on:
+/// an example may show any of them), and the stack their users already have (hyper's
+/// users have hyper, axum's have axum).
+const LIBRARIES: &[(&str, bool, &[&str], &[&str])] = &[
+    ("wshake-accept", false, &["getrandom"], &[]),
+    (
+        "wshake-proto",
+        false,
+        &["std", "url", "getrandom", "http"],
+        &["http = \"1\""],
+    ),
+    ("wshake-tokio", true, &["url", "getrandom"], &[]),
+    (
+        "wshake-hyper",
+        true,
+        &["url", "getrandom"],
+        &[
+            "hyper = { version = \"1\", features = [\"server\", \"client\", \"http1\"] }",
+            "hyper-util = { version = \"0.1\", features = [\"tokio\"] }",
+            "http = \"1\"",
+        ],
+    ),
+    ("wshake-axum", true, &["getrandom"], &["axum = \"0.8\""]),
+    (
+        "wshake-client",
+        true,
+        &["webpki-roots", "native-roots"],
+        &[],
+    ),
 ];
 
 pub(crate) fn run() -> Result<(), String> {
@@ -24,7 +46,7 @@ pub(crate) fn run() -> Result<(), String> {
     let _ = fs::remove_dir_all(&scratch);
     let mut members = Vec::new();
     let mut total = 0;
-    for (library, uses_tokio, features) in LIBRARIES {
+    for (library, uses_tokio, features, stack) in LIBRARIES {
         let crate_dir = root().join("crates").join(library);
         let mut examples = Vec::new();
         for (source, text) in [
@@ -59,6 +81,10 @@ pub(crate) fn run() -> Result<(), String> {
         );
         if *uses_tokio {
             manifest.push_str("tokio = { version = \"1\", features = [\"full\"] }\n");
+        }
+        for dependency in *stack {
+            manifest.push_str(dependency);
+            manifest.push('\n');
         }
         fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
         for (index, (origin, code)) in examples.iter().enumerate() {

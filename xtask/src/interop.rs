@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::nginx;
 use crate::peers::{self, Running, node_modules, python, run_bounded, scripts, start};
 use crate::run::{cargo, root, status, step};
+use crate::stacks;
 
 pub(crate) const LIMIT: Duration = Duration::from_secs(30);
 
@@ -25,12 +26,17 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         peers::ensure_apt(&[("chromium", "chromium"), ("nginx", "nginx")])
     })?;
     step("interop: build wshake", || {
-        status(&mut cargo(&["build", "-q", "-p", "wshake-cli"]))
+        status(&mut cargo(&["build", "-q", "-p", "wshake-cli"]))?;
+        stacks::build()
     })?;
     let mut rows = Vec::new();
     step("interop: wshake serve with real clients", || {
         server_side(&mut rows)
     })?;
+    step(
+        "interop: wshake serve, wshake-hyper and wshake-axum: clients and wshake check",
+        || stacks::run(&mut rows),
+    )?;
     step(
         "interop: real clients through nginx to wshake serve",
         || {

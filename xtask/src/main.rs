@@ -16,6 +16,7 @@ mod msrv;
 mod nginx;
 mod peers;
 mod run;
+mod stacks;
 
 use std::process::ExitCode;
 

@@ -577,8 +577,6 @@ fn http2_get_is_answered_505() {
 }
 
 #[test]
-#[ignore = "bug: an RFC 8441 extended CONNECT is answered 405 with `Allow: GET` (the method is \
-            checked before the version), not the 505 the crate docs promise for HTTP/2"]
 fn http2_extended_connect_is_answered_505() {
     // RFC 8441: `CONNECT` with `:protocol websocket`, no Upgrade, Connection or key.
     let refused = wshake_hyper::accept(

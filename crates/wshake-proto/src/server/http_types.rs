@@ -75,6 +75,11 @@ fn validate<'a>(
     headers: &'a HeaderMap,
 ) -> Result<HttpRequest<'a>, Error> {
     check_limits(limits, method, uri, headers)?;
+    if version > Version::HTTP_11 {
+        // HTTP/2 and later open WebSockets with extended CONNECT (RFC 8441), which is not
+        // spoken yet: say the version is the problem, not the method.
+        return Err(Error::UnsupportedHttpVersion);
+    }
     if method != Method::GET {
         return Err(Error::MethodNotAllowed {
             method: Excerpt::new(method.as_str().as_bytes()),
