@@ -39,14 +39,13 @@ struct Args {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
-    let mut origins = OriginPolicy::same_origin();
-    for origin in &args.allow_origins {
-        origins = if origin == "any" {
-            OriginPolicy::any()
-        } else {
-            origins.allow(origin)
-        };
-    }
+    // `*` is every origin.
+    let origins = args
+        .allow_origins
+        .iter()
+        .fold(OriginPolicy::same_origin(), |policy, origin| {
+            policy.allow(if origin == "any" { "*" } else { origin })
+        });
     let config = Arc::new(
         ServerConfig::new()
             .protocols(args.protocols.iter().cloned())
