@@ -6,12 +6,13 @@ use std::process::Command;
 use crate::run::{root, status, step};
 
 /// Every target in `fuzz/fuzz_targets/`.
-pub(crate) const TARGETS: [&str; 5] = [
+pub(crate) const TARGETS: [&str; 6] = [
     "server_request",
     "client_response",
     "key_and_accept",
     "extensions",
     "roundtrip",
+    "http_request",
 ];
 
 /// Seconds per target in a smoke run.
