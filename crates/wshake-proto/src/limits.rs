@@ -74,6 +74,48 @@ impl Limits {
     }
 }
 
+impl Limits {
+    /// The limits as the byte path's scan meets them, for a head another stack parsed,
+    /// measured as HTTP/1.1 would carry it: `first_line` bytes (CRLF included), the
+    /// request-target at (offset, length) within it, then header lines of the lengths
+    /// `lines` yields (CRLF included; called twice) and the blank line. The scan reads at
+    /// most `max_head_bytes`: a target too long within them is 414, a line past `max_headers`
+    /// ending within them 431, and a head not ending within them 431.
+    #[cfg(feature = "http")]
+    pub(crate) fn check_parsed<I: Iterator<Item = usize>>(
+        &self,
+        first_line: usize,
+        (target_offset, target_length): (usize, usize),
+        lines: impl Fn() -> I,
+    ) -> Result<(), crate::Error> {
+        let total = first_line + lines().sum::<usize>() + 2;
+        let read = total.min(self.max_head_bytes);
+        if target_length.min(read.saturating_sub(target_offset)) > self.max_target_bytes {
+            return Err(crate::Error::TargetTooLong {
+                limit: self.max_target_bytes,
+            });
+        }
+        let mut end = first_line;
+        for (index, length) in lines().enumerate() {
+            end += length;
+            if end > read {
+                break;
+            }
+            if index + 1 > self.max_headers {
+                return Err(crate::Error::TooManyHeaders {
+                    limit: self.max_headers,
+                });
+            }
+        }
+        if total > self.max_head_bytes {
+            return Err(crate::Error::HeadTooLarge {
+                limit: self.max_head_bytes,
+            });
+        }
+        Ok(())
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Self::DEFAULT

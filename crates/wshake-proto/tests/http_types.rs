@@ -1158,6 +1158,45 @@ fn server_cases() -> Cases {
         small,
         request(&long, &nine),
     );
+    // Target characters (H23): what browsers send raw, and what no URI may hold.
+    for raw in [
+        "/a|b",
+        "/a{b}",
+        "/a\"b",
+        "/a^b",
+        "/a[b]",
+        "/a\\b",
+        "/a%20b",
+        "/?q=a`b",
+        "/?q={\"a\":1}",
+        "/a`b",
+        "/a<b>",
+        "/?q=a<b",
+        "/?q=a>b",
+        "/caf\u{e9}",
+        "/a\u{7f}b",
+    ] {
+        c.add(format!("h23 target {raw:?}"), default, target(raw));
+    }
+    // Two limits crossed: the first the byte path's scan meets is the answer.
+    let long = format!("GET /{} HTTP/1.1", "a".repeat(99));
+    let head = lines_plus(&[("X-Pad", &"p".repeat(100))]);
+    c.add(
+        "h23 target and head over their limits",
+        small,
+        request(&long, &head),
+    );
+    c.add(
+        "h23 too many lines in a head over the limit",
+        small,
+        extra_lines(15),
+    );
+    let long = format!("GET /{} HTTP/1.1", "a".repeat(300));
+    c.add(
+        "h23 target longer than the head limit",
+        small,
+        request(&long, &valid_lines()),
+    );
     c.add(
         "h23 default, target of 8 KiB",
         default,
@@ -1311,44 +1350,6 @@ fn known_differences() -> Differences {
 /// differ until they are fixed, then each belongs in `server_cases`.
 fn reported_differences() -> Differences {
     let mut c = Differences::default();
-    // The byte path accepts a target with characters no URI may hold (RFC 3986: `<`,
-    // `>`, `` ` ``); `http::Uri` refuses them, so hyper answers 400 before wshake runs.
-    c.differ(
-        "target with <>",
-        default,
-        target("/a<b>"),
-        "a stack refuses it (uri \"/a<b>\": invalid uri character), byte path: Ready(())",
-    );
-    c.differ(
-        "target with a backquote",
-        default,
-        target("/a`b"),
-        "a stack refuses it (uri \"/a`b\": invalid uri character), byte path: Ready(())",
-    );
-    c.differ(
-        "query with <>`",
-        default,
-        target("/?q=a<b>`c"),
-        "a stack refuses it (uri \"/?q=a<b>`c\": invalid uri character), byte path: Ready(())",
-    );
-    // 414 or 431: the byte path checks the target as soon as the request line ends
-    // (414), `check_limits` the whole head first (431 HeadTooLarge).
-    let long = format!("GET /{} HTTP/1.1", "a".repeat(99));
-    let head = lines_plus(&[("X-Pad", &"p".repeat(100))]);
-    c.differ(
-        "target and head over their limits",
-        small,
-        request(&long, &head),
-        "error: byte path TargetTooLong { limit: 32 }, http path HeadTooLarge { limit: 256 }",
-    );
-    // TooManyHeaders or HeadTooLarge: the byte path counts lines as they arrive and
-    // meets the 9th line within 256 bytes; `check_limits` tests the head size first.
-    c.differ(
-        "too many lines in a head over the limit",
-        small,
-        extra_lines(15),
-        "error: byte path TooManyHeaders { limit: 8 }, http path HeadTooLarge { limit: 256 }",
-    );
     // An absolute-form target without a path, exactly at `max_target_bytes`: the byte
     // path measures 32 bytes, `target_len` 33 (`PathAndQuery::as_str` is "/" for an
     // empty path), so the http path answers 414.

@@ -1046,6 +1046,9 @@ fn h23_target_forms() {
         "http://example.com/chat",
         "ws://example.com",
         "HTTPS://example.com:443/x?y",
+        // Sent raw by browsers (outside the WHATWG percent-encode sets), so accepted.
+        "/a|b^c[d]{e}\"f",
+        "/?q=a`b{c}|d",
     ] {
         let (mut server, result) = poll_whole(
             ServerConfig::new(),
@@ -1061,6 +1064,14 @@ fn h23_target_forms() {
         "ftp://example.com/",
         "/chat#frag",
         "http:///x",
+        // Never sent raw by a browser, and refused by `http::Uri` too.
+        "/a<b",
+        "/a>b",
+        "/a`b",
+        "ws://example.com/a`b",
+        "/?q=a<b",
+        "/?q=a>b",
+        "/?q=\"a\"",
     ] {
         assert_eq!(
             error_for(&request(&format!("GET {bad} HTTP/1.1"), &valid_lines())),

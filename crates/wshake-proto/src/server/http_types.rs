@@ -110,8 +110,9 @@ fn validate<'a>(
 }
 
 /// The byte path's limits, measured on the request as HTTP/1.1 would carry it
-/// (`name: value\r\n` per line): 431 for the head or the number of lines, 414 for the
-/// target. `http` types hold no more than their stack allowed, which may be more.
+/// (`METHOD target HTTP/1.1\r\n`, then `name: value\r\n` per line) and met in the order
+/// the byte path's scan meets them: 414 for the target, 431 for the number of lines or
+/// the head. `http` types hold no more than their stack allowed, which may be more.
 fn check_limits(
     limits: &Limits,
     method: &Method,
@@ -119,27 +120,14 @@ fn check_limits(
     headers: &HeaderMap,
 ) -> Result<(), Error> {
     let target = target_len(uri);
-    let lines: usize = headers
-        .iter()
-        .map(|(name, value)| name.as_str().len() + 2 + value.len() + 2)
-        .sum();
-    let head = method.as_str().len() + 1 + target + " HTTP/1.1\r\n".len() + lines + 2;
-    if head > limits.max_head_bytes {
-        return Err(Error::HeadTooLarge {
-            limit: limits.max_head_bytes,
-        });
-    }
-    if target > limits.max_target_bytes {
-        return Err(Error::TargetTooLong {
-            limit: limits.max_target_bytes,
-        });
-    }
-    if headers.len() > limits.max_headers {
-        return Err(Error::TooManyHeaders {
-            limit: limits.max_headers,
-        });
-    }
-    Ok(())
+    let offset = method.as_str().len() + 1;
+    let first_line = offset + target + " HTTP/1.1\r\n".len();
+    let lines = || {
+        headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + 2 + value.len() + 2)
+    };
+    limits.check_parsed(first_line, (offset, target), lines)
 }
 
 /// The length of the request-target the URI was parsed from.

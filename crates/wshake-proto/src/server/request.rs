@@ -257,13 +257,35 @@ pub(crate) fn split_target(
         target.start + authority_start + authority_len
     };
     let rest = &head[path_start..target.end];
-    Ok(match rest.iter().position(|&b| b == b'?') {
+    let (path, query) = match rest.iter().position(|&b| b == b'?') {
         Some(q) => (
             path_start..path_start + q,
             Some(path_start + q + 1..target.end),
         ),
         None => (path_start..target.end, None),
-    })
+    };
+    let query_bytes = query.clone().map_or(&[][..], |q| &head[q]);
+    if head[path.clone()].iter().any(|&b| !is_path_byte(b))
+        || query_bytes.iter().any(|&b| !is_query_byte(b))
+    {
+        return Err(Error::InvalidTarget);
+    }
+    Ok((path, query))
+}
+
+/// H23: bytes no URI may hold (RFC 3986 §2) that every browser percent-encodes in a path
+/// (WHATWG URL, the path percent-encode set): `<`, `>`, `` ` ``. Others that RFC 3986
+/// also excludes (`|`, `^`, `{`, `}`, `"`, `\`) arrive raw from real clients and stay
+/// accepted, as `http::Uri` accepts them, so a request parsed by hyper and the same bytes
+/// get one answer.
+fn is_path_byte(byte: u8) -> bool {
+    !matches!(byte, b'<' | b'>' | b'`')
+}
+
+/// H23: the query's counterpart of [`is_path_byte`] (the WHATWG query percent-encode set):
+/// `"`, `<`, `>`.
+fn is_query_byte(byte: u8) -> bool {
+    !matches!(byte, b'"' | b'<' | b'>')
 }
 
 /// A validated upgrade request, borrowed from the machine's buffer (or, with the `http`
