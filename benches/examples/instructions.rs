@@ -3,7 +3,14 @@
 //! SCENARIO N`. The count for `N` minus the count for 0 is the scenario's cost.
 //!
 //! Scenarios: `server` (no policies), `server-policies`, `client`, `trickle` (a 64 KiB
-//! head fed one byte per `feed` + `poll`).
+//! head fed one byte per `feed` + `poll`); and the axum scenarios of `benches/axum.rs`
+//! (`benches/common/axum.rs`): `axum-duplex-SIDE` (one handshake through hyper's server
+//! connection over `tokio::io::duplex`) and `axum-call-SIDE` (`tower::Service::call` on
+//! the router), SIDE being `wshake`, `axum` or `floor`. Each axum run does one warm-up
+//! round first, so the count for 0 includes the one-time setup.
+
+#[path = "../benches/common/axum.rs"]
+mod axum_scenario;
 
 use std::hint::black_box;
 
@@ -23,7 +30,18 @@ fn main() {
         "server-policies" => server(policies_server_config(), times),
         "client" => client(times),
         "trickle" => trickle(times),
-        other => panic!("unknown scenario `{other}`"),
+        other => {
+            let scenario = other
+                .strip_prefix("axum-duplex-")
+                .map(|side| (true, side))
+                .or_else(|| other.strip_prefix("axum-call-").map(|side| (false, side)));
+            match scenario
+                .and_then(|(duplex, side)| Some((duplex, axum_scenario::Side::parse(side)?)))
+            {
+                Some((duplex, side)) => axum(duplex, side, times),
+                None => panic!("unknown scenario `{other}`"),
+            }
+        }
     }
 }
 
@@ -60,4 +78,18 @@ fn trickle(times: usize) {
             }
         }
     }
+}
+
+fn axum(duplex: bool, side: axum_scenario::Side, times: usize) {
+    let rt = axum_scenario::runtime();
+    let mut app = axum_scenario::router(side);
+    rt.block_on(async {
+        for _ in 0..=times {
+            if duplex {
+                black_box(axum_scenario::duplex_round(&app).await);
+            } else {
+                black_box(axum_scenario::call_round(&mut app).await);
+            }
+        }
+    });
 }

@@ -143,7 +143,8 @@ impl Handshake {
                         callback(upgraded, accepted).await;
                     }
                 });
-                response.map(Body::new)
+                // A 101 has no body: an empty `Body` needs no box.
+                response.map(|_| Body::empty())
             }
             Err(refused) => refused.into_response().map(Body::new).into_response(),
         }

@@ -62,7 +62,10 @@ async fn s13v_version_8_is_refused_426_with_sec_websocket_version_13() {
         // `UnsupportedVersion` carries the version received: taken from wshake-proto's
         // validation of the same request.
         let error = wshake_error(&ServerConfig::default(), &request);
-        assert!(matches!(error, Error::UnsupportedVersion { .. }), "{error:?}");
+        assert!(
+            matches!(error, Error::UnsupportedVersion { .. }),
+            "{error:?}"
+        );
         let response = assert_refused_as(&address, &mut ran, request, &error).await;
         assert_eq!(response.status(), 426);
         assert_eq!(response.headers()["sec-websocket-version"], "13");
@@ -106,7 +109,10 @@ async fn s12_post_is_refused_405_with_allow_get() {
         assert!(matches!(error, Error::MethodNotAllowed { .. }), "{error:?}");
         let response = assert_refused_as(&address, &mut ran, request, &error).await;
         assert_eq!(response.headers()["allow"], "GET");
-        assert_eq!(response.body(), "method POST not allowed, a WebSocket handshake is a GET\n");
+        assert_eq!(
+            response.body(),
+            "method POST not allowed, a WebSocket handshake is a GET\n"
+        );
 
         // With `get(...)` instead of `any(...)`, axum answers a POST itself, before the
         // extractor runs: not wshake's answer.
@@ -236,7 +242,10 @@ async fn s14_an_async_decision_picks_the_subprotocol_read_from_the_query() {
                 .header("Origin", "http://evil.test")
         });
         let (expected, answered) = composed(&foreign, &Answer::policy());
-        assert!(matches!(answered, Answered::Refused(Error::OriginForbidden { .. })));
+        assert!(matches!(
+            answered,
+            Answered::Refused(Error::OriginForbidden { .. })
+        ));
         assert_same_refusal(&send(&address, foreign).await, &expected);
         assert_eq!(expected.status(), 403);
         assert!(told.try_recv().is_err(), "the callback ran");

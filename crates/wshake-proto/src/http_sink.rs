@@ -11,12 +11,54 @@ use crate::write::{ResponseSink, error_response};
 use crate::{Error, LocalError};
 
 /// Collects a composed response into an `http::Response`.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct HttpSink {
     response: http::Response<Bytes>,
     /// Set when a name or value was refused by `http` (the composition checks both
     /// first, so this stays `false`; kept so that nothing is dropped silently).
     refused: bool,
+}
+
+impl Default for HttpSink {
+    fn default() -> Self {
+        let mut response = http::Response::default();
+        // A 101 has 3 to 6 headers, a refusal 4 or 5: one allocation, no growth.
+        *response.headers_mut() = http::HeaderMap::with_capacity(8);
+        Self {
+            response,
+            refused: false,
+        }
+    }
+}
+
+/// The handshake's own header names, as `http` constants (no parsing), and its constant
+/// values as static `HeaderValue`s (no copy). Other names and values are parsed.
+fn known_name(name: &str) -> Option<HeaderName> {
+    use http::header;
+    Some(match name {
+        "Upgrade" => header::UPGRADE,
+        "Connection" => header::CONNECTION,
+        "Sec-WebSocket-Accept" => header::SEC_WEBSOCKET_ACCEPT,
+        "Sec-WebSocket-Protocol" => header::SEC_WEBSOCKET_PROTOCOL,
+        "Sec-WebSocket-Extensions" => header::SEC_WEBSOCKET_EXTENSIONS,
+        "Sec-WebSocket-Version" => header::SEC_WEBSOCKET_VERSION,
+        "Content-Type" => header::CONTENT_TYPE,
+        "Content-Length" => header::CONTENT_LENGTH,
+        "Allow" => header::ALLOW,
+        _ => return None,
+    })
+}
+
+fn known_value(value: &[u8]) -> Option<HeaderValue> {
+    Some(HeaderValue::from_static(match value {
+        b"websocket" => "websocket",
+        b"Upgrade" => "Upgrade",
+        b"close" => "close",
+        b"13" => "13",
+        b"GET" => "GET",
+        b"text/plain; charset=utf-8" => "text/plain; charset=utf-8",
+        _ => return None,
+    }))
 }
 
 impl HttpSink {
@@ -45,8 +87,8 @@ impl ResponseSink for HttpSink {
 
     fn header(&mut self, name: &str, value: &[u8]) {
         match (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_bytes(value),
+            known_name(name).map_or_else(|| HeaderName::from_bytes(name.as_bytes()), Ok),
+            known_value(value).map_or_else(|| HeaderValue::from_bytes(value), Ok),
         ) {
             (Ok(name), Ok(value)) => {
                 self.response.headers_mut().append(name, value);

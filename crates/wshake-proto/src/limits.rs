@@ -88,7 +88,18 @@ impl Limits {
         (target_offset, target_length): (usize, usize),
         lines: impl Fn() -> I,
     ) -> Result<(), crate::Error> {
-        let total = first_line + lines().sum::<usize>() + 2;
+        let (count, bytes) = lines().fold((0, 0), |(count, bytes), line| (count + 1, bytes + line));
+        let total = first_line + bytes + 2;
+        if total <= self.max_head_bytes && target_length <= self.max_target_bytes {
+            // The common case: the scan would read the whole head, so every line counts.
+            return if count > self.max_headers {
+                Err(crate::Error::TooManyHeaders {
+                    limit: self.max_headers,
+                })
+            } else {
+                Ok(())
+            };
+        }
         let read = total.min(self.max_head_bytes);
         if target_length.min(read.saturating_sub(target_offset)) > self.max_target_bytes {
             return Err(crate::Error::TargetTooLong {

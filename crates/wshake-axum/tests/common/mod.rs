@@ -151,7 +151,10 @@ pub(crate) fn assert_same_refusal(
 ) {
     assert_same_response(actual, expected);
     let body = std::str::from_utf8(actual.body()).unwrap();
-    assert!(body.ends_with('\n') && body.lines().count() == 1, "{body:?}");
+    assert!(
+        body.ends_with('\n') && body.lines().count() == 1,
+        "{body:?}"
+    );
 }
 
 /// Writes `bytes` in one write on a new connection and reads up to the end of the

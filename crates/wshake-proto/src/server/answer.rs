@@ -141,11 +141,12 @@ impl<'a> AcceptConnection<'a> {
         {
             return Err(LocalError::ProtocolNotOffered);
         }
-        let mut check = AnswerCheck::new(request.extensions(), request.deflate_offers(), true);
+        let check = || AnswerCheck::new(request.extensions(), request.deflate_offers(), true);
         match self.extensions {
             ExtensionAnswer::None => {}
-            ExtensionAnswer::Deflate(params) => check.answered_deflate(params)?,
+            ExtensionAnswer::Deflate(params) => check().answered_deflate(params)?,
             ExtensionAnswer::Raw(value) => {
+                let mut check = check();
                 let answered =
                     Extensions::parse(value.as_bytes()).ok_or(LocalError::InvalidExtensions)?;
                 for extension in answered {
