@@ -17,27 +17,47 @@ pub(crate) enum Known {
     Other,
 }
 
+impl Known {
+    /// The name in lower case, as HTTP/2 writes it (`""` for `Other`).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Host => "host",
+            Self::Upgrade => "upgrade",
+            Self::Connection => "connection",
+            Self::Key => "sec-websocket-key",
+            Self::Version => "sec-websocket-version",
+            Self::Protocol => "sec-websocket-protocol",
+            Self::Extensions => "sec-websocket-extensions",
+            Self::Accept => "sec-websocket-accept",
+            Self::Origin => "origin",
+            Self::ContentLength => "content-length",
+            Self::TransferEncoding => "transfer-encoding",
+            Self::Other => "",
+        }
+    }
+}
+
 /// Classifies a header name (case-insensitive, H22). Length and first letter pick the one
 /// candidate worth comparing, so an unknown header usually costs two byte checks.
 pub(crate) fn classify(name: &[u8]) -> Known {
     let Some(&first) = name.first() else {
         return Known::Other;
     };
-    let (known, kind): (&[u8], Known) = match (name.len(), first | 0x20) {
-        (4, b'h') => (b"host", Known::Host),
-        (6, b'o') => (b"origin", Known::Origin),
-        (7, b'u') => (b"upgrade", Known::Upgrade),
-        (10, b'c') => (b"connection", Known::Connection),
-        (14, b'c') => (b"content-length", Known::ContentLength),
-        (17, b's') => (b"sec-websocket-key", Known::Key),
-        (17, b't') => (b"transfer-encoding", Known::TransferEncoding),
-        (20, b's') => (b"sec-websocket-accept", Known::Accept),
-        (21, b's') => (b"sec-websocket-version", Known::Version),
-        (22, b's') => (b"sec-websocket-protocol", Known::Protocol),
-        (24, b's') => (b"sec-websocket-extensions", Known::Extensions),
+    let kind = match (name.len(), first | 0x20) {
+        (4, b'h') => Known::Host,
+        (6, b'o') => Known::Origin,
+        (7, b'u') => Known::Upgrade,
+        (10, b'c') => Known::Connection,
+        (14, b'c') => Known::ContentLength,
+        (17, b's') => Known::Key,
+        (17, b't') => Known::TransferEncoding,
+        (20, b's') => Known::Accept,
+        (21, b's') => Known::Version,
+        (22, b's') => Known::Protocol,
+        (24, b's') => Known::Extensions,
         _ => return Known::Other,
     };
-    if name.eq_ignore_ascii_case(known) {
+    if name.eq_ignore_ascii_case(kind.name().as_bytes()) {
         kind
     } else {
         Known::Other

@@ -172,6 +172,42 @@ pub enum Error {
     },
     /// An HTTP/1.0 request: it cannot upgrade (400).
     Http10,
+
+    // --- HTTP/2 extended CONNECT (RFC 8441, RFC 9113) ---
+    /// Over HTTP/2, a method other than CONNECT (405, with `Allow: CONNECT`).
+    MethodNotConnect {
+        /// The method received.
+        method: Excerpt,
+    },
+    /// An HTTP/2 CONNECT without the `:protocol` pseudo-header: a tunnel request, not a
+    /// WebSocket (400).
+    MissingConnectProtocol,
+    /// A `:protocol` other than `websocket` (400).
+    ConnectProtocolNotWebSocket {
+        /// The protocol received.
+        protocol: Excerpt,
+    },
+    /// An extended CONNECT without `:scheme` (400).
+    MissingScheme,
+    /// A `:scheme` other than `http` or `https`, or not the connection's (`https` over
+    /// TLS, `http` without) (400).
+    UnexpectedScheme {
+        /// The scheme received.
+        scheme: Excerpt,
+    },
+    /// An extended CONNECT without `:path`, or with one not starting with `/` (400).
+    MissingPath,
+    /// An extended CONNECT with neither `:authority` nor `host` (400).
+    MissingAuthority,
+    /// A `host` header that names another authority than `:authority` (400).
+    AuthorityMismatch,
+    /// A connection-specific header in an HTTP/2 request (`Connection`, `Upgrade`,
+    /// `Keep-Alive`, `Proxy-Connection`, `Transfer-Encoding`, a `TE` other than
+    /// `trailers`): the request is malformed (RFC 9113 §8.2.2) (400).
+    ConnectionSpecificHeader {
+        /// The header's name.
+        name: Excerpt,
+    },
     /// A request-target that is neither origin-form (`/path`) nor absolute-form (400).
     InvalidTarget,
 
@@ -229,7 +265,8 @@ pub enum Error {
     NoCommonProtocol,
 
     // --- response checks (client role) ---
-    /// The server answered something other than `101 Switching Protocols`.
+    /// The server answered something other than `101 Switching Protocols` (`200` to an
+    /// HTTP/2 extended CONNECT).
     NotSwitchingProtocols {
         /// The status code received.
         status: u16,
@@ -267,7 +304,7 @@ impl Error {
             Self::TargetTooLong { .. } => 414,
             Self::RequestTimeout => 408,
             Self::UnsupportedHttpVersion => 505,
-            Self::MethodNotAllowed { .. } => 405,
+            Self::MethodNotAllowed { .. } | Self::MethodNotConnect { .. } => 405,
             Self::MissingVersion | Self::UnsupportedVersion { .. } => 426,
             Self::OriginForbidden { .. } => 403,
             Self::InvalidRequestLine
@@ -277,6 +314,14 @@ impl Error {
             | Self::InvalidHeaderName { .. }
             | Self::InvalidHeaderValue { .. }
             | Self::Http10
+            | Self::MissingConnectProtocol
+            | Self::ConnectProtocolNotWebSocket { .. }
+            | Self::MissingScheme
+            | Self::UnexpectedScheme { .. }
+            | Self::MissingPath
+            | Self::MissingAuthority
+            | Self::AuthorityMismatch
+            | Self::ConnectionSpecificHeader { .. }
             | Self::InvalidTarget
             | Self::MissingHost
             | Self::DuplicateHost
@@ -315,11 +360,7 @@ impl Error {
     /// `Sec-WebSocket-Version: 13` (426). Errors only a client meets have no response of
     /// their own and get a 400.
     pub fn write_response(&self, out: &mut impl bytes::BufMut) {
-        crate::write::error_response(
-            self.status().unwrap_or(400),
-            self,
-            &mut crate::write::Http1(out),
-        );
+        crate::write::peer_error_response(self, &mut crate::write::Http1(out));
     }
 }
 
@@ -359,6 +400,26 @@ impl fmt::Display for Error {
                 )
             }
             Self::Http10 => f.write_str("HTTP/1.0 request cannot upgrade, HTTP/1.1 required"),
+            Self::MethodNotConnect { method } => write!(
+                f,
+                "method {method} not allowed, a WebSocket over HTTP/2 is an extended CONNECT"
+            ),
+            Self::MissingConnectProtocol => {
+                f.write_str("CONNECT without :protocol, expected :protocol websocket")
+            }
+            Self::ConnectProtocolNotWebSocket { protocol } => {
+                write!(f, ":protocol {protocol} not supported, expected websocket")
+            }
+            Self::MissingScheme => f.write_str("extended CONNECT without :scheme"),
+            Self::UnexpectedScheme { scheme } => {
+                write!(f, ":scheme {scheme} does not match the connection")
+            }
+            Self::MissingPath => f.write_str("extended CONNECT without a :path starting with /"),
+            Self::MissingAuthority => f.write_str("extended CONNECT without :authority or host"),
+            Self::AuthorityMismatch => f.write_str("host differs from :authority"),
+            Self::ConnectionSpecificHeader { name } => {
+                write!(f, "connection-specific header {name} in an HTTP/2 request")
+            }
             Self::InvalidTarget => {
                 f.write_str("request-target must be a path (/…) or an absolute URL")
             }

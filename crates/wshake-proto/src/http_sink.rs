@@ -5,9 +5,9 @@ use alloc::string::ToString;
 
 use bytes::Bytes;
 use core::fmt;
-use http::{HeaderName, HeaderValue, StatusCode};
+use http::{HeaderName, HeaderValue, StatusCode, Version};
 
-use crate::write::{ResponseSink, error_response};
+use crate::write::{ResponseSink, error_response, peer_error_response};
 use crate::{Error, LocalError};
 
 /// Collects a composed response into an `http::Response`.
@@ -17,6 +17,8 @@ pub(crate) struct HttpSink {
     /// Set when a name or value was refused by `http` (the composition checks both
     /// first, so this stays `false`; kept so that nothing is dropped silently).
     refused: bool,
+    /// The response answers an HTTP/2 (or HTTP/3) request.
+    http2: bool,
 }
 
 impl Default for HttpSink {
@@ -27,6 +29,7 @@ impl Default for HttpSink {
         Self {
             response,
             refused: false,
+            http2: false,
         }
     }
 }
@@ -56,12 +59,44 @@ fn known_value(value: &[u8]) -> Option<HeaderValue> {
         b"close" => "close",
         b"13" => "13",
         b"GET" => "GET",
+        b"CONNECT" => "CONNECT",
         b"text/plain; charset=utf-8" => "text/plain; charset=utf-8",
         _ => return None,
     }))
 }
 
+/// The headers RFC 9113 §8.2.2 forbids in HTTP/2 messages.
+fn is_connection_specific(name: &str) -> bool {
+    [
+        "connection",
+        "upgrade",
+        "keep-alive",
+        "proxy-connection",
+        "transfer-encoding",
+        "te",
+    ]
+    .iter()
+    .any(|forbidden| name.eq_ignore_ascii_case(forbidden))
+}
+
 impl HttpSink {
+    /// A sink for a response to a request of this version (the response's own version is
+    /// left to the stack that sends it).
+    pub(crate) fn for_version(version: Version) -> Self {
+        Self {
+            http2: version >= Version::HTTP_2,
+            ..Self::default()
+        }
+    }
+
+    /// A sink for the response to `request`.
+    pub(crate) fn for_request(request: &crate::server::Request<'_>) -> Self {
+        Self {
+            http2: request.is_http2(),
+            ..Self::default()
+        }
+    }
+
     /// The response, or `Err` if `http` refused a header.
     pub(crate) fn finish(self) -> Result<http::Response<Bytes>, LocalError> {
         if self.refused {
@@ -78,6 +113,10 @@ impl HttpSink {
 }
 
 impl ResponseSink for HttpSink {
+    fn http2(&self) -> bool {
+        self.http2
+    }
+
     fn status(&mut self, status: u16) {
         match StatusCode::from_u16(status) {
             Ok(code) => *self.response.status_mut() = code,
@@ -86,6 +125,11 @@ impl ResponseSink for HttpSink {
     }
 
     fn header(&mut self, name: &str, value: &[u8]) {
+        if self.http2 && is_connection_specific(name) {
+            // RFC 9113 §8.2.2: an HTTP/2 stack would strip it (hyper does, silently);
+            // only an application's extra header on a rejection can be one.
+            return;
+        }
         match (
             known_name(name).map_or_else(|| HeaderName::from_bytes(name.as_bytes()), Ok),
             known_value(value).map_or_else(|| HeaderValue::from_bytes(value), Ok),
@@ -122,8 +166,24 @@ impl Error {
     /// assert_eq!(response.headers()["sec-websocket-version"], "13");
     /// ```
     pub fn to_response(&self) -> http::Response<Bytes> {
-        let mut sink = HttpSink::default();
-        error_response(self.status().unwrap_or(400), self, &mut sink);
+        self.to_response_for(Version::HTTP_11)
+    }
+
+    /// The answer to this error for a request of `version`: over HTTP/2 (and HTTP/3)
+    /// without connection-specific headers, and a version refusal is a 400 with
+    /// `sec-websocket-version: 13` (a 426 would need `Upgrade`, which HTTP/2 forbids).
+    ///
+    /// ```
+    /// use http::Version;
+    ///
+    /// let response = wshake_proto::Error::MissingVersion.to_response_for(Version::HTTP_2);
+    /// assert_eq!(response.status(), 400);
+    /// assert_eq!(response.headers()["sec-websocket-version"], "13");
+    /// assert!(response.headers().get("connection").is_none());
+    /// ```
+    pub fn to_response_for(&self, version: Version) -> http::Response<Bytes> {
+        let mut sink = HttpSink::for_version(version);
+        peer_error_response(self, &mut sink);
         sink.into_response()
     }
 }
@@ -132,8 +192,14 @@ impl LocalError {
     /// The answer to this error as an `http::Response`: the plain 500 that
     /// [`write_response`](Self::write_response) writes (feature `http`).
     pub fn to_response(&self) -> http::Response<Bytes> {
-        let mut sink = HttpSink::default();
-        error_response(500, &"internal server error", &mut sink);
+        self.to_response_for(Version::HTTP_11)
+    }
+
+    /// [`to_response`](Self::to_response) for a request of `version` (no
+    /// `Connection: close` over HTTP/2 and later).
+    pub fn to_response_for(&self, version: Version) -> http::Response<Bytes> {
+        let mut sink = HttpSink::for_version(version);
+        error_response(500, &[], &"internal server error", &mut sink);
         sink.into_response()
     }
 }

@@ -72,7 +72,12 @@ impl LocalError {
     /// Writes the 500 a server sends when its own answer cannot be sent. The body says
     /// only that the server failed: the details are the application's, not the peer's.
     pub fn write_response(&self, out: &mut impl bytes::BufMut) {
-        crate::write::error_response(500, &"internal server error", &mut crate::write::Http1(out));
+        crate::write::error_response(
+            500,
+            &[],
+            &"internal server error",
+            &mut crate::write::Http1(out),
+        );
     }
 }
 

@@ -50,6 +50,16 @@ impl UpgradeHeaders {
     }
 }
 
+/// RFC 9113 §8.2.2: the connection-specific headers that `classify` does not know
+/// (`Connection`, `Upgrade` and `Transfer-Encoding` are the handshake's own), which make an
+/// HTTP/2 request malformed; `TE` only with a value other than `trailers`.
+#[cfg(feature = "http")]
+pub(crate) fn is_other_connection_specific(name: &[u8], value: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"keep-alive")
+        || name.eq_ignore_ascii_case(b"proxy-connection")
+        || (name.eq_ignore_ascii_case(b"te") && !value.eq_ignore_ascii_case(b"trailers"))
+}
+
 /// `Content-Length`: digits only, and zero (a handshake has no body).
 pub(crate) fn check_content_length(value: &[u8]) -> Result<(), Error> {
     if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {

@@ -76,6 +76,11 @@ pub(crate) fn put_status_line(out: &mut impl BufMut, status: u16) {
 /// an `http::Response`. Each response is composed once, in terms of this trait, so both
 /// forms carry the same status, headers and body.
 pub(crate) trait ResponseSink {
+    /// Whether the response goes out on an HTTP/2 stream (or HTTP/3): no
+    /// connection-specific headers then (RFC 9113 §8.2.2), and no 101.
+    fn http2(&self) -> bool {
+        false
+    }
     fn status(&mut self, status: u16);
     fn header(&mut self, name: &str, value: &[u8]);
     fn header_display(&mut self, name: &str, value: &dyn fmt::Display);
@@ -124,35 +129,57 @@ pub(crate) fn formatted_len(body: fmt::Arguments<'_>) -> usize {
     counter.0
 }
 
-/// A complete error response: status line, `Allow: GET` (405) or the version and
-/// protocol to use (426), `Connection: close`, and `message` as a one-line plain-text body.
+/// A complete error response: status line, `Connection: close` (HTTP/1.1), and `message`
+/// as a one-line plain-text body; `extra` headers first.
 pub(crate) fn error_response(
     status: u16,
+    extra: &[(&str, &[u8])],
     message: &impl fmt::Display,
     out: &mut impl ResponseSink,
 ) {
     out.status(status);
-    match status {
-        405 => out.header("Allow", b"GET"),
-        // RFC 6455 §4.4 and RFC 9110 §15.5.22: say which version and protocol to use.
-        426 => {
-            out.header("Sec-WebSocket-Version", b"13");
-            out.header("Upgrade", b"websocket");
-        }
-        _ => {}
+    for (name, value) in extra {
+        out.header(name, value);
     }
-    out.header(
-        "Connection",
-        if status == 426 {
-            b"Upgrade, close"
-        } else {
-            b"close"
-        },
-    );
+    if !out.http2() {
+        out.header(
+            "Connection",
+            if status == 426 {
+                b"Upgrade, close"
+            } else {
+                b"close"
+            },
+        );
+    }
     out.header("Content-Type", b"text/plain; charset=utf-8");
     out.header_display(
         "Content-Length",
         &formatted_len(format_args!("{message}\n")),
     );
     out.body_fmt(format_args!("{message}\n"));
+}
+
+/// The answer to a peer's error: its status with `Allow` (405) or the version and protocol
+/// to use (426), complete. Over HTTP/2 a version refusal is a 400 with
+/// `Sec-WebSocket-Version: 13`: a 426 must name the protocol in `Upgrade` (RFC 9110
+/// §15.5.22), a header HTTP/2 forbids (RFC 9113 §8.2.2).
+pub(crate) fn peer_error_response(error: &crate::Error, out: &mut impl ResponseSink) {
+    use crate::Error;
+    let http2 = out.http2();
+    let status = match error.status().unwrap_or(400) {
+        426 if http2 => 400,
+        status => status,
+    };
+    let version: &[(&str, &[u8])] = if http2 {
+        &[("Sec-WebSocket-Version", b"13")]
+    } else {
+        &[("Sec-WebSocket-Version", b"13"), ("Upgrade", b"websocket")]
+    };
+    let extra: &[(&str, &[u8])] = match error {
+        Error::MethodNotAllowed { .. } => &[("Allow", b"GET")],
+        Error::MethodNotConnect { .. } => &[("Allow", b"CONNECT")],
+        Error::MissingVersion | Error::UnsupportedVersion { .. } => version,
+        _ => &[],
+    };
+    error_response(status, extra, error, out);
 }

@@ -107,6 +107,7 @@ impl ResponseReader {
             status: *status,
             reason: &head[reason.clone()],
             minor: *minor,
+            http2: false,
         })
     }
 

@@ -9,6 +9,7 @@ use core::ops::Range;
 use wshake_accept::Accept;
 
 use crate::classify::{Known, classify};
+use crate::error::Excerpt;
 use crate::extensions::{AnswerCheck, DeflateParams, Extension, Extensions};
 use crate::grammar::{ascii_str, is_token, trim_ows};
 use crate::head::Field;
@@ -24,15 +25,18 @@ pub(crate) struct Verified {
 }
 
 /// C11, in the order the response is read.
+/// Over HTTP/2 (E36): a 200, no key or accept, no connection-specific header, and the
+/// same subprotocol and extension rules.
 pub(crate) fn verify(
     response: &Response<'_>,
     config: &ClientConfig,
     expected: &Accept,
 ) -> Result<Verified, Error> {
-    if response.status != 101 {
+    let http2 = response.http2;
+    if response.status != if http2 { 200 } else { 101 } {
         return Err(not_switching(response));
     }
-    if response.minor == 0 {
+    if response.minor == 0 && !http2 {
         return Err(Error::UnsupportedHttpVersion);
     }
     let mut upgrade = UpgradeHeaders::default();
@@ -43,9 +47,17 @@ pub(crate) fn verify(
     for (name, value) in response.headers.lines() {
         let kind = classify(name);
         match kind {
+            // RFC 9113 §8.2.2: these make an HTTP/2 response malformed.
+            Known::Upgrade | Known::Connection | Known::TransferEncoding if http2 => {
+                return Err(Error::ConnectionSpecificHeader {
+                    name: Excerpt::new(kind.name().as_bytes()),
+                });
+            }
             Known::Upgrade | Known::Connection | Known::ContentLength | Known::TransferEncoding => {
                 upgrade.field(kind, value)?;
             }
+            // RFC 8441 §5: no accept over HTTP/2; one sent anyway says nothing.
+            Known::Accept if http2 => {}
             Known::Accept => {
                 if accept_seen {
                     return Err(Error::DuplicateAccept);
@@ -78,9 +90,11 @@ pub(crate) fn verify(
             Known::Host | Known::Key | Known::Version | Known::Origin | Known::Other => {}
         }
     }
-    upgrade.finish()?;
-    if !accept_seen {
-        return Err(Error::MissingAccept);
+    if !http2 {
+        upgrade.finish()?;
+        if !accept_seen {
+            return Err(Error::MissingAccept);
+        }
     }
     if !protocol_seen && !config.protocols().is_empty() && !config.allow_missing_protocol {
         return Err(Error::ProtocolNotChosen);
@@ -99,6 +113,8 @@ pub struct Response<'a> {
     pub(crate) status: u16,
     pub(crate) reason: &'a [u8],
     pub(crate) minor: u8,
+    /// An HTTP/2 (or HTTP/3) response, given as `http` types.
+    pub(crate) http2: bool,
 }
 
 impl<'a> Response<'a> {
@@ -112,10 +128,16 @@ impl<'a> Response<'a> {
         self.reason
     }
 
-    /// The minor HTTP version: 1 for HTTP/1.1, 0 for HTTP/1.0. (A response given as `http`
-    /// types has its reason from the status code: `http` keeps no other.)
+    /// The minor HTTP version: 1 for HTTP/1.1, 0 for HTTP/1.0 (0 over HTTP/2). (A response
+    /// given as `http` types has its reason from the status code: `http` keeps no other.)
     pub fn minor_version(&self) -> u8 {
         self.minor
+    }
+
+    /// Whether the response came over HTTP/2 (or HTTP/3): the answer to an extended
+    /// CONNECT, a 200 without accept.
+    pub fn is_http2(&self) -> bool {
+        self.http2
     }
 
     /// Every header line, in order, duplicates included.
@@ -138,6 +160,7 @@ impl<'a> Response<'a> {
                 head: head.to_vec(),
                 fields: fields.to_vec(),
                 written: false,
+                http2: false,
             },
             None => OwnedHead::written(self),
         }
@@ -209,7 +232,11 @@ impl OwnedOutcome {
     /// The outcome, borrowed from this copy.
     pub fn view(&self) -> Outcome<'_> {
         Outcome {
-            response: self.head.response(101, 1),
+            response: if self.head.http2 {
+                self.head.response(200, 0)
+            } else {
+                self.head.response(101, 1)
+            },
             verified: &self.verified,
         }
     }
@@ -223,6 +250,8 @@ struct OwnedHead {
     reason: Range<usize>,
     /// Written from `http` types, not received: no raw head to show.
     written: bool,
+    /// Written from an HTTP/2 (or HTTP/3) response.
+    http2: bool,
 }
 
 impl OwnedHead {
@@ -230,7 +259,11 @@ impl OwnedHead {
     fn written(response: &Response<'_>) -> Self {
         let mut head = Vec::new();
         let mut fields = Vec::new();
-        head.extend_from_slice(b"HTTP/1.1 ");
+        head.extend_from_slice(if response.http2 {
+            b"HTTP/2 "
+        } else {
+            b"HTTP/1.1 "
+        });
         let _ = write!(crate::write::BufWriter(&mut head), "{} ", response.status);
         let reason = head.len()..head.len() + response.reason.len();
         head.extend_from_slice(response.reason);
@@ -253,6 +286,7 @@ impl OwnedHead {
             fields,
             reason,
             written: true,
+            http2: response.http2,
         }
     }
 
@@ -263,6 +297,7 @@ impl OwnedHead {
             status,
             reason: &self.head[self.reason.clone()],
             minor,
+            http2: self.http2,
         }
     }
 }

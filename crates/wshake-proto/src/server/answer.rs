@@ -99,7 +99,8 @@ impl<'a> AcceptConnection<'a> {
         }
     }
 
-    /// Checks the answer against `request` (S14, S15, D24–D29), then writes the 101.
+    /// Checks the answer against `request` (S14, S15, D24–D29), then writes the 101 (the
+    /// 200 to an HTTP/2 extended CONNECT).
     /// Nothing is written when the check fails.
     pub(crate) fn write(
         &self,
@@ -107,13 +108,17 @@ impl<'a> AcceptConnection<'a> {
         out: &mut impl ResponseSink,
     ) -> Result<(), LocalError> {
         self.check(request)?;
-        out.status(101);
-        out.header("Upgrade", b"websocket");
-        out.header("Connection", b"Upgrade");
-        out.header(
-            "Sec-WebSocket-Accept",
-            Accept::for_key(&request.key()).as_bytes(),
-        );
+        match request.key() {
+            Some(key) => {
+                out.status(101);
+                out.header("Upgrade", b"websocket");
+                out.header("Connection", b"Upgrade");
+                out.header("Sec-WebSocket-Accept", Accept::for_key(&key).as_bytes());
+            }
+            // An extended CONNECT (RFC 8441 §5): a 200 opens the tunnel, and there is
+            // neither key nor accept.
+            None => out.status(200),
+        }
         if let Some(protocol) = self.protocol {
             out.header("Sec-WebSocket-Protocol", protocol.as_bytes());
         }
@@ -219,7 +224,9 @@ impl<'a> RejectConnection<'a> {
 
     pub(crate) fn compose(&self, out: &mut impl ResponseSink) {
         out.status(self.status);
-        out.header("Connection", b"close");
+        if !out.http2() {
+            out.header("Connection", b"close");
+        }
         let mut has_type = false;
         for (name, value) in self.headers.iter() {
             has_type |= name.eq_ignore_ascii_case("content-type");

@@ -25,7 +25,8 @@ pub(crate) struct HttpRequest<'a> {
     pub(crate) uri: &'a Uri,
     pub(crate) headers: &'a HeaderMap,
     pub(crate) host: &'a str,
-    pub(crate) key: Key,
+    /// `None` for an HTTP/2 (or HTTP/3) extended CONNECT, which has no key.
+    pub(crate) key: Option<Key>,
 }
 
 impl HttpRequest<'_> {
@@ -35,6 +36,15 @@ impl HttpRequest<'_> {
             uri: self.uri.clone(),
             headers: self.headers.clone(),
             key: self.key,
+            host: if self
+                .uri
+                .authority()
+                .is_some_and(|a| a.as_str() == self.host)
+            {
+                HostSource::Authority
+            } else {
+                HostSource::Header
+            },
         }
     }
 }
@@ -46,7 +56,15 @@ pub(crate) struct OwnedHttpRequest {
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    key: Key,
+    key: Option<Key>,
+    host: HostSource,
+}
+
+/// Where an owned request's host is: `Host`, or over HTTP/2 `:authority` (or `host`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum HostSource {
+    Header,
+    Authority,
 }
 
 impl OwnedHttpRequest {
@@ -55,10 +73,13 @@ impl OwnedHttpRequest {
             method: &self.method,
             uri: &self.uri,
             headers: &self.headers,
-            host: self
-                .headers
-                .get(http::header::HOST)
-                .map_or("", |host| ascii_str(host.as_bytes())),
+            host: match self.host {
+                HostSource::Authority => self.uri.authority().map_or("", |a| a.as_str()),
+                HostSource::Header => self
+                    .headers
+                    .get(http::header::HOST)
+                    .map_or("", |host| ascii_str(host.as_bytes())),
+            },
             key: self.key,
         }
     }
@@ -76,8 +97,8 @@ fn validate<'a>(
 ) -> Result<HttpRequest<'a>, Error> {
     check_limits(limits, method, uri, headers)?;
     if version > Version::HTTP_11 {
-        // HTTP/2 and later open WebSockets with extended CONNECT (RFC 8441), which is not
-        // spoken yet: say the version is the problem, not the method.
+        // HTTP/2 and later open WebSockets with an extended CONNECT (RFC 8441), whose
+        // `:protocol` is not in `http` types: `Incoming::from_http2` validates those.
         return Err(Error::UnsupportedHttpVersion);
     }
     if method != Method::GET {
@@ -105,7 +126,7 @@ fn validate<'a>(
         uri,
         headers,
         host: ascii_str(host),
-        key,
+        key: Some(key),
     })
 }
 
@@ -113,7 +134,7 @@ fn validate<'a>(
 /// (`METHOD target HTTP/1.1\r\n`, then `name: value\r\n` per line) and met in the order
 /// the byte path's scan meets them: 414 for the target, 431 for the number of lines or
 /// the head. `http` types hold no more than their stack allowed, which may be more.
-fn check_limits(
+pub(super) fn check_limits(
     limits: &Limits,
     method: &Method,
     uri: &Uri,
@@ -232,7 +253,7 @@ impl<'a> Incoming<'a> {
         self,
         answer: &AcceptConnection<'_>,
     ) -> Result<http::Response<()>, LocalError> {
-        let mut sink = HttpSink::default();
+        let mut sink = HttpSink::for_request(&self.request);
         answer.write(&self.request, &mut sink)?;
         Ok(sink.finish()?.map(|_| ()))
     }
@@ -241,16 +262,21 @@ impl<'a> Incoming<'a> {
     /// `http`): the 101 (empty body), the rejection, or the answer to a policy's refusal
     /// or to an answer that cannot be sent (500).
     pub fn answer_response(self, answer: &Answer) -> (http::Response<Bytes>, Answered) {
-        let mut sink = HttpSink::default();
+        let mut sink = HttpSink::for_request(&self.request);
+        let version = if self.request.is_http2() {
+            Version::HTTP_2
+        } else {
+            Version::HTTP_11
+        };
         let answered = answer
             .compose(&self, &mut sink)
             .unwrap_or_else(Answered::Failed);
         let response = match &answered {
-            Answered::Refused(error) => error.to_response(),
-            Answered::Failed(error) => error.to_response(),
+            Answered::Refused(error) => error.to_response_for(version),
+            Answered::Failed(error) => error.to_response_for(version),
             Answered::Accepted { .. } | Answered::Rejected { .. } => match sink.finish() {
                 Ok(response) => response,
-                Err(error) => return (error.to_response(), Answered::Failed(error)),
+                Err(error) => return (error.to_response_for(version), Answered::Failed(error)),
             },
         };
         (response, answered)
@@ -259,7 +285,7 @@ impl<'a> Incoming<'a> {
     /// The application's rejection as an `http::Response` (feature `http`): the same
     /// status, headers and body as [`reject`](Self::reject) writes.
     pub fn reject_response(self, reject: &RejectConnection<'_>) -> http::Response<Bytes> {
-        let mut sink = HttpSink::default();
+        let mut sink = HttpSink::for_request(&self.request);
         reject.compose(&mut sink);
         sink.into_response()
     }

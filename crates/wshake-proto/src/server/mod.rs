@@ -19,6 +19,8 @@ mod answer;
 mod config;
 mod forwarded;
 #[cfg(feature = "http")]
+mod http2;
+#[cfg(feature = "http")]
 mod http_types;
 mod origin;
 mod owned_answer;
@@ -31,6 +33,8 @@ use bytes::{BufMut, Bytes};
 
 pub use answer::{AcceptConnection, ExtensionAnswer, RejectConnection};
 pub use config::{ProtocolPreference, ServerConfig};
+#[cfg(feature = "http")]
+pub use http2::ExtendedConnect;
 pub use origin::OriginPolicy;
 pub use owned_answer::{Answer, Answered};
 pub use request::{OwnedRequest, Request};
@@ -253,7 +257,8 @@ impl<'a> Incoming<'a> {
     }
 
     /// The host the client addressed, and its scheme when known: what a trusted proxy
-    /// forwarded when the connection comes from one, else `Host` (scheme unknown).
+    /// forwarded when the connection comes from one, else `Host` (over HTTP/2,
+    /// `:authority` and `:scheme`).
     pub fn addressed_host(&self) -> (&'a [u8], Option<&'a [u8]>) {
         let trusted = self
             .peer
@@ -267,7 +272,12 @@ impl<'a> Incoming<'a> {
                 return (self.request.host().as_bytes(), forwarded.proto);
             }
         }
-        (self.request.host().as_bytes(), None)
+        // Over HTTP/2 the request names its scheme (`:scheme`), checked against the
+        // connection when the stack said whether it is TLS.
+        (
+            self.request.host().as_bytes(),
+            self.request.scheme().map(str::as_bytes),
+        )
     }
 
     /// The origin policy alone: `Err(OriginForbidden)` (403) for an `Origin` it refuses.

@@ -120,11 +120,15 @@ pub(crate) struct RequestHeaders<L> {
     protocol_fields: FieldSet,
     extension_fields: FieldSet,
     deflate_offers: DeflateOffers,
+    /// The lines of an HTTP/2 (or HTTP/3) extended CONNECT: no connection-specific
+    /// headers, and no key (RFC 8441 §5).
+    http2: bool,
 }
 
 impl<L> Default for RequestHeaders<L> {
     fn default() -> Self {
         Self {
+            http2: false,
             upgrade: UpgradeHeaders::default(),
             host: None,
             origin: None,
@@ -141,6 +145,15 @@ impl<L> Default for RequestHeaders<L> {
 pub(crate) type Found<L> = (L, Option<L>, Key, FieldSet, FieldSet);
 
 impl<L> RequestHeaders<L> {
+    /// The rules for the header lines of an HTTP/2 (or HTTP/3) extended CONNECT.
+    #[cfg(feature = "http")]
+    pub(crate) fn http2() -> Self {
+        Self {
+            http2: true,
+            ..Self::default()
+        }
+    }
+
     /// Applies the rules to line number `index`, of kind `kind`, holding `value` at `at`.
     pub(crate) fn field(
         &mut self,
@@ -150,6 +163,15 @@ impl<L> RequestHeaders<L> {
         at: L,
     ) -> Result<(), Error> {
         match kind {
+            // RFC 9113 §8.2.2: these make an HTTP/2 request malformed.
+            Known::Upgrade | Known::Connection | Known::TransferEncoding if self.http2 => {
+                return Err(Error::ConnectionSpecificHeader {
+                    name: Excerpt::new(kind.name().as_bytes()),
+                });
+            }
+            // RFC 8441 §5: the key is not used over HTTP/2; a client sending one anyway
+            // is not refused for it.
+            Known::Key if self.http2 => {}
             Known::Upgrade | Known::Connection | Known::ContentLength | Known::TransferEncoding => {
                 self.upgrade.field(kind, value)?;
             }
@@ -201,6 +223,22 @@ impl<L> RequestHeaders<L> {
             Known::Accept | Known::Other => {}
         }
         Ok(())
+    }
+
+    /// Once every line of an extended CONNECT is read: the version must be there (the
+    /// pseudo-headers are checked by the caller). The `host` line, if any, the `Origin`,
+    /// and which lines offer subprotocols and extensions.
+    #[cfg(feature = "http")]
+    pub(crate) fn finish_http2(self) -> Result<(Option<L>, Option<L>, FieldSet, FieldSet), Error> {
+        if !self.version_seen {
+            return Err(Error::MissingVersion);
+        }
+        Ok((
+            self.host,
+            self.origin,
+            self.protocol_fields,
+            self.extension_fields,
+        ))
     }
 
     /// Once every line is read: what must be there, in the order the RFC lists it.
@@ -328,7 +366,25 @@ impl<'a> Request<'a> {
         }
     }
 
-    /// The method: always `GET` once validated.
+    /// Whether the request came as an HTTP/2 (or HTTP/3) extended CONNECT (RFC 8441), with
+    /// no key, to be answered with a 200 rather than a 101.
+    pub fn is_http2(&self) -> bool {
+        self.key().is_none()
+    }
+
+    /// The scheme the request itself names: `:scheme` over HTTP/2, `None` over HTTP/1.1
+    /// (a request-target's scheme says nothing of the connection it came on).
+    pub(crate) fn scheme(&self) -> Option<&'a str> {
+        match self.source {
+            Source::Head { .. } => None,
+            #[cfg(feature = "http")]
+            Source::Http(request) if request.key.is_none() => request.uri.scheme_str(),
+            #[cfg(feature = "http")]
+            Source::Http(_) => None,
+        }
+    }
+
+    /// The method: `GET` once validated, `CONNECT` over HTTP/2.
     pub fn method(&self) -> &'a str {
         match self.source {
             Source::Head { head, parsed, .. } => ascii_str(&head[parsed.method.clone()]),
@@ -338,7 +394,8 @@ impl<'a> Request<'a> {
     }
 
     /// The request-target exactly as sent (origin-form or absolute-form). For a request
-    /// validated from `http` types: the path and query (the `Uri` keeps no other text).
+    /// validated from `http` types: the path and query (the `Uri` keeps no other text;
+    /// over HTTP/2, `:path`).
     pub fn target(&self) -> &'a str {
         match self.source {
             Source::Head { head, parsed, .. } => ascii_or_empty(&head[parsed.target.clone()]),
@@ -385,7 +442,7 @@ impl<'a> Request<'a> {
             .map(|(_, value)| percent_decode(value))
     }
 
-    /// The `Host` value.
+    /// The `Host` value (over HTTP/2, `:authority`, or `host` without one).
     pub fn host(&self) -> &'a str {
         match self.source {
             Source::Head { head, parsed, .. } => ascii_or_empty(&head[parsed.host.clone()]),
@@ -406,10 +463,11 @@ impl<'a> Request<'a> {
         }
     }
 
-    /// The validated `Sec-WebSocket-Key`.
-    pub fn key(&self) -> Key {
+    /// The validated `Sec-WebSocket-Key`; `None` over HTTP/2, which uses none (RFC 8441
+    /// §5).
+    pub fn key(&self) -> Option<Key> {
         match self.source {
-            Source::Head { parsed, .. } => parsed.key,
+            Source::Head { parsed, .. } => Some(parsed.key),
             #[cfg(feature = "http")]
             Source::Http(request) => request.key,
         }
