@@ -24,6 +24,12 @@ pub enum Error {
     Handshake(wshake_proto::Error),
     /// The request could not be built from this config and target.
     Local(LocalError),
+    /// HTTP/2 failed: I/O, the connection or the stream reset, or a server that does not
+    /// speak HTTP/2.
+    Http2(h2::Error),
+    /// The server's HTTP/2 SETTINGS did not enable extended CONNECT (RFC 8441 §3): it
+    /// serves no WebSocket over HTTP/2 (try HTTP/1.1 on a new connection).
+    ExtendedConnectDisabled,
 }
 
 impl fmt::Display for Error {
@@ -32,6 +38,11 @@ impl fmt::Display for Error {
             Self::Hyper(error) => write!(f, "HTTP: {error}"),
             Self::Handshake(error) => write!(f, "handshake: {error}"),
             Self::Local(error) => write!(f, "request: {error}"),
+            Self::Http2(error) => write!(f, "HTTP/2: {error}"),
+            Self::ExtendedConnectDisabled => f.write_str(
+                "the server's HTTP/2 SETTINGS do not enable extended CONNECT (RFC 8441): \
+                 no WebSocket over HTTP/2 there",
+            ),
         }
     }
 }
@@ -42,6 +53,8 @@ impl std::error::Error for Error {
             Self::Hyper(error) => Some(error),
             Self::Handshake(error) => Some(error),
             Self::Local(error) => Some(error),
+            Self::Http2(error) => Some(error),
+            Self::ExtendedConnectDisabled => None,
         }
     }
 }

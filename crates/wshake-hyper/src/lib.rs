@@ -1,6 +1,6 @@
 //! The wshake WebSocket handshake for hyper 1.x: the same rules and answers as the
 //! byte path (wshake-proto's, over `http` types), in a hyper service or over a hyper
-//! client connection. HTTP/1.1 upgrades.
+//! client connection: HTTP/1.1 upgrades and HTTP/2 extended CONNECT.
 //!
 //! A server: validate the request in the service, return the 101 (or the refusal), and
 //! take the connection once hyper has sent it:
@@ -67,17 +67,29 @@
 //!
 //! The request is validated with wshake-proto's `http` feature, so every rule, error and
 //! status is the byte path's (`wshake serve`, wshake-tokio): see
-//! [`Incoming::from_http`](wshake_proto::server::Incoming::from_http). HTTP/2 (RFC 8441
-//! extended CONNECT) is not spoken yet: such a request is answered 505.
+//! [`Incoming::from_http`](wshake_proto::server::Incoming::from_http).
+//!
+//! WebSocket over HTTP/2 (RFC 8441): [`accept`] validates an extended CONNECT the same
+//! way ([`Incoming::from_http2`](wshake_proto::server::Incoming::from_http2)) and answers
+//! 200; [`Server`] serves HTTP/1.1 and HTTP/2 on one connection with extended CONNECT
+//! enabled; [`Http2Connection`] opens several as streams of one HTTP/2 connection.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
+mod h2_stream;
+mod http2;
+mod serve;
 mod server;
 mod upgraded;
 
 pub use client::{Error, connect};
-pub use server::{PendingUpgrade, Refused, Response, accept, accept_with, respond};
+pub use h2_stream::Http2Stream;
+pub use http2::Http2Connection;
+pub use serve::{ServeError, Server};
+pub use server::{
+    PendingUpgrade, Refused, Response, Tls, accept, accept_with, respond, validate, validate_parts,
+};
 pub use upgraded::Upgraded;
 pub use wshake_proto;
 

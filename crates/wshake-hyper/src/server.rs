@@ -10,7 +10,7 @@ use bytes::Bytes;
 use http_body_util::Full;
 use hyper::upgrade::OnUpgrade;
 use wshake_proto::extensions::DeflateParams;
-use wshake_proto::server::{Answer, Answered, Incoming, Request, ServerConfig};
+use wshake_proto::server::{Answer, Answered, ExtendedConnect, Incoming, Request, ServerConfig};
 
 use crate::Upgraded;
 
@@ -27,12 +27,60 @@ pub fn accept<B>(
     config: &ServerConfig,
     request: &mut http::Request<B>,
 ) -> Result<(Response, PendingUpgrade), Refused> {
-    let (response, answered) = match Incoming::from_http(config, request) {
+    let version = request.version();
+    let (response, answered) = match validate(config, request) {
         Ok(incoming) => incoming.answer_response(&Answer::policy()),
-        Err(error) => (error.to_response(), Answered::Refused(error)),
+        Err(error) => (error.to_response_for(version), Answered::Refused(error)),
     };
     finish(request, response, answered)
 }
+
+/// Validates a request hyper parsed: an HTTP/1.1 upgrade (`GET`, `Upgrade: websocket`)
+/// or an HTTP/2 extended CONNECT (RFC 8441), whose `:protocol` hyper keeps in the
+/// request's extensions (`hyper::ext::Protocol`), its `:scheme` checked against the
+/// connection when the request carries a [`Tls`] extension ([`Server`](crate::Server)
+/// inserts one).
+pub fn validate<'a, B>(
+    config: &'a ServerConfig,
+    request: &'a http::Request<B>,
+) -> Result<Incoming<'a>, wshake_proto::Error> {
+    if request.version() >= http::Version::HTTP_2 {
+        Incoming::from_http2(config, request, extended_connect(request.extensions()))
+    } else {
+        Incoming::from_http(config, request)
+    }
+}
+
+/// [`validate`] for the parts of a request (an axum extractor holds those).
+pub fn validate_parts<'a>(
+    config: &'a ServerConfig,
+    parts: &'a http::request::Parts,
+) -> Result<Incoming<'a>, wshake_proto::Error> {
+    if parts.version >= http::Version::HTTP_2 {
+        Incoming::from_http2_parts(config, parts, extended_connect(&parts.extensions))
+    } else {
+        Incoming::from_parts(config, parts)
+    }
+}
+
+/// What hyper knows of an HTTP/2 request beside its `http` types.
+fn extended_connect(extensions: &http::Extensions) -> ExtendedConnect<'_> {
+    let protocol = extensions
+        .get::<hyper::ext::Protocol>()
+        .map(hyper::ext::Protocol::as_str);
+    let connect = ExtendedConnect::new(protocol);
+    match extensions.get::<Tls>() {
+        Some(Tls(tls)) => connect.tls(*tls),
+        None => connect,
+    }
+}
+
+/// Whether the connection a request came on is TLS, as an extension of the request:
+/// [`validate`] then checks an HTTP/2 request's `:scheme` against it (`https` over TLS).
+/// [`Server`](crate::Server) inserts it into every request; a service served another way
+/// may insert it itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tls(pub bool);
 
 /// Like [`accept`], with the application's decision: `decide` reads the validated
 /// request (path, query, headers, offered subprotocols) and may await (a session store,
@@ -73,12 +121,13 @@ pub async fn accept_with<B, F>(
 where
     F: AsyncFnOnce(&Request<'_>) -> Answer,
 {
-    let (response, answered) = match Incoming::from_http(config, request) {
+    let version = request.version();
+    let (response, answered) = match validate(config, request) {
         Ok(incoming) => {
             let answer = decide(&incoming.request()).await;
             incoming.answer_response(&answer)
         }
-        Err(error) => (error.to_response(), Answered::Refused(error)),
+        Err(error) => (error.to_response_for(version), Answered::Refused(error)),
     };
     finish(request, response, answered)
 }
@@ -133,7 +182,8 @@ fn pending(
 
 /// The connection of an accepted request: resolves once hyper has sent the 101 and
 /// handed the connection over, with the bytes the client sent after its request still
-/// to be read from it (hyper keeps them in front of the socket).
+/// to be read from it (hyper keeps them in front of the socket); over HTTP/2, once hyper
+/// has sent the 200, the stream of the extended CONNECT.
 #[derive(Debug)]
 #[must_use = "the connection is upgraded only when this future is awaited"]
 pub struct PendingUpgrade {

@@ -543,9 +543,9 @@ async fn s12_respond_answers_a_request_validated_before() {
     .unwrap();
 }
 
-/// An HTTP/2 request as hyper's HTTP/2 server hands it over (not over a socket: the crate
-/// speaks HTTP/1.1 only): the crate docs say it is answered 505.
-fn http2_request(method: http::Method) -> http::Request<()> {
+/// An HTTP/2 request as hyper's HTTP/2 server hands it over (built here, not read from a
+/// socket: tests/http2.rs has those), with `:protocol` in its extensions when given.
+fn http2_request(method: http::Method, protocol: Option<&'static str>) -> http::Request<()> {
     let mut request = http::Request::builder()
         .method(method)
         .uri("https://example.com/chat")
@@ -553,36 +553,37 @@ fn http2_request(method: http::Method) -> http::Request<()> {
         .header("sec-websocket-version", "13")
         .body(())
         .unwrap();
-    if request.method() == http::Method::GET {
-        for (name, value) in [
-            ("upgrade", "websocket"),
-            ("connection", "Upgrade"),
-            ("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ=="),
-        ] {
-            request.headers_mut().insert(name, value.parse().unwrap());
-        }
+    if let Some(protocol) = protocol {
+        request
+            .extensions_mut()
+            .insert(hyper::ext::Protocol::from_static(protocol));
     }
     request
 }
 
 #[test]
-fn http2_get_is_answered_505() {
-    let refused = wshake_hyper::accept(&ServerConfig::new(), &mut http2_request(http::Method::GET))
-        .unwrap_err();
-    assert_eq!(refused.status(), 505);
-    assert_eq!(
-        refused.answered(),
-        &Answered::Refused(wshake_proto::Error::UnsupportedHttpVersion)
-    );
+fn e31_an_http2_get_is_answered_405_with_allow_connect() {
+    let mut request = http2_request(http::Method::GET, None);
+    let refused = wshake_hyper::accept(&ServerConfig::new(), &mut request).unwrap_err();
+    assert_eq!(refused.status(), 405);
+    assert_eq!(refused.into_response().headers()["allow"], "CONNECT");
 }
 
 #[test]
-fn http2_extended_connect_is_answered_505() {
-    // RFC 8441: `CONNECT` with `:protocol websocket`, no Upgrade, Connection or key.
-    let refused = wshake_hyper::accept(
-        &ServerConfig::new(),
-        &mut http2_request(http::Method::CONNECT),
-    )
-    .unwrap_err();
-    assert_eq!(refused.status(), 505, "{refused}");
+fn e31_accept_reads_protocol_from_hypers_extension() {
+    let config = ServerConfig::new();
+    let mut request = http2_request(http::Method::CONNECT, Some("websocket"));
+    let (response, _upgrade) = wshake_hyper::accept(&config, &mut request).unwrap();
+    assert_eq!(response.status(), 200);
+    let mut request = http2_request(http::Method::CONNECT, None);
+    let refused = wshake_hyper::accept(&config, &mut request).unwrap_err();
+    assert_eq!(
+        refused.answered(),
+        &Answered::Refused(wshake_proto::Error::MissingConnectProtocol)
+    );
+    // With `Tls(false)` (a cleartext connection), `:scheme: https` is refused.
+    let mut request = http2_request(http::Method::CONNECT, Some("websocket"));
+    request.extensions_mut().insert(wshake_hyper::Tls(false));
+    let refused = wshake_hyper::accept(&config, &mut request).unwrap_err();
+    assert_eq!(refused.status(), 400, "{refused}");
 }
