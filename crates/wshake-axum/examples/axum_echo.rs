@@ -12,8 +12,6 @@ use axum::extract::ConnectInfo;
 use axum::response::Response;
 use clap::Parser;
 use futures_util::{SinkExt as _, StreamExt as _};
-use hyper::server::conn::http1;
-use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio_tungstenite::WebSocketStream;
@@ -72,7 +70,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_state(HandshakeConfig::from(config));
     let listener = TcpListener::bind(args.listen).await?;
     println!("listening on ws://{}/", listener.local_addr()?);
-    // hyper's own connection loop rather than `axum::serve`, for the head timeout.
+    // wshake-hyper's connection loop rather than `axum::serve`, for the head timeout.
     let timeout = Duration::from_secs(args.timeout);
     loop {
         let Ok((tcp, peer)) = listener.accept().await else {
@@ -87,11 +85,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     request.map(axum::body::Body::new)
                 });
         tokio::spawn(async move {
-            let _ = http1::Builder::new()
-                .timer(TokioTimer::new())
+            // HTTP/1.1 upgrades, and HTTP/2 extended CONNECT (cleartext, prior knowledge).
+            let _ = wshake_hyper::Server::new()
                 .header_read_timeout(timeout)
-                .serve_connection(TokioIo::new(tcp), TowerToHyperService::new(app))
-                .with_upgrades()
+                .serve(tcp, false, TowerToHyperService::new(app))
                 .await;
         });
     }

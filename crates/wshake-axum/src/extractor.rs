@@ -71,8 +71,11 @@ where
             Some(config) => config.clone(),
             None => HandshakeConfig::from_ref(state),
         };
-        let request = Incoming::from_parts(config.get(), parts)
-            .map_err(Rejection::Handshake)?
+        let request = wshake_hyper::validate_parts(config.get(), parts)
+            .map_err(|error| Rejection::Handshake {
+                error,
+                version: parts.version,
+            })?
             .request()
             .into_owned();
         let on_upgrade = parts

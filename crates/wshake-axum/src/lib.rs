@@ -6,7 +6,7 @@
 //! ```
 //! use axum::Router;
 //! use axum::response::Response;
-//! use axum::routing::get;
+//! use axum::routing::any;
 //! use wshake_axum::{Accepted, Handshake, HandshakeConfig};
 //! use wshake_axum::wshake_proto::server::{Answer, ServerConfig};
 //!
@@ -24,7 +24,9 @@
 //! }
 //!
 //! let config = HandshakeConfig::from(ServerConfig::new().protocols(["chat"]));
-//! let app: Router = Router::new().route("/chat", get(chat)).with_state(config);
+//! // `any`: a GET over HTTP/1.1, a CONNECT over HTTP/2 (`get(chat).connect(chat)` also
+//! // does); the extractor refuses every other method with 405.
+//! let app: Router = Router::new().route("/chat", any(chat)).with_state(config);
 //! # let _ = app;
 //! ```
 //!
@@ -35,6 +37,11 @@
 //! With `ConnectInfo<SocketAddr>` (`into_make_service_with_connect_info`), the origin
 //! policy can trust reverse proxies
 //! ([`ServerConfig::trust_proxies`](wshake_proto::server::ServerConfig::trust_proxies)).
+//!
+//! The same route takes WebSockets over HTTP/2 (RFC 8441 extended CONNECT) from a server
+//! that enables them: `axum::serve` with axum's `http2` feature, or
+//! [`wshake_hyper::Server`]. The rules are the same, the answer a 200, and `on_upgrade`
+//! hands over the HTTP/2 stream.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

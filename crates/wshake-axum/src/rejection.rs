@@ -11,17 +11,24 @@ use axum::response::{IntoResponse, Response};
 #[derive(Debug)]
 pub enum Rejection {
     /// The request broke the handshake: answered with the error's status, headers and
-    /// one-line body (e.g. 426 with `Sec-WebSocket-Version: 13`).
-    Handshake(wshake_hyper::wshake_proto::Error),
+    /// one-line body (e.g. 426 with `Sec-WebSocket-Version: 13`), in the form its HTTP
+    /// version takes (over HTTP/2 no connection-specific header, and a version refusal is
+    /// a 400 with `sec-websocket-version: 13`).
+    Handshake {
+        /// What the request got wrong.
+        error: wshake_hyper::wshake_proto::Error,
+        /// The request's HTTP version.
+        version: http::Version,
+    },
     /// A valid request, but hyper gave no upgrade for its connection (a request not
-    /// served by hyper's HTTP/1.1 connection with upgrades): 500.
+    /// served by hyper's HTTP/1.1 connection with upgrades, or its HTTP/2 connection): 500.
     NotUpgradable,
 }
 
 impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Handshake(error) => write!(f, "handshake refused: {error}"),
+            Self::Handshake { error, .. } => write!(f, "handshake refused: {error}"),
             Self::NotUpgradable => f.write_str("the connection cannot be upgraded"),
         }
     }
@@ -30,7 +37,7 @@ impl fmt::Display for Rejection {
 impl std::error::Error for Rejection {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Handshake(error) => Some(error),
+            Self::Handshake { error, .. } => Some(error),
             Self::NotUpgradable => None,
         }
     }
@@ -39,7 +46,7 @@ impl std::error::Error for Rejection {
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
         let response = match self {
-            Self::Handshake(error) => error.to_response(),
+            Self::Handshake { error, version } => error.to_response_for(version),
             Self::NotUpgradable => {
                 wshake_hyper::wshake_proto::LocalError::InvalidResource.to_response()
             }

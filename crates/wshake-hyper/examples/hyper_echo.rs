@@ -1,5 +1,6 @@
-//! An echo server on hyper 1.x with the wshake handshake: every path upgrades, text and
-//! binary messages are echoed through tokio-tungstenite.
+//! An echo server on hyper 1.x with the wshake handshake: every path upgrades (HTTP/1.1,
+//! or HTTP/2 extended CONNECT with prior knowledge), text and binary messages are echoed
+//! through tokio-tungstenite.
 //!
 //! `cargo run -p wshake-hyper --example hyper_echo -- --listen 127.0.0.1:0 --protocol chat`
 //! prints `listening on ws://IP:PORT/` first, then serves until stopped.
@@ -11,9 +12,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use futures_util::{SinkExt as _, StreamExt as _};
-use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::Role;
@@ -76,11 +75,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     })
                 }
             });
-            let _ = http1::Builder::new()
-                .timer(TokioTimer::new())
+            // HTTP/1.1 upgrades, and HTTP/2 extended CONNECT (cleartext, prior knowledge).
+            let _ = wshake_hyper::Server::new()
                 .header_read_timeout(timeout)
-                .serve_connection(TokioIo::new(tcp), service)
-                .with_upgrades()
+                .serve(tcp, false, service)
                 .await;
         });
     }
