@@ -9,7 +9,7 @@ use wshake_tokio::wshake_proto::extensions::DeflateOffer;
 use wshake_tokio::wshake_proto::{Limits, LocalError};
 
 use crate::transport::{self, Proxy};
-use crate::{Client, Connector, Error, Inner, Transport};
+use crate::{Client, Connector, Error, Http2, Inner, Transport};
 
 /// Options for [`Client`]. The offer options are checked as they are set; the first
 /// invalid one is reported by [`build`](Self::build) as [`Error::InvalidOption`].
@@ -133,6 +133,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Opens WebSockets over HTTP/2 (RFC 8441) when the server offers them
+    /// ([`Http2::Prefer`]) or always ([`Http2::Require`]); by default never. Every
+    /// WebSocket to one server then shares one HTTP/2 connection. Redirects are followed
+    /// over HTTP/1.1 only.
+    #[must_use]
+    pub fn http2(mut self, mode: Http2) -> Self {
+        self.transport.http2 = mode;
+        self
+    }
+
     /// Shares a [`Connector`] (C2) with other clients; by default each client has its own.
     #[must_use]
     pub fn connector(mut self, connector: Connector) -> Self {
@@ -154,12 +164,21 @@ impl ClientBuilder {
             Some(tls) => tls,
             None => transport::default_tls()?,
         };
+        let with_alpn = |protocols: &[&[u8]]| {
+            let mut config = (*tls).clone();
+            config.alpn_protocols = protocols.iter().map(|p| p.to_vec()).collect();
+            Arc::new(config)
+        };
+        let (tls_h2, tls_h1) = (with_alpn(&[b"h2", b"http/1.1"]), with_alpn(&[b"http/1.1"]));
         Ok(Client {
             inner: Arc::new(Inner {
                 config: Arc::new(self.config),
                 transport: self.transport,
                 tls,
+                tls_h2,
+                tls_h1,
                 connector: self.connector.unwrap_or_default(),
+                http2: crate::http2::Pool::default(),
             }),
         })
     }

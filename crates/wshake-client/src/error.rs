@@ -67,6 +67,14 @@ pub enum Error {
     Handshake(wshake_tokio::Error),
     /// Reading or writing failed outside the handshake.
     Io(io::Error),
+    /// HTTP/2 was required, and the server's TLS chose another protocol in ALPN (or none).
+    Http2NotNegotiated,
+    /// A WebSocket over HTTP/2 failed: the connection or the stream (h2), a server whose
+    /// SETTINGS do not enable extended CONNECT, or an answer other than a valid 200
+    /// (`wshake_hyper::Error::Handshake`, with
+    /// [`NotSwitchingProtocols`](wshake_proto::Error::NotSwitchingProtocols) for a
+    /// refusal).
+    Http2(wshake_hyper::Error),
 }
 
 /// What kind of failure an [`Error`] is, flat, to match on without nesting.
@@ -101,6 +109,9 @@ pub enum ErrorKind {
     Closed,
     /// An I/O error.
     Io,
+    /// HTTP/2 could not carry the WebSocket: not negotiated, extended CONNECT not enabled,
+    /// the connection or stream failed.
+    Http2,
 }
 
 impl Error {
@@ -114,14 +125,20 @@ impl Error {
             Self::ConnectTimeout => ErrorKind::ConnectTimeout,
             Self::Proxy { .. } | Self::ProxyProtocol(_) => ErrorKind::Proxy,
             Self::Tls(_) => ErrorKind::Tls,
-            Self::Refused(_) => ErrorKind::Refused,
+            Self::Refused(_)
+            | Self::Http2(wshake_hyper::Error::Handshake(
+                wshake_proto::Error::NotSwitchingProtocols { .. },
+            )) => ErrorKind::Refused,
             Self::TooManyRedirects { .. }
             | Self::InsecureRedirect { .. }
             | Self::InvalidRedirect { .. } => ErrorKind::Redirect,
             Self::Handshake(wshake_tokio::Error::Timeout) => ErrorKind::HandshakeTimeout,
             Self::Handshake(wshake_tokio::Error::Closed) => ErrorKind::Closed,
             Self::Handshake(wshake_tokio::Error::Io(_)) | Self::Io(_) => ErrorKind::Io,
-            Self::Handshake(_) => ErrorKind::InvalidResponse,
+            Self::Handshake(_) | Self::Http2(wshake_hyper::Error::Handshake(_)) => {
+                ErrorKind::InvalidResponse
+            }
+            Self::Http2NotNegotiated | Self::Http2(_) => ErrorKind::Http2,
         }
     }
 
@@ -137,6 +154,7 @@ impl Error {
     pub fn handshake(&self) -> Option<&wshake_proto::Error> {
         match self {
             Self::Handshake(error) => error.handshake(),
+            Self::Http2(wshake_hyper::Error::Handshake(error)) => Some(error),
             _ => None,
         }
     }
@@ -178,6 +196,10 @@ impl fmt::Display for Error {
             }
             Self::Handshake(error) => write!(f, "handshake failed: {error}"),
             Self::Io(error) => write!(f, "I/O error: {error}"),
+            Self::Http2NotNegotiated => {
+                f.write_str("HTTP/2 required, but the server did not choose h2 in ALPN")
+            }
+            Self::Http2(error) => write!(f, "WebSocket over HTTP/2 failed: {error}"),
         }
     }
 }
@@ -189,6 +211,7 @@ impl std::error::Error for Error {
             Self::Dns { source, .. } => Some(source),
             Self::Tls(error) | Self::Io(error) => Some(error),
             Self::Handshake(error) => Some(error),
+            Self::Http2(error) => Some(error),
             _ => None,
         }
     }

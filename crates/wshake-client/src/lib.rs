@@ -32,6 +32,7 @@
 mod builder;
 mod connector;
 mod error;
+mod http2;
 mod stream;
 mod transport;
 
@@ -41,20 +42,18 @@ use std::time::Duration;
 pub use builder::ClientBuilder;
 pub use connector::Connector;
 pub use error::{Error, ErrorKind};
-pub use stream::MaybeTlsStream;
+pub use http2::Http2;
+pub use stream::{ClientStream, MaybeTlsStream};
+pub use wshake_hyper;
 /// The layers below, re-exported.
 pub use wshake_tokio;
+use wshake_tokio::Options;
 pub use wshake_tokio::wshake_proto;
 use wshake_tokio::wshake_proto::client::{ClientConfig, OwnedOutcome, Target};
 use wshake_tokio::wshake_proto::extensions::DeflateParams;
 use wshake_tokio::wshake_proto::{Key, LocalError};
-use wshake_tokio::{Options, Upgraded};
 
 use transport::Proxy;
-
-/// The upgraded connection: hand it to a framing library (it yields the bytes the server
-/// sent right after its 101 first).
-pub type ClientStream = Upgraded<MaybeTlsStream>;
 
 /// What a successful connection settled.
 #[non_exhaustive]
@@ -68,10 +67,12 @@ pub struct Connection {
     pub protocol: Option<String>,
     /// The negotiated permessage-deflate parameters.
     pub deflate: Option<DeflateParams>,
-    /// The request as sent.
+    /// The request as sent (over HTTP/2, its pseudo-headers and headers as text).
     pub request: Vec<u8>,
-    /// The 101 as received (read it through `view()`).
+    /// The 101 as received (over HTTP/2, the 200; read it through `view()`).
     pub response: OwnedOutcome,
+    /// Whether the WebSocket is an HTTP/2 stream (RFC 8441), not an HTTP/1.1 upgrade.
+    pub http2: bool,
 }
 
 /// How a client reaches servers: timeouts, proxy, redirects, TCP options.
@@ -83,6 +84,7 @@ struct Transport {
     proxy: Option<String>,
     proxy_from_env: bool,
     max_redirects: usize,
+    http2: Http2,
 }
 
 impl Default for Transport {
@@ -94,6 +96,7 @@ impl Default for Transport {
             proxy: None,
             proxy_from_env: false,
             max_redirects: 0,
+            http2: Http2::Never,
         }
     }
 }
@@ -103,7 +106,12 @@ struct Inner {
     config: Arc<ClientConfig>,
     transport: Transport,
     tls: Arc<rustls::ClientConfig>,
+    /// `tls` offering `h2` then `http/1.1` in ALPN, and `http/1.1` alone (for the new
+    /// connection after a server's HTTP/2 without extended CONNECT).
+    tls_h2: Arc<rustls::ClientConfig>,
+    tls_h1: Arc<rustls::ClientConfig>,
     connector: Connector,
+    http2: http2::Pool,
 }
 
 /// A configured client; cheap to clone, safe to share.
@@ -152,18 +160,52 @@ impl Client {
     }
 
     async fn connect_once(&self, url: &str) -> Result<(Connection, ClientStream), Error> {
-        let transport = &self.inner.transport;
         let target = Target::from_url(url).map_err(Error::InvalidUrl)?;
-        let (host, port, secure) = (target.host(), target.port(), target.is_secure());
+        let mode = self.inner.transport.http2;
+        let mut tls = Arc::clone(&self.inner.tls);
+        if mode == Http2::Require || (mode == Http2::Prefer && target.is_secure()) {
+            match self.connect_http2(url, &target).await? {
+                Via::Http2(opened) => return Ok(*opened),
+                // ALPN chose HTTP/1.1: the WebSocket goes on that connection.
+                Via::Http1(stream, _permit) => return self.handshake(url, target, stream).await,
+                // The server's HTTP/2 has no extended CONNECT: a new connection that
+                // offers HTTP/1.1 alone.
+                Via::Fallback => tls = Arc::clone(&self.inner.tls_h1),
+            }
+        }
         // C2: hold the CONNECTING slot for host:port until the handshake is over.
-        let _permit = self.inner.connector.permit(host, port).await;
-        let stream = tokio::time::timeout(
-            transport.connect_timeout,
-            self.transport(host, port, secure),
+        let _permit = self
+            .inner
+            .connector
+            .permit(target.host(), target.port())
+            .await;
+        let stream = self.connect_transport(&target, tls).await?;
+        self.handshake(url, target, stream).await
+    }
+
+    /// DNS, TCP, the proxy and TLS, within the connect timeout.
+    async fn connect_transport(
+        &self,
+        target: &Target,
+        tls: Arc<rustls::ClientConfig>,
+    ) -> Result<MaybeTlsStream, Error> {
+        let (host, port, secure) = (target.host(), target.port(), target.is_secure());
+        tokio::time::timeout(
+            self.inner.transport.connect_timeout,
+            self.transport(host, port, secure, tls),
         )
         .await
-        .map_err(|_| Error::ConnectTimeout)??;
-        let options = Options::new().timeout(transport.handshake_timeout);
+        .map_err(|_| Error::ConnectTimeout)?
+    }
+
+    /// The HTTP/1.1 handshake on `stream`.
+    async fn handshake(
+        &self,
+        url: &str,
+        target: Target,
+        stream: MaybeTlsStream,
+    ) -> Result<(Connection, ClientStream), Error> {
+        let options = Options::new().timeout(self.inner.transport.handshake_timeout);
         let key = Key::random().map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
         let config = Arc::clone(&self.inner.config);
         let (connected, upgraded) =
@@ -176,9 +218,90 @@ impl Client {
                 deflate: connected.deflate,
                 request: connected.request,
                 response: connected.response,
+                http2: false,
             },
-            upgraded,
+            ClientStream::Http1(upgraded),
         ))
+    }
+
+    /// A WebSocket over HTTP/2: on the connection kept for this server, or on a new one
+    /// if the server offers HTTP/2 with extended CONNECT; else what the mode falls back to.
+    async fn connect_http2(&self, url: &str, target: &Target) -> Result<Via, Error> {
+        let transport = &self.inner.transport;
+        if let Some(connection) = self.inner.http2.get(target) {
+            match self.open(url, target, &connection).await {
+                // A connection that went away since: a new one below.
+                Err(Error::Http2(wshake_hyper::Error::Http2(_))) => self.inner.http2.remove(target),
+                opened => return opened,
+            }
+        }
+        let permit = self
+            .inner
+            .connector
+            .permit(target.host(), target.port())
+            .await;
+        let stream = self
+            .connect_transport(target, Arc::clone(&self.inner.tls_h2))
+            .await?;
+        let h2 = match &stream {
+            MaybeTlsStream::Tls(tls) => tls.get_ref().1.alpn_protocol() == Some(b"h2"),
+            // Cleartext: prior knowledge, only when HTTP/2 is required.
+            MaybeTlsStream::Plain(_) => true,
+        };
+        if !h2 {
+            return match transport.http2 {
+                Http2::Require => Err(Error::Http2NotNegotiated),
+                _ => Ok(Via::Http1(stream, permit)),
+            };
+        }
+        let connection = tokio::time::timeout(
+            transport.handshake_timeout,
+            wshake_hyper::Http2Connection::handshake(stream, target.is_secure()),
+        )
+        .await
+        .map_err(|_| Error::Handshake(wshake_tokio::Error::Timeout))?
+        .map_err(Error::Http2)?;
+        if !connection.extended_connect() {
+            return match transport.http2 {
+                Http2::Require => Err(Error::Http2(wshake_hyper::Error::ExtendedConnectDisabled)),
+                _ => Ok(Via::Fallback),
+            };
+        }
+        self.inner.http2.insert(target, connection.clone());
+        self.open(url, target, &connection).await
+    }
+
+    /// One extended CONNECT on `connection`, within the handshake timeout.
+    async fn open(
+        &self,
+        url: &str,
+        target: &Target,
+        connection: &wshake_hyper::Http2Connection,
+    ) -> Result<Via, Error> {
+        let config = Arc::clone(&self.inner.config);
+        let request = http2::request_text(&config, target, target.is_secure())
+            .map_err(Error::InvalidOption)?;
+        let (stream, outcome) = tokio::time::timeout(
+            self.inner.transport.handshake_timeout,
+            connection.open(config, target.clone()),
+        )
+        .await
+        .map_err(|_| Error::Handshake(wshake_tokio::Error::Timeout))?
+        .map_err(Error::Http2)?;
+        let view = outcome.view();
+        let connection = Connection {
+            url: url.to_string(),
+            redirects: Vec::new(),
+            protocol: view.protocol().map(str::to_string),
+            deflate: view.deflate(),
+            request,
+            response: outcome,
+            http2: true,
+        };
+        Ok(Via::Http2(Box::new((
+            connection,
+            ClientStream::Http2(stream),
+        ))))
     }
 
     async fn transport(
@@ -186,6 +309,7 @@ impl Client {
         host: &str,
         port: u16,
         secure: bool,
+        tls: Arc<rustls::ClientConfig>,
     ) -> Result<MaybeTlsStream, Error> {
         let transport = &self.inner.transport;
         let proxy = match &transport.proxy {
@@ -204,11 +328,22 @@ impl Client {
             None => transport::tcp(host, port, transport.nodelay).await?,
         };
         if secure {
-            transport::tls(tcp, host, Arc::clone(&self.inner.tls)).await
+            transport::tls(tcp, host, tls).await
         } else {
             Ok(MaybeTlsStream::Plain(tcp))
         }
     }
+}
+
+/// How an HTTP/2 attempt ended.
+enum Via {
+    /// The WebSocket, over HTTP/2.
+    Http2(Box<(Connection, ClientStream)>),
+    /// ALPN chose HTTP/1.1: the stream, for the HTTP/1.1 handshake (still holding the
+    /// connecting slot).
+    Http1(MaybeTlsStream, tokio::sync::OwnedMutexGuard<()>),
+    /// HTTP/2 without extended CONNECT: HTTP/1.1 on a new connection.
+    Fallback,
 }
 
 /// Where a redirect leads, as a `ws`/`wss` URL; `wss` → `ws` is refused, and a
