@@ -22,7 +22,7 @@ pub(crate) async fn run() -> ExitCode {
     let url = format!("ws://{address}/");
     println!("== wshake demo: echo server listening on {url}");
     let server =
-        tokio::spawn(async move { serve::serve(listener, &serve::Args::on(address)).await });
+        tokio::spawn(async move { serve::serve(listener, &serve::Args::on(address), None).await });
 
     println!();
     println!("== probe {url} --send 'hello, wshake'");
@@ -33,6 +33,8 @@ pub(crate) async fn run() -> ExitCode {
         origin: Some(format!("http://{address}")),
         send: Some("hello, wshake".into()),
         timeout: 5,
+        http2: false,
+        cacert: None,
     };
     let probe_ok = match probe::probe(&probe_args).await {
         Ok(()) => true,

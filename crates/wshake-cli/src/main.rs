@@ -13,6 +13,8 @@ mod demo;
 mod page;
 mod probe;
 mod serve;
+mod serve_h2;
+mod tls;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;

@@ -42,3 +42,14 @@ pub(crate) fn response() -> Vec<u8> {
     out.extend_from_slice(PAGE.as_bytes());
     out
 }
+
+/// [`PAGE`] as an `http::Response`, for HTTP/2.
+pub(crate) fn http_response() -> wshake_hyper::Response {
+    http::Response::builder()
+        .header(http::header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .header(http::header::CACHE_CONTROL, "no-store")
+        .body(http_body_util::Full::new(bytes::Bytes::from_static(
+            PAGE.as_bytes(),
+        )))
+        .expect("constant, valid headers")
+}

@@ -7,8 +7,9 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::Role;
-use wshake_client::Client;
+use wshake_client::wshake_proto::client::Response;
 use wshake_client::wshake_proto::{Accept, Key};
+use wshake_client::{Client, Http2};
 
 /// `wshake probe` options.
 #[derive(Debug, Clone, clap::Args)]
@@ -30,6 +31,13 @@ pub(crate) struct Args {
     /// Seconds allowed for connecting and for the handshake, each.
     #[arg(long, default_value_t = 10)]
     pub(crate) timeout: u64,
+    /// Open the WebSocket over HTTP/2 (RFC 8441 extended CONNECT): `wss://` with ALPN
+    /// `h2`, `ws://` with prior knowledge; an error if the server does not offer it.
+    #[arg(long)]
+    pub(crate) http2: bool,
+    /// Trust the CA certificates in this PEM file (and no other) for `wss://`.
+    #[arg(long, value_name = "PEM")]
+    pub(crate) cacert: Option<std::path::PathBuf>,
 }
 
 pub(crate) async fn run(args: Args) -> ExitCode {
@@ -59,13 +67,19 @@ pub(crate) async fn probe(args: &Args) -> Result<(), String> {
     if let Some(origin) = &args.origin {
         builder = builder.origin(origin);
     }
+    if args.http2 {
+        builder = builder.http2(Http2::Require);
+    }
+    if let Some(ca) = &args.cacert {
+        builder = builder.tls_config(crate::tls::client_config(ca)?);
+    }
     let client = builder.build().map_err(|e| e.to_string())?;
     let (connection, stream) = match client.connect(&args.url).await {
         Ok(connected) => connected,
         Err(error) => {
             if let Some(refusal) = error.refusal() {
                 println!("< response");
-                print_head(refusal.response().raw().unwrap_or_default(), "< ");
+                print_response(refusal.response());
                 if !refusal.body().is_empty() {
                     println!("< body");
                     for line in String::from_utf8_lossy(refusal.body()).lines() {
@@ -80,14 +94,14 @@ pub(crate) async fn probe(args: &Args) -> Result<(), String> {
     println!("> request");
     print_head(&connection.request, "> ");
     println!("< response");
-    print_head(
-        connection
-            .response
-            .view()
-            .response()
-            .raw()
-            .unwrap_or_default(),
-        "< ",
+    print_response(connection.response.view().response());
+    println!(
+        "http: {}",
+        if connection.http2 {
+            "HTTP/2 (extended CONNECT)"
+        } else {
+            "HTTP/1.1 (Upgrade)"
+        }
     );
     let key = connection
         .request
@@ -127,6 +141,22 @@ pub(crate) async fn probe(args: &Args) -> Result<(), String> {
         let _ = ws.close(None).await;
     }
     Ok(())
+}
+
+/// A response as received, or as `http` types gave it (HTTP/2): status line and headers.
+fn print_response(response: Response<'_>) {
+    if let Some(raw) = response.raw() {
+        return print_head(raw, "< ");
+    }
+    let version = if response.is_http2() {
+        "HTTP/2"
+    } else {
+        "HTTP/1.1"
+    };
+    println!("< {version} {}", response.status());
+    for (name, value) in response.headers().iter() {
+        println!("< {name}: {}", String::from_utf8_lossy(value));
+    }
 }
 
 fn print_head(head: &[u8], prefix: &str) {

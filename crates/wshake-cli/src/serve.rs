@@ -2,12 +2,14 @@
 
 use std::io::Write as _;
 use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpListener;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::Role;
 use wshake_client::wshake_proto::server::{OriginPolicy, Request, ServerConfig};
@@ -34,6 +36,13 @@ pub(crate) struct Args {
     /// addressed, in `Forwarded` or `X-Forwarded-Host`/`-Proto` (repeatable).
     #[arg(long = "trust-proxy", value_name = "IP")]
     trusted_proxies: Vec<IpAddr>,
+    /// Serve `wss://` with this certificate chain (PEM), HTTP/1.1 and HTTP/2 (WebSockets
+    /// as extended CONNECT) chosen by ALPN.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of `--tls-cert`.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 impl Args {
@@ -45,6 +54,16 @@ impl Args {
             allow_origins: Vec::new(),
             timeout: 10,
             trusted_proxies: Vec::new(),
+            tls_cert: None,
+            tls_key: None,
+        }
+    }
+
+    /// The TLS config of `--tls-cert` and `--tls-key`, if given.
+    fn tls(&self) -> Result<Option<Arc<rustls::ServerConfig>>, String> {
+        match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => crate::tls::server_config(cert, key).map(Some),
+            _ => Ok(None),
         }
     }
 
@@ -66,6 +85,13 @@ impl Args {
 
 pub(crate) async fn run(args: Args) -> ExitCode {
     init_logging();
+    let tls = match args.tls() {
+        Ok(tls) => tls,
+        Err(error) => {
+            eprintln!("wshake: {error}");
+            return ExitCode::from(2);
+        }
+    };
     let listener = match TcpListener::bind(args.listen).await {
         Ok(listener) => listener,
         Err(error) => {
@@ -77,16 +103,23 @@ pub(crate) async fn run(args: Args) -> ExitCode {
         eprintln!("wshake: cannot read the listening address");
         return ExitCode::FAILURE;
     };
-    println!("listening on ws://{address}/");
+    let scheme = if tls.is_some() { "wss" } else { "ws" };
+    println!("listening on {scheme}://{address}/");
     let _ = std::io::stdout().flush();
     tokio::select! {
-        () = serve(listener, &args) => ExitCode::SUCCESS,
+        () = serve(listener, &args, tls) => ExitCode::SUCCESS,
         _ = tokio::signal::ctrl_c() => ExitCode::SUCCESS,
     }
 }
 
-/// Accepts connections forever, each in its own task.
-pub(crate) async fn serve(listener: TcpListener, args: &Args) {
+/// Accepts connections forever, each in its own task; with `tls`, each TLS connection is
+/// HTTP/2 or HTTP/1.1 as its ALPN chose.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    args: &Args,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) {
+    let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
     let config = Arc::new(args.config());
     let options = Options::new().timeout(Duration::from_secs(args.timeout));
     loop {
@@ -100,17 +133,32 @@ pub(crate) async fn serve(listener: TcpListener, args: &Args) {
         };
         let config = Arc::clone(&config);
         let options = options.peer(peer.ip());
-        tokio::spawn(async move { connection(socket, peer, config, options).await });
+        let _ = socket.set_nodelay(true);
+        let Some(acceptor) = acceptor.clone() else {
+            tokio::spawn(async move { connection(socket, peer, config, options).await });
+            continue;
+        };
+        let timeout = Duration::from_secs(args.timeout);
+        tokio::spawn(async move {
+            let tls = match tokio::time::timeout(timeout, acceptor.accept(socket)).await {
+                Ok(Ok(tls)) => tls,
+                Ok(Err(error)) => return tracing::info!(%peer, %error, "TLS handshake failed"),
+                Err(_) => return tracing::info!(%peer, "TLS handshake timed out"),
+            };
+            if tls.get_ref().1.alpn_protocol() == Some(b"h2") {
+                crate::serve_h2::connection(tls, peer, config).await;
+            } else {
+                connection(tls, peer, config, options).await;
+            }
+        });
     }
 }
 
-async fn connection(
-    socket: TcpStream,
-    peer: SocketAddr,
-    config: Arc<ServerConfig>,
-    options: Options,
-) {
-    let _ = socket.set_nodelay(true);
+/// One HTTP/1.1 connection: the page or a handshake, then the echo.
+async fn connection<S>(socket: S, peer: SocketAddr, config: Arc<ServerConfig>, options: Options)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let plain = |path: &str| (path == "/").then(page::response);
     let result = wshake_tokio::accept_or_plain(
         socket,
@@ -123,7 +171,7 @@ async fn connection(
     let (accepted, upgraded) = match result {
         Ok(Served::Upgraded(accepted, upgraded)) => (accepted, upgraded),
         Ok(Served::Plain { path }) => {
-            tracing::info!(%peer, %path, "200 page");
+            tracing::info!(%peer, %path, http = "HTTP/1.1", "200 page");
             return;
         }
         // Nothing else is served today; a later kind of outcome ends the connection.
@@ -134,17 +182,26 @@ async fn connection(
                 .and_then(wshake_client::wshake_proto::Error::status)
                 .or(matches!(error, wshake_tokio::Error::Local(_)).then_some(500))
                 .map_or_else(|| "-".to_string(), |s| s.to_string());
-            tracing::info!(%peer, outcome = %status, reason = %error, "handshake refused");
+            tracing::info!(%peer, http = "HTTP/1.1", outcome = %status, reason = %error, "handshake refused");
             return;
         }
     };
     tracing::info!(
         %peer,
         path = %accepted.request.view().path(),
+        http = "HTTP/1.1",
         outcome = "101",
         protocol = accepted.protocol.as_deref().unwrap_or("-"),
         "handshake accepted"
     );
+    echo(upgraded, peer).await;
+}
+
+/// Echoes text and binary messages (server role) until the client closes.
+pub(crate) async fn echo<S>(upgraded: S, peer: SocketAddr)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
     let mut ws = WebSocketStream::from_raw_socket(upgraded, Role::Server, None).await;
     while let Some(message) = ws.next().await {
         match message {

@@ -1,0 +1,59 @@
+//! `wshake serve` over HTTP/2 (a TLS connection whose ALPN chose `h2`): the page on
+//! `GET /`, and every extended CONNECT answered by wshake-hyper with the same config,
+//! then echoed like the HTTP/1.1 connections.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use hyper::service::service_fn;
+use tokio::io::{AsyncRead, AsyncWrite};
+use wshake_client::wshake_proto::server::ServerConfig;
+
+use crate::{page, serve};
+
+/// Serves one HTTP/2 connection (its streams, until the client is done).
+pub(crate) async fn connection<S>(stream: S, peer: SocketAddr, config: Arc<ServerConfig>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |mut request: http::Request<hyper::body::Incoming>| {
+        let config = Arc::clone(&config);
+        async move {
+            let page = request.method() == http::Method::GET && request.uri().path() == "/";
+            if page {
+                tracing::info!(%peer, path = "/", http = "HTTP/2", "200 page");
+                return Ok::<_, Infallible>(page::http_response());
+            }
+            let path = request.uri().path().to_string();
+            Ok(match wshake_hyper::accept(&config, &mut request) {
+                Ok((response, upgrade)) => {
+                    let protocol = upgrade.protocol().unwrap_or("-").to_string();
+                    tracing::info!(
+                        %peer, %path, http = "HTTP/2", outcome = "200", %protocol,
+                        "handshake accepted"
+                    );
+                    tokio::spawn(async move {
+                        if let Ok(upgraded) = upgrade.await {
+                            serve::echo(upgraded, peer).await;
+                        }
+                    });
+                    response
+                }
+                Err(refused) => {
+                    tracing::info!(
+                        %peer, http = "HTTP/2", outcome = %refused.status().as_u16(),
+                        reason = %refused, "handshake refused"
+                    );
+                    refused.into_response()
+                }
+            })
+        }
+    });
+    if let Err(error) = wshake_hyper::Server::new()
+        .serve(stream, true, service)
+        .await
+    {
+        tracing::debug!(%peer, %error, "HTTP/2 connection ended");
+    }
+}

@@ -1,0 +1,231 @@
+//! `wshake serve --tls-cert --tls-key` (HTTP/1.1 and HTTP/2 by ALPN) and `wshake probe
+//! --http2 --cacert` against it, with a certificate made here by rcgen.
+
+use std::io::{BufRead as _, BufReader, Read as _};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+fn wshake() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_wshake"))
+}
+
+/// A certificate for `localhost` and its key, as PEM files in a directory of this test.
+fn certificate(name: &str) -> (PathBuf, PathBuf) {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    std::fs::write(&cert, certified.cert.pem()).unwrap();
+    std::fs::write(&key, certified.signing_key.serialize_pem()).unwrap();
+    (cert, key)
+}
+
+/// `wshake serve` with TLS; stderr (the log) kept for the end.
+struct Served {
+    child: Child,
+    port: u16,
+}
+
+impl Served {
+    fn start(cert: &PathBuf, key: &PathBuf) -> Self {
+        let mut child = wshake()
+            .args(["serve", "--listen", "127.0.0.1:0", "--protocol", "chat"])
+            .arg("--tls-cert")
+            .arg(cert)
+            .arg("--tls-key")
+            .arg(key)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .strip_prefix("listening on wss://127.0.0.1:")
+            .and_then(|rest| rest.strip_suffix("/\n"))
+            .unwrap_or_else(|| panic!("first line: {line:?}"))
+            .parse()
+            .unwrap();
+        Self { child, port }
+    }
+
+    /// Stops the server and returns its log.
+    fn log(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut log = String::new();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut log)
+            .unwrap();
+        log
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn probe(args: &[&str], cert: &PathBuf) -> (bool, String) {
+    let output = wshake()
+        .arg("probe")
+        .args(args)
+        .arg("--cacert")
+        .arg(cert)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+#[test]
+fn e32_serve_with_tls_answers_http2_and_http1_by_alpn_and_logs_the_version() {
+    let (cert, key) = certificate("serve-alpn");
+    let served = Served::start(&cert, &key);
+    let url = format!("wss://localhost:{}/chat", served.port);
+
+    let (ok, out) = probe(
+        &["--http2", "--protocol", "chat", "--send", "over h2", &url],
+        &cert,
+    );
+    assert!(ok, "{out}");
+    for expected in [
+        "> :method: CONNECT",
+        "> :protocol: websocket",
+        "> :scheme: https",
+        "< HTTP/2 200",
+        "< sec-websocket-protocol: chat",
+        "http: HTTP/2 (extended CONNECT)",
+        "received: over h2",
+    ] {
+        assert!(out.contains(expected), "{expected}: {out}");
+    }
+
+    let (ok, out) = probe(&["--send", "over h1", &url], &cert);
+    assert!(ok, "{out}");
+    assert!(out.contains("< HTTP/1.1 101 Switching Protocols"), "{out}");
+    assert!(out.contains("http: HTTP/1.1 (Upgrade)"), "{out}");
+    assert!(out.contains("received: over h1"), "{out}");
+
+    let log = served.log();
+    assert!(
+        log.contains(r#"http="HTTP/2" outcome="200""#),
+        "the HTTP/2 handshake is logged as such: {log}"
+    );
+    assert!(log.contains(r#"http="HTTP/1.1" outcome="101""#), "{log}");
+}
+
+#[test]
+fn serve_with_tls_serves_the_page_over_http2() {
+    let (cert, key) = certificate("serve-page");
+    let served = Served::start(&cert, &key);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (status, body) = runtime.block_on(async {
+        let mut roots = rustls::RootCertStore::empty();
+        let der = <rustls::pki_types::CertificateDer<'_> as rustls::pki_types::pem::PemObject>::from_pem_file(&cert).unwrap();
+        roots.add(der).unwrap();
+        let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+        config.alpn_protocols = vec![b"h2".to_vec()];
+        let tcp = tokio::net::TcpStream::connect(("127.0.0.1", served.port))
+            .await
+            .unwrap();
+        let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+        let tls = tokio_rustls::TlsConnector::from(Arc::new(config))
+            .connect(name, tcp)
+            .await
+            .unwrap();
+        let (send, connection) = h2::client::handshake(tls).await.unwrap();
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+        let mut send = send.ready().await.unwrap();
+        let request = http::Request::get(format!("https://localhost:{}/", served.port))
+            .body(())
+            .unwrap();
+        let (response, _) = send.send_request(request, true).unwrap();
+        let response = response.await.unwrap();
+        let status = response.status();
+        let mut body = response.into_body();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = body.data().await {
+            let chunk = chunk.unwrap();
+            let _ = body.flow_control().release_capacity(chunk.len());
+            bytes.extend_from_slice(&chunk);
+        }
+        (status, String::from_utf8(bytes).unwrap())
+    });
+    assert_eq!(status, 200);
+    assert!(body.contains("new WebSocket("), "{body}");
+    let log = served.log();
+    assert!(
+        log.contains("200 page peer=") && log.contains(r#"http="HTTP/2""#),
+        "{log}"
+    );
+}
+
+#[test]
+fn serve_with_unreadable_tls_files_exits_2_naming_the_file() {
+    let output = wshake()
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--tls-cert",
+            "/nonexistent/cert.pem",
+            "--tls-key",
+            "/nonexistent/key.pem",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("/nonexistent/cert.pem"), "{stderr}");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn e30_probe_http2_against_a_plain_http1_server_says_so() {
+    let (cert, _) = certificate("probe-h1-only");
+    // `wshake serve` without TLS speaks HTTP/1.1 only: prior-knowledge HTTP/2 fails.
+    let mut child = wshake()
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_string();
+    let (ok, out) = probe(&["--http2", "--timeout", "3", &url], &cert);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(!ok, "{out}");
+    assert!(out.contains("HTTP/2"), "{out}");
+}
