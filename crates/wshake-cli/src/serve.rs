@@ -43,6 +43,10 @@ pub(crate) struct Args {
     /// The private key (PEM) of `--tls-cert`.
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// With TLS, serve HTTP/2 without advertising extended CONNECT: clients then open
+    /// WebSockets over HTTP/1.1 (browsers on a connection of their own).
+    #[arg(long, requires = "tls_cert")]
+    no_http2_websockets: bool,
 }
 
 impl Args {
@@ -56,6 +60,7 @@ impl Args {
             trusted_proxies: Vec::new(),
             tls_cert: None,
             tls_key: None,
+            no_http2_websockets: false,
         }
     }
 
@@ -139,6 +144,7 @@ pub(crate) async fn serve(
             continue;
         };
         let timeout = Duration::from_secs(args.timeout);
+        let extended_connect = !args.no_http2_websockets;
         tokio::spawn(async move {
             let tls = match tokio::time::timeout(timeout, acceptor.accept(socket)).await {
                 Ok(Ok(tls)) => tls,
@@ -146,7 +152,7 @@ pub(crate) async fn serve(
                 Err(_) => return tracing::info!(%peer, "TLS handshake timed out"),
             };
             if tls.get_ref().1.alpn_protocol() == Some(b"h2") {
-                crate::serve_h2::connection(tls, peer, config).await;
+                crate::serve_h2::connection(tls, peer, config, extended_connect).await;
             } else {
                 connection(tls, peer, config, options).await;
             }

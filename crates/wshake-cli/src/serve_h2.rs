@@ -12,9 +12,14 @@ use wshake_client::wshake_proto::server::ServerConfig;
 
 use crate::{page, serve};
 
-/// Serves one HTTP/2 connection (its streams, until the client is done).
-pub(crate) async fn connection<S>(stream: S, peer: SocketAddr, config: Arc<ServerConfig>)
-where
+/// Serves one HTTP/2 connection (its streams, until the client is done), advertising
+/// extended CONNECT when `extended_connect`.
+pub(crate) async fn connection<S>(
+    stream: S,
+    peer: SocketAddr,
+    config: Arc<ServerConfig>,
+    extended_connect: bool,
+) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let service = service_fn(move |mut request: http::Request<hyper::body::Incoming>| {
@@ -50,10 +55,8 @@ where
             })
         }
     });
-    if let Err(error) = wshake_hyper::Server::new()
-        .serve(stream, true, service)
-        .await
-    {
+    let server = wshake_hyper::Server::new().extended_connect(extended_connect);
+    if let Err(error) = server.serve(stream, true, service).await {
         tracing::debug!(%peer, %error, "HTTP/2 connection ended");
     }
 }

@@ -229,3 +229,66 @@ fn e30_probe_http2_against_a_plain_http1_server_says_so() {
     assert!(!ok, "{out}");
     assert!(out.contains("HTTP/2"), "{out}");
 }
+
+fn check_http2(url: &str, cert: &PathBuf) -> (Option<i32>, serde_json::Value) {
+    let output = wshake()
+        .args(["check", "--http2", "--json", url])
+        .arg("--cacert")
+        .arg(cert)
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)));
+    (output.status.code(), json)
+}
+
+#[test]
+fn e30_e31_check_http2_passes_every_case_against_wshake_serve() {
+    let (cert, key) = certificate("check-h2");
+    let served = Served::start(&cert, &key);
+    let url = format!("wss://localhost:{}/", served.port);
+    let (code, json) = check_http2(&url, &cert);
+    let cases = json["cases"].as_array().unwrap();
+    let failed: Vec<_> = cases.iter().filter(|c| c["verdict"] != "pass").collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    assert!(cases.len() >= 12, "{}", cases.len());
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn e30_check_http2_against_a_server_without_extended_connect_judges_nothing_else() {
+    let (cert, key) = certificate("check-h2-off");
+    let mut child = wshake()
+        .args(["serve", "--listen", "127.0.0.1:0", "--no-http2-websockets"])
+        .arg("--tls-cert")
+        .arg(&cert)
+        .arg("--tls-key")
+        .arg(&key)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line
+        .trim()
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .to_string();
+    let (code, json) = check_http2(&format!("wss://localhost:{port}/"), &cert);
+    let _ = child.kill();
+    let _ = child.wait();
+    let cases = json["cases"].as_array().unwrap();
+    assert_eq!(cases[0]["id"], "E30");
+    assert_eq!(cases[0]["verdict"], "MUST-fail");
+    assert!(
+        cases[1..].iter().all(|c| c["verdict"] == "not judged"),
+        "{cases:#?}"
+    );
+    assert_eq!(json["not_judged"], cases.len() - 1);
+    assert_eq!(code, Some(1));
+}

@@ -18,8 +18,8 @@ use crate::Tls;
 /// What a connection-serving error is: hyper-util's boxed error.
 pub type ServeError = Box<dyn StdError + Send + Sync>;
 
-/// Serves connections for a service that accepts WebSockets: HTTP/1.1 with upgrades, and
-/// HTTP/2 advertising `SETTINGS_ENABLE_CONNECT_PROTOCOL` (RFC 8441 §3, E30) so that
+/// Serves connections for a service that accepts WebSockets (hyper-util's automatic
+/// builder, set up for them): HTTP/1.1 with upgrades, and HTTP/2 advertising `SETTINGS_ENABLE_CONNECT_PROTOCOL` (RFC 8441 §3, E30) so that
 /// clients may open WebSockets as extended CONNECT streams. The version is the client's
 /// (by ALPN under TLS, which only selects what the client then sends, or by the HTTP/2
 /// preface in cleartext). Every request carries a [`Tls`] extension, so that
@@ -54,7 +54,8 @@ pub type ServeError = Box<dyn StdError + Send + Sync>;
 /// ```
 #[derive(Clone, Debug)]
 pub struct Server {
-    builder: auto::Builder<TokioExecutor>,
+    extended_connect: bool,
+    header_read_timeout: Option<Duration>,
 }
 
 impl Default for Server {
@@ -67,26 +68,42 @@ impl Server {
     /// HTTP/1.1 (with upgrades, hyper's default 30 s head timeout) and HTTP/2 (with
     /// extended CONNECT).
     pub fn new() -> Self {
-        let mut builder = auto::Builder::new(TokioExecutor::new());
-        builder.http1().timer(TokioTimer::new());
-        builder
-            .http2()
-            .timer(TokioTimer::new())
-            .enable_connect_protocol();
-        Self { builder }
+        Self {
+            extended_connect: true,
+            header_read_timeout: None,
+        }
     }
 
     /// The time a client has to send an HTTP/1.1 request head; then the connection is
     /// closed.
     #[must_use]
     pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
-        self.builder.http1().header_read_timeout(timeout);
+        self.header_read_timeout = Some(timeout);
         self
     }
 
-    /// hyper-util's builder, for any other setting.
-    pub fn builder_mut(&mut self) -> &mut auto::Builder<TokioExecutor> {
-        &mut self.builder
+    /// Whether HTTP/2 advertises extended CONNECT (the default). Without it, clients open
+    /// WebSockets over HTTP/1.1 only (browsers on a connection of its own): for a
+    /// connection whose service has no WebSocket route, or to compare.
+    #[must_use]
+    pub fn extended_connect(mut self, enabled: bool) -> Self {
+        self.extended_connect = enabled;
+        self
+    }
+
+    fn builder(&self) -> auto::Builder<TokioExecutor> {
+        let mut builder = auto::Builder::new(TokioExecutor::new());
+        let mut http1 = builder.http1();
+        http1.timer(TokioTimer::new());
+        if let Some(timeout) = self.header_read_timeout {
+            http1.header_read_timeout(timeout);
+        }
+        let mut http2 = builder.http2();
+        http2.timer(TokioTimer::new());
+        if self.extended_connect {
+            http2.enable_connect_protocol();
+        }
+        builder
     }
 
     /// Serves `io` (TCP, or TLS once the handshake is done: `tls` says which) with
@@ -101,7 +118,7 @@ impl Server {
         B::Data: Send,
         B::Error: Into<ServeError>,
     {
-        self.builder
+        self.builder()
             .serve_connection_with_upgrades(TokioIo::new(io), WithTls { service, tls })
             .await
     }

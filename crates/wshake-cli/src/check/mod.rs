@@ -2,6 +2,7 @@
 //! case, each over its own connection with a timeout, judged against the checklist.
 
 mod cases;
+mod http2;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -27,6 +28,13 @@ pub(crate) struct Args {
     /// Print the results as JSON.
     #[arg(long)]
     pub(crate) json: bool,
+    /// Run the HTTP/2 cases (RFC 8441 extended CONNECT): `wss://` with ALPN `h2`, `ws://`
+    /// with prior knowledge.
+    #[arg(long)]
+    pub(crate) http2: bool,
+    /// Trust the CA certificates in this PEM file (and no other) for `wss://`.
+    #[arg(long, value_name = "PEM")]
+    pub(crate) cacert: Option<std::path::PathBuf>,
 }
 
 /// How a case went.
@@ -38,6 +46,8 @@ pub(crate) enum Verdict {
     MustFail,
     /// Only a SHOULD is violated (e.g. another 4xx than the one named).
     ShouldFail,
+    /// Could not be judged (the server does not speak what the case needs).
+    NotJudged,
 }
 
 impl Verdict {
@@ -46,6 +56,7 @@ impl Verdict {
             Self::Pass => "pass",
             Self::MustFail => "MUST-fail",
             Self::ShouldFail => "SHOULD-fail",
+            Self::NotJudged => "not judged",
         }
     }
 }
@@ -75,7 +86,17 @@ impl Report {
     }
 
     pub(crate) fn failed(&self) -> usize {
-        self.outcomes.len() - self.passed()
+        self.outcomes
+            .iter()
+            .filter(|o| matches!(o.verdict, Verdict::MustFail | Verdict::ShouldFail))
+            .count()
+    }
+
+    pub(crate) fn not_judged(&self) -> usize {
+        self.outcomes
+            .iter()
+            .filter(|o| o.verdict == Verdict::NotJudged)
+            .count()
     }
 
     pub(crate) fn must_failures(&self) -> usize {
@@ -106,7 +127,14 @@ impl Report {
                 o.verdict.as_str()
             );
         }
-        println!("{} passed, {} failed", self.passed(), self.failed());
+        match self.not_judged() {
+            0 => println!("{} passed, {} failed", self.passed(), self.failed()),
+            n => println!(
+                "{} passed, {} failed, {n} not judged",
+                self.passed(),
+                self.failed()
+            ),
+        }
     }
 
     pub(crate) fn to_json(&self) -> serde_json::Value {
@@ -121,6 +149,7 @@ impl Report {
             "passed": self.passed(),
             "failed": self.failed(),
             "must_failures": self.must_failures(),
+            "not_judged": self.not_judged(),
         })
     }
 }
@@ -135,7 +164,24 @@ fn truncate(text: &str, width: usize) -> String {
 }
 
 pub(crate) async fn run(args: Args) -> ExitCode {
-    match check(&args.url).await {
+    let report = if args.http2 {
+        let tls = match args
+            .cacert
+            .as_deref()
+            .map(crate::tls::client_config)
+            .transpose()
+        {
+            Ok(tls) => tls,
+            Err(error) => {
+                eprintln!("wshake: {error}");
+                return ExitCode::from(2);
+            }
+        };
+        http2::check(&args.url, tls).await
+    } else {
+        check(&args.url).await
+    };
+    match report {
         Ok(report) => {
             if args.json {
                 println!("{:#}", report.to_json());
