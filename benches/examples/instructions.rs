@@ -3,7 +3,8 @@
 //! SCENARIO N`. The count for `N` minus the count for 0 is the scenario's cost.
 //!
 //! Scenarios: `server` (no policies), `server-policies`, `client`, `trickle` (a 64 KiB
-//! head fed one byte per `feed` + `poll`); and the axum scenarios of `benches/axum.rs`
+//! head fed one byte per `feed` + `poll`), `http1-types` and `http2-types` (the Chromium
+//! WebSocket over `http` types, `benches/http_types.rs`); and the axum scenarios of `benches/axum.rs`
 //! (`benches/common/axum.rs`): `axum-duplex-SIDE` (one handshake through hyper's server
 //! connection over `tokio::io::duplex`) and `axum-call-SIDE` (`tower::Service::call` on
 //! the router), SIDE being `wshake`, `axum` or `floor`. Each axum run does one warm-up
@@ -30,6 +31,8 @@ fn main() {
         "server-policies" => server(policies_server_config(), times),
         "client" => client(times),
         "trickle" => trickle(times),
+        "http1-types" => http_types(false, times),
+        "http2-types" => http_types(true, times),
         other => {
             let scenario = other
                 .strip_prefix("axum-duplex-")
@@ -92,4 +95,16 @@ fn axum(duplex: bool, side: axum_scenario::Side, times: usize) {
             }
         }
     });
+}
+
+fn http_types(http2: bool, times: usize) {
+    let config = policies_server_config();
+    let request = if http2 {
+        wshake_benches::chromium_http2_request()
+    } else {
+        wshake_benches::chromium_http1_request()
+    };
+    for _ in 0..times {
+        black_box(wshake_benches::http_round(&config, black_box(&request)));
+    }
 }

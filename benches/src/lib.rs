@@ -109,3 +109,83 @@ pub fn client_round(
     };
     outcome.protocol().map(str::len)
 }
+
+/// The headers of [`CHROMIUM_REQUEST`] that Chromium also sends over HTTP/2, as it sends
+/// them there: lower case, no `Host`, `Connection`, `Upgrade` or key (the pseudo-headers
+/// carry the rest).
+const CHROMIUM_SHARED_HEADERS: [(&str, &str); 9] = [
+    ("origin", "http://127.0.0.1:9001"),
+    ("pragma", "no-cache"),
+    ("cache-control", "no-cache"),
+    (
+        "user-agent",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36",
+    ),
+    ("sec-websocket-version", "13"),
+    ("accept-encoding", "gzip, deflate, br, zstd"),
+    ("accept-language", "en-US,en;q=0.9"),
+    (
+        "sec-websocket-extensions",
+        "permessage-deflate; client_max_window_bits",
+    ),
+    ("sec-websocket-protocol", "chat"),
+];
+
+/// [`CHROMIUM_REQUEST`] as hyper hands it to a service over HTTP/1.1: an `http::Request`.
+///
+/// # Panics
+/// Never: the parts are constants known to be valid.
+pub fn chromium_http1_request() -> http::Request<()> {
+    let mut request = http::Request::get("/chat")
+        .header("host", "127.0.0.1:9001")
+        .header("connection", "Upgrade")
+        .header("upgrade", "websocket")
+        .header("sec-websocket-key", "IIEITT8hVP1Nasro5+QsDg==")
+        .body(())
+        .expect("a valid request");
+    for (name, value) in CHROMIUM_SHARED_HEADERS {
+        request
+            .headers_mut()
+            .append(name, http::HeaderValue::from_static(value));
+    }
+    request
+}
+
+/// The extended CONNECT Chromium sends for the same WebSocket over HTTP/2 (RFC 8441), as
+/// hyper hands it to a service (`:protocol` apart, given to `from_http2`).
+///
+/// # Panics
+/// Never: the parts are constants known to be valid.
+pub fn chromium_http2_request() -> http::Request<()> {
+    let mut request = http::Request::connect("http://127.0.0.1:9001/chat")
+        .version(http::Version::HTTP_2)
+        .body(())
+        .expect("a valid request");
+    for (name, value) in CHROMIUM_SHARED_HEADERS {
+        request
+            .headers_mut()
+            .append(name, http::HeaderValue::from_static(value));
+    }
+    request
+}
+
+/// One server handshake over `http` types, as wshake-hyper does it: validate (HTTP/2 as
+/// an extended CONNECT), every policy, the answer as an `http::Response`. Returns its
+/// status.
+///
+/// # Panics
+/// When the request is refused: a bench setup error.
+pub fn http_round(config: &wshake_proto::server::ServerConfig, request: &http::Request<()>) -> u16 {
+    use wshake_proto::server::{Answer, ExtendedConnect, Incoming};
+    let incoming = if request.version() == http::Version::HTTP_2 {
+        let connect = ExtendedConnect::new(Some("websocket")).tls(false);
+        Incoming::from_http2(config, request, connect)
+    } else {
+        Incoming::from_http(config, request)
+    }
+    .expect("a valid request");
+    let (response, _) = incoming.answer_response(&Answer::policy());
+    let status = response.status().as_u16();
+    assert!(status == 101 || status == 200, "refused: {status}");
+    status
+}

@@ -6,13 +6,14 @@ use std::process::Command;
 use crate::run::{root, status, step};
 
 /// Every target in `fuzz/fuzz_targets/`.
-pub(crate) const TARGETS: [&str; 6] = [
+pub(crate) const TARGETS: [&str; 7] = [
     "server_request",
     "client_response",
     "key_and_accept",
     "extensions",
     "roundtrip",
     "http_request",
+    "http2_request",
 ];
 
 /// Seconds per target in a smoke run.

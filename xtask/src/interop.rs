@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
+use crate::http2;
 use crate::nginx;
 use crate::peers::{self, Running, node_modules, python, run_bounded, scripts, start};
 use crate::run::{cargo, root, status, step};
@@ -27,6 +28,14 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     })?;
     step("interop: build wshake", || {
         status(&mut cargo(&["build", "-q", "-p", "wshake-cli"]))?;
+        status(&mut cargo(&[
+            "build",
+            "-q",
+            "-p",
+            "wshake-benches",
+            "--example",
+            "axum_builtin_echo",
+        ]))?;
         stacks::build()
     })?;
     let mut rows = Vec::new();
@@ -47,10 +56,13 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     step("interop: wshake probe against real servers", || {
         client_side(&mut rows)
     })?;
+    let h2_checks = step("interop: WebSocket over HTTP/2, both roles", || {
+        http2::run(&mut rows)
+    })?;
     print_table(&rows);
     let checks = step("interop: wshake check against peers (information)", checks)?;
     if write_docs {
-        write_report(&rows, &checks)?;
+        write_report(&rows, &checks, &h2_checks)?;
     }
     let failed = rows.iter().filter(|r| r.result.is_err()).count();
     println!("interop: {} passed, {failed} failed", rows.len() - failed);
@@ -143,56 +155,64 @@ fn server_side(rows: &mut Vec<Row>) -> Result<(), String> {
             "<span id=\"protocol\">chat</span>",
         ),
     ] {
-        // Chromium's virtual time does not wait for a WebSocket handshake as it waits for
-        // a resource load, so on a busy machine the budget can run out while the page
-        // still says `connecting`: that state alone is tried again, up to three times.
-        // Any other state (an error, a wrong echo, no subprotocol) fails at once.
-        let mut result = Err("not run".to_string());
-        for attempt in 0..3 {
-            let profile = root().join(format!(
-                "target/peers/chromium-profile-{port}-{}-{attempt}",
-                page.len()
-            ));
-            let mut c = Command::new("chromium");
-            c.args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--virtual-time-budget=10000",
-            ])
-            .arg(format!("--user-data-dir={}", profile.display()))
-            .arg("--dump-dom")
-            .arg(format!("http://{address}/{page}"));
-            let dom = run_bounded(c, Duration::from_secs(60));
-            let still_connecting = dom
-                .as_ref()
-                .is_ok_and(|dom| dom.contains("<span id=\"status\">connecting</span>"));
-            result = dom.and_then(|dom| {
-                if dom.contains(needle) && dom.contains("<span id=\"status\">echoed</span>") {
-                    Ok(match attempt {
-                        0 => "echo shown in the DOM".to_string(),
-                        _ => format!("echo shown in the DOM (try {})", attempt + 1),
-                    })
-                } else {
-                    Err(format!("DOM lacks {needle}"))
-                }
-            });
-            if !still_connecting {
-                break;
-            }
-        }
         rows.push(Row {
             peer: "headless chromium",
             direction: "client → wshake serve",
             case,
-            result,
+            result: chromium_page(&format!("http://{address}/{page}"), needle, &[]),
         });
     }
     Ok(())
+}
+
+/// Loads `url` in headless Chromium (with `flags`) and checks that its DOM shows the echo
+/// and `needle`. Chromium's virtual time does not wait for a WebSocket handshake as it
+/// waits for a resource load, so on a busy machine the budget can run out while the page
+/// still says `connecting`: that state alone is tried again, up to three times. Any other
+/// state (an error, a wrong echo, no subprotocol) fails at once.
+pub(crate) fn chromium_page(url: &str, needle: &str, flags: &[&str]) -> Result<String, String> {
+    static PROFILES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let mut result = Err("not run".to_string());
+    for attempt in 0..3 {
+        let profile = root().join(format!(
+            "target/peers/chromium-profile-{}-{}",
+            std::process::id(),
+            PROFILES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        let mut c = Command::new("chromium");
+        c.args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--virtual-time-budget=10000",
+        ])
+        .args(flags)
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--dump-dom")
+        .arg(url);
+        let dom = run_bounded(c, Duration::from_secs(60));
+        let still_connecting = dom
+            .as_ref()
+            .is_ok_and(|dom| dom.contains("<span id=\"status\">connecting</span>"));
+        result = dom.and_then(|dom| {
+            if dom.contains(needle) && dom.contains("<span id=\"status\">echoed</span>") {
+                Ok(match attempt {
+                    0 => "echo shown in the DOM".to_string(),
+                    _ => format!("echo shown in the DOM (try {})", attempt + 1),
+                })
+            } else {
+                Err(format!("DOM lacks {needle}"))
+            }
+        });
+        if !still_connecting {
+            break;
+        }
+    }
+    result
 }
 
 fn probe(url: &str, protocol: Option<&str>) -> Result<String, String> {
@@ -314,7 +334,11 @@ fn checks() -> Result<Vec<(&'static str, String)>, String> {
     Ok(reports)
 }
 
-fn write_report(rows: &[Row], checks: &[(&'static str, String)]) -> Result<(), String> {
+fn write_report(
+    rows: &[Row],
+    checks: &[(&'static str, String)],
+    h2_checks: &[(&'static str, String)],
+) -> Result<(), String> {
     let mut text = String::from(
         "# Interop\n\nProduced by `cargo xtask interop --write-docs` (also part of `cargo xtask ci`).\n\n## Matrix\n\n| peer | direction | case | result |\n|---|---|---|---|\n",
     );
@@ -349,5 +373,6 @@ fn write_report(rows: &[Row], checks: &[(&'static str, String)]) -> Result<(), S
         }
         text.push_str("```\n");
     }
+    text.push_str(&http2::report(h2_checks));
     std::fs::write(root().join("docs/interop.md"), text).map_err(|e| e.to_string())
 }

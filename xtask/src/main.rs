@@ -11,6 +11,7 @@ mod ci;
 mod deps;
 mod examples;
 mod fuzz;
+mod http2;
 mod interop;
 mod msrv;
 mod nginx;

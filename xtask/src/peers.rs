@@ -1,5 +1,5 @@
 //! Real peers for the interop matrix and the tests, installed by the project itself into
-//! `target/peers/` (Python `websockets` and `wsproto`, Node `ws`) and, when running as
+//! `target/peers/` (Python `websockets`, `wsproto` and `hypercorn`, Node `ws`) and, when running as
 //! root, from Debian's packages (`chromium`, `tinyproxy`).
 
 use std::io::{BufRead as _, BufReader};
@@ -63,7 +63,7 @@ pub(crate) fn on_path(command: &str) -> bool {
 pub(crate) fn ensure_language_peers() -> Result<(), String> {
     let venv = root().join("target/peers/py");
     let ready = Command::new(python())
-        .args(["-c", "import websockets, wsproto"])
+        .args(["-c", "import websockets, wsproto, hypercorn"])
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
@@ -76,6 +76,7 @@ pub(crate) fn ensure_language_peers() -> Result<(), String> {
             "-q",
             "websockets>=15",
             "wsproto>=1.2",
+            "hypercorn>=0.17",
         ]))?;
     }
     if !node_modules().join("ws").exists() {
@@ -104,11 +105,24 @@ impl Drop for Running {
 }
 
 /// Starts a long-running peer and waits (bounded) for its first line of output.
-pub(crate) fn start(mut command: Command) -> Result<Running, String> {
+pub(crate) fn start(command: Command) -> Result<Running, String> {
+    start_logging(command, None)
+}
+
+/// [`start`], its standard error written to `log` when given (a server's log, to read
+/// what it saw).
+pub(crate) fn start_logging(
+    mut command: Command,
+    log: Option<&std::path::Path>,
+) -> Result<Running, String> {
     let shown = format!("{command:?}");
+    let stderr = match log {
+        Some(path) => Stdio::from(std::fs::File::create(path).map_err(|e| e.to_string())?),
+        None => Stdio::null(),
+    };
     let mut child = command
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .map_err(|e| format!("{shown}: {e}"))?;
     let stdout = child.stdout.take().ok_or("no stdout")?;
