@@ -195,6 +195,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         }
     };
     assert!(incoming.is_http2() && incoming.key().is_none());
+    let offered_protocols: Vec<String> = incoming.protocols().map(str::to_string).collect();
+    let offered_extensions: Vec<String> = incoming.extensions().map(|e| e.to_string()).collect();
     let decided = incoming.decide();
     let answer = decided.as_ref().map(|answer| {
         let response = incoming
@@ -216,17 +218,17 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     };
     let one = Incoming::from_http(&config, &h1).expect("HTTP/2 accepted the same headers");
     assert_eq!(
-        one.protocols().collect::<Vec<_>>(),
-        incoming.protocols().collect::<Vec<_>>()
+        one.protocols().map(str::to_string).collect::<Vec<_>>(),
+        offered_protocols
     );
     assert_eq!(
         one.extensions().map(|e| e.to_string()).collect::<Vec<_>>(),
-        incoming.extensions().map(|e| e.to_string()).collect::<Vec<_>>()
+        offered_extensions
     );
     let one_answer = one.decide().map(|answer| {
         let response = one.accept_response(&answer).expect("valid");
         let header = |name| response.headers().get(name).map(|v| v.as_bytes().to_vec());
         (header("sec-websocket-protocol"), header("sec-websocket-extensions"))
     });
-    assert_eq!(one_answer, answer);
+    assert_eq!(one_answer, answer.map_err(Clone::clone));
 });
