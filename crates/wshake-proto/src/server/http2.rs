@@ -6,11 +6,9 @@
 use http::{HeaderMap, Method, Uri, Version};
 
 use crate::Error;
-use crate::classify::{Known, classify};
 use crate::error::Excerpt;
 use crate::grammar::{ascii_str, is_valid_host};
 use crate::limits::Limits;
-use crate::rules::is_other_connection_specific;
 
 use super::http_types::{HttpRequest, check_limits};
 use super::request::RequestHeaders;
@@ -163,16 +161,12 @@ fn validate<'a>(
     }
     let mut rules = RequestHeaders::<&'a [u8]>::http2();
     for (index, (name, value)) in headers.iter().enumerate() {
-        let name = name.as_str().as_bytes();
-        match classify(name) {
-            Known::Other if is_other_connection_specific(name, value.as_bytes()) => {
-                return Err(Error::ConnectionSpecificHeader {
-                    name: Excerpt::new(name),
-                });
-            }
-            Known::Other => {}
-            kind => rules.field(index, kind, value.as_bytes(), value.as_bytes())?,
-        }
+        rules.line(
+            index,
+            name.as_str().as_bytes(),
+            value.as_bytes(),
+            value.as_bytes(),
+        )?;
     }
     let (host, _origin, _, _) = rules.finish_http2()?;
     let host = match (authority, host.map(ascii_str)) {

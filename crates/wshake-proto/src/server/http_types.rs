@@ -115,10 +115,12 @@ fn validate<'a>(
     }
     let mut rules = RequestHeaders::<&'a [u8]>::default();
     for (index, (name, value)) in headers.iter().enumerate() {
-        let kind = crate::classify::classify(name.as_str().as_bytes());
-        if kind != crate::classify::Known::Other {
-            rules.field(index, kind, value.as_bytes(), value.as_bytes())?;
-        }
+        rules.line(
+            index,
+            name.as_str().as_bytes(),
+            value.as_bytes(),
+            value.as_bytes(),
+        )?;
     }
     let (host, _origin, key, _, _) = rules.finish()?;
     Ok(HttpRequest {

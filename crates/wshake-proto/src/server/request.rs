@@ -86,10 +86,8 @@ pub(crate) fn validate(
     let mut headers = RequestHeaders::default();
     headers.deflate_offers.read = read_deflate;
     for (index, field) in fields.iter().enumerate() {
-        let kind = classify(&head[field.name.clone()]);
-        if kind != Known::Other {
-            headers.field(index, kind, &head[field.value.clone()], field.value.clone())?;
-        }
+        let (name, value) = (&head[field.name.clone()], &head[field.value.clone()]);
+        headers.line(index, name, value, field.value.clone())?;
     }
     let deflate_offers = headers.deflate_offers;
     let (host, origin, key, protocol_fields, extension_fields) = headers.finish()?;
@@ -154,14 +152,31 @@ impl<L> RequestHeaders<L> {
         }
     }
 
-    /// Applies the rules to line number `index`, of kind `kind`, holding `value` at `at`.
-    pub(crate) fn field(
+    /// Applies the rules to line number `index`, named `name`, holding `value` at `at`:
+    /// every representation of a head (bytes, `http` types, HTTP/2) comes through here.
+    pub(crate) fn line(
         &mut self,
         index: usize,
-        kind: Known,
+        name: &[u8],
         value: &[u8],
         at: L,
     ) -> Result<(), Error> {
+        match classify(name) {
+            #[cfg(feature = "http")]
+            Known::Other
+                if self.http2 && crate::rules::is_other_connection_specific(name, value) =>
+            {
+                Err(Error::ConnectionSpecificHeader {
+                    name: Excerpt::new(name),
+                })
+            }
+            Known::Other => Ok(()),
+            kind => self.field(index, kind, value, at),
+        }
+    }
+
+    /// Applies the rules to line number `index`, of kind `kind`, holding `value` at `at`.
+    fn field(&mut self, index: usize, kind: Known, value: &[u8], at: L) -> Result<(), Error> {
         match kind {
             // RFC 9113 §8.2.2: these make an HTTP/2 request malformed.
             Known::Upgrade | Known::Connection | Known::TransferEncoding if self.http2 => {
