@@ -19,6 +19,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "http",
             "bytes",
             "tokio",
+            // The HTTP/2 client: hyper's own HTTP/2, used directly for what hyper does not
+            // expose (a PING after which the server's SETTINGS are known).
+            "h2",
         ],
     ),
     (
@@ -29,6 +32,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "wshake-client",
         &[
             "wshake-tokio",
+            // WebSockets over HTTP/2 (`Http2Connection`).
+            "wshake-hyper",
             "tokio",
             "tokio-rustls",
             "rustls",
@@ -49,6 +54,17 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "tracing",
             "tracing-subscriber",
             "serde_json",
+            // `serve --tls-cert` (rustls, HTTP/2 through wshake-hyper's `Server` and a
+            // hyper service) and `check --http2` (raw h2 requests, the default roots).
+            "wshake-hyper",
+            "hyper",
+            "http",
+            "http-body-util",
+            "bytes",
+            "h2",
+            "rustls",
+            "tokio-rustls",
+            "webpki-roots",
         ],
     ),
 ];
