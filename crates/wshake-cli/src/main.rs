@@ -43,7 +43,10 @@ enum Command {
     Serve(serve::Args),
     /// Connect to a server, show the handshake, optionally send one message.
     Probe(probe::Args),
-    /// Check any server's handshake against the RFC 6455 checklist.
+    /// Check any server's handshake against the RFC 6455 checklist (`--http2`: RFC 8441).
+    ///
+    /// Exit codes: 0 when every MUST passed, 1 when a MUST failed, 2 when the check could
+    /// not run (bad arguments, the server unreachable, no case judged).
     Check(check::Args),
     /// Serve, probe and check in one process: the tour.
     Demo,

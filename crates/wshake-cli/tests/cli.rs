@@ -239,6 +239,8 @@ enum Breakage {
     NoAccept,
     /// Answers 400 without `Sec-WebSocket-Version` where 426 with it is due.
     VersionAs400,
+    /// Answers every valid request with 429 (rate limited), the rest as wshake does.
+    RateLimited,
 }
 
 async fn broken_server(listener: TcpListener, breakage: Breakage) {
@@ -266,6 +268,9 @@ async fn broken_server(listener: TcpListener, breakage: Breakage) {
                 }
             };
             match status {
+                Ok(()) if matches!(breakage, Breakage::RateLimited) => {
+                    out = b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec();
+                }
                 Ok(()) => {
                     if matches!(breakage, Breakage::NoAccept) {
                         let text = String::from_utf8(out).unwrap();
@@ -372,4 +377,71 @@ async fn check_reports_exactly_a_400_without_version_header() {
         );
     }
     assert_eq!(json["must_failures"], 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn check_reports_rate_limited_cases_as_not_judged_not_failed() {
+    let (code, json) = check_json(Breakage::RateLimited).await;
+    let cases = json["cases"].as_array().unwrap();
+    let not_judged: Vec<_> = cases
+        .iter()
+        .filter(|c| c["verdict"] == "not judged")
+        .collect();
+    assert!(!not_judged.is_empty());
+    assert!(
+        not_judged.iter().all(|c| c["got"] == "429 (rate limited)"
+            && c["expected"].as_str().unwrap().starts_with("101")),
+        "{not_judged:#?}"
+    );
+    assert_eq!(json["not_judged"], not_judged.len());
+    assert_eq!(json["must_failures"], 0, "{json:#}");
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn check_offers_the_users_subprotocol_and_headers_on_every_case() {
+    let served = serve(&["--protocol", "chat"]);
+    let output = wshake()
+        .args([
+            "check",
+            &served.url,
+            "--protocol",
+            "chat",
+            "--header",
+            "Cookie: session=1",
+            "-v",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    // The server chooses the offered `chat` where the case offers only unknown ones
+    // besides: that is no failure.
+    assert!(stdout.contains("48 passed, 0 failed"), "{stdout}");
+    assert_eq!(output.status.code(), Some(0));
+    let requests = stdout.matches("> GET / HTTP/1.1").count();
+    assert!(requests >= 40, "{requests}");
+    assert!(
+        stdout.matches("> Cookie: session=1").count() >= 40,
+        "{stdout}"
+    );
+    assert!(stdout.matches("> Sec-WebSocket-Protocol: chat").count() >= 40);
+}
+
+#[test]
+fn check_of_an_unreachable_server_exits_2() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let output = wshake()
+        .args(["check", &format!("ws://127.0.0.1:{port}/")])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no case could be judged: connect"),
+        "{stderr}"
+    );
 }

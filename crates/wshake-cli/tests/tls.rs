@@ -292,3 +292,33 @@ fn e30_check_http2_against_a_server_without_extended_connect_judges_nothing_else
     assert_eq!(json["not_judged"], cases.len() - 1);
     assert_eq!(code, Some(1));
 }
+
+#[test]
+fn check_speaks_wss_with_a_private_ca_and_writes_junit() {
+    let (cert, key) = certificate("check-wss");
+    let served = Served::start(&cert, &key);
+    let url = format!("wss://localhost:{}/", served.port);
+    let junit = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("check-wss/junit.xml");
+    let output = wshake()
+        .args(["check", &url, "--protocol", "chat", "--junit"])
+        .arg(&junit)
+        .arg("--cacert")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("48 passed, 0 failed"), "{stdout}");
+    assert_eq!(output.status.code(), Some(0));
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains(r#"tests="48" failures="0" skipped="0""#),
+        "{xml}"
+    );
+    assert_eq!(xml.matches("<testcase ").count(), 48);
+
+    // Without the CA: the certificate is unknown, nothing could be judged, exit 2.
+    let output = wshake().args(["check", &url]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("UnknownIssuer"), "{stderr}");
+}

@@ -45,18 +45,22 @@ struct Builder<'a> {
     host: &'a str,
     path: &'a str,
     key: Key,
+    /// The user's headers (`--header`, `--origin`, `--protocol`), after the standard ones.
+    extra: &'a [(String, String)],
 }
 
 impl Builder<'_> {
     /// The standard headers, in order, with `Sec-WebSocket-Key` for this builder's key.
     fn lines(&self) -> Vec<(String, String)> {
-        vec![
+        let mut lines = vec![
             ("Host".into(), self.host.into()),
             ("Upgrade".into(), "websocket".into()),
             ("Connection".into(), "Upgrade".into()),
             ("Sec-WebSocket-Key".into(), self.key.as_str().into()),
             ("Sec-WebSocket-Version".into(), "13".into()),
-        ]
+        ];
+        lines.extend(self.extra.iter().cloned());
+        lines
     }
 
     fn get(&self) -> String {
@@ -140,15 +144,23 @@ struct Spec {
 }
 
 /// Every case, for a server at `host` (the `Host` value) and `path`, each with a fresh key.
-pub(crate) fn all(host: &str, path: &str) -> Vec<Case> {
+/// Every case for a server at `host` (the `Host` value) and `path`, each request carrying
+/// `extra` headers after the standard ones (a case that sets one of them replaces it).
+pub(crate) fn all(host: &str, path: &str, extra: &[(String, String)]) -> Vec<Case> {
     CASES
         .iter()
         .map(|spec| {
             let key = Key::random().unwrap_or_else(|_| Key::from_nonce(*b"wshake check key"));
+            let builder = Builder {
+                host,
+                path,
+                key,
+                extra,
+            };
             Case {
                 name: spec.name,
                 id: spec.id,
-                request: (spec.build)(&Builder { host, path, key }),
+                request: (spec.build)(&builder),
                 trickle: spec.trickle,
                 expect: spec.expect,
                 key,

@@ -246,6 +246,7 @@ pub(crate) async fn check(
     let mut outcomes = vec![Outcome {
         name: "SETTINGS_ENABLE_CONNECT_PROTOCOL",
         id: "E30",
+        level: "MUST",
         expected: "enabled".into(),
         got: setting.0,
         verdict: setting.1,
@@ -256,6 +257,7 @@ pub(crate) async fn check(
         outcomes.extend(cases.map(|case| Outcome {
             name: case.name,
             id: case.id,
+            level: level(case.expect),
             expected: expected_text(case.expect),
             got: "no extended CONNECT".into(),
             verdict: Verdict::NotJudged,
@@ -274,7 +276,8 @@ pub(crate) async fn check(
     Ok(Report { outcomes })
 }
 
-fn webpki_config() -> Arc<rustls::ClientConfig> {
+/// The default roots (webpki-roots), for `wss://` without `--cacert`.
+pub(super) fn webpki_config() -> Arc<rustls::ClientConfig> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     Arc::new(
@@ -356,9 +359,23 @@ async fn run_case(server: &Server, case: &Case) -> Outcome {
     Outcome {
         name: case.name,
         id: case.id,
+        level: level(case.expect),
         expected: expected_text(case.expect),
         got,
         verdict,
+    }
+}
+
+/// The requirement a case checks (a 200 where a refusal is a SHOULD is a SHOULD).
+fn level(expect: Expect) -> &'static str {
+    match expect {
+        Expect::Accept
+        | Expect::Refuse { must: true, .. }
+        | Expect::Refuse {
+            version_header: true,
+            ..
+        } => "MUST",
+        Expect::Refuse { .. } => "SHOULD",
     }
 }
 

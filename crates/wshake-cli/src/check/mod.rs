@@ -5,6 +5,7 @@ mod cases;
 mod http2;
 
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt as _;
@@ -35,6 +36,66 @@ pub(crate) struct Args {
     /// Trust the CA certificates in this PEM file (and no other) for `wss://`.
     #[arg(long, value_name = "PEM")]
     pub(crate) cacert: Option<std::path::PathBuf>,
+    /// A header sent with every case, `Name: value` (repeatable): a token, a cookie.
+    #[arg(long = "header", value_name = "NAME: VALUE")]
+    pub(crate) headers: Vec<String>,
+    /// The `Origin` every case sends (unless the case is about `Origin`).
+    #[arg(long)]
+    pub(crate) origin: Option<String>,
+    /// A subprotocol every case offers (repeatable), for a server that requires one.
+    #[arg(long = "protocol", value_name = "NAME")]
+    pub(crate) protocols: Vec<String>,
+    /// Print every case's request before the results.
+    #[arg(short, long)]
+    pub(crate) verbose: bool,
+    /// Also write the results as JUnit XML to this file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) junit: Option<std::path::PathBuf>,
+}
+
+/// What every case carries besides its own request, and how to reach the server.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Settings {
+    /// Headers after the standard ones, in every request.
+    pub(crate) extra: Vec<(String, String)>,
+    /// The subprotocols those headers offer: a server may choose one.
+    pub(crate) protocols: Vec<String>,
+    /// For `wss://`: the TLS config (the default roots when `None`).
+    pub(crate) tls: Option<Arc<rustls::ClientConfig>>,
+    /// Print each case's request.
+    pub(crate) verbose: bool,
+}
+
+impl Settings {
+    fn from_args(args: &Args) -> Result<Self, String> {
+        let mut extra = Vec::new();
+        for header in &args.headers {
+            let (name, value) = header
+                .split_once(':')
+                .ok_or_else(|| format!("--header `{header}` is not `Name: value`"))?;
+            extra.push((name.trim().to_string(), value.trim().to_string()));
+        }
+        if let Some(origin) = &args.origin {
+            extra.push(("Origin".to_string(), origin.clone()));
+        }
+        if !args.protocols.is_empty() {
+            extra.push((
+                "Sec-WebSocket-Protocol".to_string(),
+                args.protocols.join(", "),
+            ));
+        }
+        let tls = args
+            .cacert
+            .as_deref()
+            .map(crate::tls::client_config)
+            .transpose()?;
+        Ok(Self {
+            extra,
+            protocols: args.protocols.clone(),
+            tls,
+            verbose: args.verbose,
+        })
+    }
 }
 
 /// How a case went.
@@ -66,6 +127,8 @@ impl Verdict {
 pub(crate) struct Outcome {
     pub(crate) name: &'static str,
     pub(crate) id: &'static str,
+    /// The case's requirement: `MUST` or `SHOULD`.
+    pub(crate) level: &'static str,
     pub(crate) expected: String,
     pub(crate) got: String,
     pub(crate) verdict: Verdict,
@@ -114,14 +177,15 @@ impl Report {
             .max()
             .unwrap_or(4);
         println!(
-            "{:<width$}  {:<4}  {:<22}  {:<34}  verdict",
-            "case", "ID", "expected", "got"
+            "{:<width$}  {:<4}  {:<6}  {:<22}  {:<34}  verdict",
+            "case", "ID", "level", "expected", "got"
         );
         for o in &self.outcomes {
             println!(
-                "{:<width$}  {:<4}  {:<22}  {:<34}  {}",
+                "{:<width$}  {:<4}  {:<6}  {:<22}  {:<34}  {}",
                 o.name,
                 o.id,
+                o.level,
                 o.expected,
                 truncate(&o.got, 34),
                 o.verdict.as_str()
@@ -142,6 +206,7 @@ impl Report {
             "cases": self.outcomes.iter().map(|o| serde_json::json!({
                 "case": o.name,
                 "id": o.id,
+                "level": o.level,
                 "expected": o.expected,
                 "got": o.got,
                 "verdict": o.verdict.as_str(),
@@ -154,6 +219,58 @@ impl Report {
     }
 }
 
+impl Report {
+    /// The results as JUnit XML: one test case per case (its ID as the class), a MUST or
+    /// SHOULD failure as a `failure` of that type, a case not judged as `skipped`.
+    pub(crate) fn to_junit(&self, url: &str) -> String {
+        use std::fmt::Write as _;
+        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        let _ = writeln!(
+            xml,
+            "<testsuites><testsuite name=\"wshake check {}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
+            escape(url),
+            self.outcomes.len(),
+            self.failed(),
+            self.not_judged()
+        );
+        for o in &self.outcomes {
+            let _ = write!(
+                xml,
+                "  <testcase classname=\"{} {}\" name=\"{}\">",
+                escape(o.id),
+                o.level,
+                escape(o.name)
+            );
+            let detail = format!("expected {}, got {}", o.expected, o.got);
+            match o.verdict {
+                Verdict::Pass => {}
+                Verdict::MustFail | Verdict::ShouldFail => {
+                    let _ = write!(
+                        xml,
+                        "<failure type=\"{}\" message=\"{}\"/>",
+                        o.verdict.as_str(),
+                        escape(&detail)
+                    );
+                }
+                Verdict::NotJudged => {
+                    let _ = write!(xml, "<skipped message=\"{}\"/>", escape(&o.got));
+                }
+            }
+            xml.push_str("</testcase>\n");
+        }
+        xml.push_str("</testsuite></testsuites>\n");
+        xml
+    }
+}
+
+/// Text for an XML attribute.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 fn truncate(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         text.to_string()
@@ -163,26 +280,41 @@ fn truncate(text: &str, width: usize) -> String {
     }
 }
 
+/// Exit codes: 0 when every MUST passed, 1 when one failed, 2 when the check could not
+/// run (bad arguments, the server unreachable, no case judged).
 pub(crate) async fn run(args: Args) -> ExitCode {
-    let report = if args.http2 {
-        let tls = match args
-            .cacert
-            .as_deref()
-            .map(crate::tls::client_config)
-            .transpose()
-        {
-            Ok(tls) => tls,
-            Err(error) => {
-                eprintln!("wshake: {error}");
-                return ExitCode::from(2);
-            }
-        };
-        http2::check(&args.url, tls).await
-    } else {
-        check(&args.url).await
+    let settings = match Settings::from_args(&args) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("wshake: {error}");
+            return ExitCode::from(2);
+        }
     };
+    let report = if args.http2 {
+        http2::check(&args.url, settings.tls.clone()).await
+    } else {
+        check_with(&args.url, &settings).await
+    };
+    let report = report.and_then(|report| {
+        if report
+            .outcomes
+            .iter()
+            .all(|o| o.verdict == Verdict::NotJudged)
+        {
+            let why = report.outcomes.first().map_or("", |o| o.got.as_str());
+            Err(format!("no case could be judged: {why}"))
+        } else {
+            Ok(report)
+        }
+    });
     match report {
         Ok(report) => {
+            if let Some(path) = &args.junit {
+                if let Err(error) = std::fs::write(path, report.to_junit(&args.url)) {
+                    eprintln!("wshake: cannot write {}: {error}", path.display());
+                    return ExitCode::from(2);
+                }
+            }
             if args.json {
                 println!("{:#}", report.to_json());
             } else {
@@ -201,18 +333,44 @@ pub(crate) async fn run(args: Args) -> ExitCode {
     }
 }
 
-/// Runs every case against `url`.
+/// Runs every case against `url` (`ws://`), nothing added.
 pub(crate) async fn check(url: &str) -> Result<Report, String> {
+    check_with(url, &Settings::default()).await
+}
+
+/// Runs every case against `url` (`ws://`, or `wss://` over TLS) with `settings`.
+pub(crate) async fn check_with(url: &str, settings: &Settings) -> Result<Report, String> {
     let target = Target::from_url(url).map_err(|e| format!("{url}: {e}"))?;
-    if target.is_secure() {
-        return Err("check speaks ws:// only; point it at the plain-text listener".into());
-    }
     let (host, port) = (target.host().to_string(), target.port());
-    let cases = cases::all(target.host_header(), target.resource());
+    let tls = target.is_secure().then(|| {
+        let mut config = settings
+            .tls
+            .as_deref()
+            .map_or_else(|| (*http2::webpki_config()).clone(), Clone::clone);
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Arc::new(config)
+    });
+    let cases = cases::all(target.host_header(), target.resource(), &settings.extra);
+    if settings.verbose {
+        for case in &cases {
+            println!("-- {} ({})", case.name, case.id);
+            for line in String::from_utf8_lossy(&case.request).split("\r\n") {
+                if !line.is_empty() {
+                    println!("> {line}");
+                }
+            }
+        }
+        println!();
+    }
     let outcomes = futures_util::stream::iter(cases)
         .map(|case| {
-            let host = host.clone();
-            async move { run_case(&host, port, case).await }
+            let server = Server {
+                host: host.clone(),
+                port,
+                tls: tls.clone(),
+            };
+            let protocols = settings.protocols.clone();
+            async move { run_case(&server, case, &protocols).await }
         })
         .buffered(PARALLEL)
         .collect()
@@ -220,11 +378,21 @@ pub(crate) async fn check(url: &str) -> Result<Report, String> {
     Ok(Report { outcomes })
 }
 
-async fn run_case(host: &str, port: u16, case: Case) -> Outcome {
-    let answer = tokio::time::timeout(CASE_TIMEOUT, exchange(host, port, &case)).await;
+/// Where the cases go.
+struct Server {
+    host: String,
+    port: u16,
+    tls: Option<Arc<rustls::ClientConfig>>,
+}
+
+async fn run_case(server: &Server, case: Case, protocols: &[String]) -> Outcome {
+    let answer = tokio::time::timeout(CASE_TIMEOUT, exchange(server, &case)).await;
     let (expected, got, verdict) = match answer {
-        Ok(Ok(mut response)) => judge(&case, &mut response),
-        Ok(Err(error)) => no_answer(&case, &error),
+        Ok(Ok(mut response)) => judge(&case, &mut response, protocols),
+        Ok(Err(Failure::Unreached(error))) => {
+            (expected_text(case.expect), error, Verdict::NotJudged)
+        }
+        Ok(Err(Failure::Answer(error))) => no_answer(&case, &error),
         Err(_) => no_answer(
             &case,
             &format!("no answer within {}s", CASE_TIMEOUT.as_secs()),
@@ -233,26 +401,65 @@ async fn run_case(host: &str, port: u16, case: Case) -> Outcome {
     Outcome {
         name: case.name,
         id: case.id,
+        level: level(case.expect),
         expected,
         got,
         verdict,
     }
 }
 
+/// The requirement a case checks: what a 101 or its absence means is a MUST, the limits
+/// are the server's (SHOULD).
+fn level(expect: Expect) -> &'static str {
+    match expect {
+        Expect::Accept { .. } | Expect::Reject { .. } => "MUST",
+        Expect::Limit { .. } => "SHOULD",
+    }
+}
+
+/// Why a case has no response head.
+enum Failure {
+    /// The server was not reached (TCP, TLS): nothing to judge.
+    Unreached(String),
+    /// Reached, and no answer came.
+    Answer(String),
+}
+
+/// A connection to the server: TCP, or TLS over it.
+trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Io for T {}
+
+async fn connect(server: &Server) -> Result<Box<dyn Io>, Failure> {
+    let tcp = TcpStream::connect((server.host.as_str(), server.port))
+        .await
+        .map_err(|e| Failure::Unreached(format!("connect: {e}")))?;
+    let _ = tcp.set_nodelay(true);
+    let Some(config) = &server.tls else {
+        return Ok(Box::new(tcp));
+    };
+    let name = rustls::pki_types::ServerName::try_from(server.host.clone())
+        .map_err(|e| Failure::Unreached(format!("TLS: server name: {e}")))?;
+    let tls = tokio_rustls::TlsConnector::from(Arc::clone(config))
+        .connect(name, tcp)
+        .await
+        .map_err(|e| Failure::Unreached(format!("TLS: {e}")))?;
+    Ok(Box::new(tls))
+}
+
 /// Sends the case's request and reads the response head (or what came before the
 /// close) with the same head reader the client uses.
-async fn exchange(host: &str, port: u16, case: &Case) -> Result<ResponseReader, String> {
-    let mut socket = TcpStream::connect((host, port))
-        .await
-        .map_err(|e| format!("connect: {e}"))?;
-    let _ = socket.set_nodelay(true);
+async fn exchange(server: &Server, case: &Case) -> Result<ResponseReader, Failure> {
+    let mut socket = connect(server).await?;
     if case.trickle {
         for byte in &case.request {
             socket
                 .write_all(std::slice::from_ref(byte))
                 .await
-                .map_err(|e| format!("write: {e}"))?;
-            socket.flush().await.map_err(|e| format!("write: {e}"))?;
+                .map_err(|e| Failure::Answer(format!("write: {e}")))?;
+            socket
+                .flush()
+                .await
+                .map_err(|e| Failure::Answer(format!("write: {e}")))?;
         }
     } else if let Err(error) = socket.write_all(&case.request).await {
         // A server may answer and close before reading an oversized request.
@@ -260,7 +467,7 @@ async fn exchange(host: &str, port: u16, case: &Case) -> Result<ResponseReader, 
             error.kind(),
             std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
         ) {
-            return Err(format!("write: {error}"));
+            return Err(Failure::Answer(format!("write: {error}")));
         }
     }
     let mut reader = response_reader();
@@ -272,12 +479,14 @@ async fn exchange(host: &str, port: u16, case: &Case) -> Result<ResponseReader, 
                 reader.advance(n);
                 received += n;
             }
-            Err(error) if received == 0 => return Err(format!("read: {error}")),
+            Err(error) if received == 0 => {
+                return Err(Failure::Answer(format!("read: {error}")));
+            }
             Err(_) => break,
         }
     }
     if received == 0 {
-        return Err("closed without an answer".into());
+        return Err(Failure::Answer("closed without an answer".into()));
     }
     Ok(reader)
 }
@@ -317,7 +526,11 @@ fn expected_text(expect: Expect) -> String {
     }
 }
 
-fn judge(case: &Case, reader: &mut ResponseReader) -> (String, String, Verdict) {
+fn judge(
+    case: &Case,
+    reader: &mut ResponseReader,
+    protocols: &[String],
+) -> (String, String, Verdict) {
     let expected = expected_text(case.expect);
     let Ok(Status::Ready(head)) = reader.poll() else {
         let verdict = match case.expect {
@@ -327,8 +540,16 @@ fn judge(case: &Case, reader: &mut ResponseReader) -> (String, String, Verdict) 
         return (expected, "not an HTTP response".into(), verdict);
     };
     let status = head.status();
+    if matches!(status, 429 | 503) {
+        // Rate limiting or overload says nothing about the case.
+        return (
+            expected,
+            format!("{status} (rate limited)"),
+            Verdict::NotJudged,
+        );
+    }
     let (got, verdict) = match case.expect {
-        Expect::Accept { no_protocol } => judge_accept(case, &head, no_protocol),
+        Expect::Accept { no_protocol } => judge_accept(case, &head, no_protocol, protocols),
         Expect::Reject {
             status: wanted,
             version_header,
@@ -355,7 +576,12 @@ fn judge(case: &Case, reader: &mut ResponseReader) -> (String, String, Verdict) 
     (expected, got, verdict)
 }
 
-fn judge_accept(case: &Case, head: &Response<'_>, no_protocol: bool) -> (String, Verdict) {
+fn judge_accept(
+    case: &Case,
+    head: &Response<'_>,
+    no_protocol: bool,
+    protocols: &[String],
+) -> (String, Verdict) {
     if head.status() != 101 {
         return (format!("{}", head.status()), Verdict::MustFail);
     }
@@ -376,6 +602,8 @@ fn judge_accept(case: &Case, head: &Response<'_>, no_protocol: bool) -> (String,
     if no_protocol {
         match all(head, "sec-websocket-protocol").as_slice() {
             [] => {}
+            // One the user offers on every case (`--protocol`).
+            [one] if protocols.iter().any(|p| p.as_bytes() == one.trim_ascii()) => {}
             // Offered, so allowed by the letter of S14, but no server speaks it: echoing
             // the client's offer is a known deviation (websocat, Node ws by default).
             [one]
@@ -421,7 +649,7 @@ mod tests {
 
     #[test]
     fn at_least_forty_cases_each_naming_a_checklist_id() {
-        let cases = cases::all("127.0.0.1:9001", "/");
+        let cases = cases::all("127.0.0.1:9001", "/", &[]);
         assert!(cases.len() >= 40, "{}", cases.len());
         let ids = [
             "C4", "S12", "S13v", "S14", "S15", "S16", "S17", "S18", "S19", "H21", "H22", "H23",
@@ -434,10 +662,10 @@ mod tests {
 
     #[test]
     fn judging_a_response_without_accept_is_a_must_failure() {
-        let case = &cases::all("h", "/")[0];
+        let case = &cases::all("h", "/", &[])[0];
         let mut reader = response_reader();
         reader.feed(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
-        let (_, got, verdict) = judge(case, &mut reader);
+        let (_, got, verdict) = judge(case, &mut reader, &[]);
         assert_eq!(
             (got.as_str(), verdict),
             ("101 without Sec-WebSocket-Accept", Verdict::MustFail)
