@@ -43,6 +43,15 @@ pub(crate) struct Args {
     /// The private key (PEM) of `--tls-cert`.
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// A host the server answers for besides the defaults, `host` or `host:port`
+    /// (repeatable); others get 421. Default on a loopback address: `localhost`,
+    /// `127.0.0.1` and `[::1]` with the listening port (against DNS rebinding); elsewhere
+    /// every host.
+    #[arg(long = "allow-host", value_name = "HOST")]
+    allow_hosts: Vec<String>,
+    /// Answer every `Host`, even on a loopback address.
+    #[arg(long, conflicts_with = "allow_hosts")]
+    any_host: bool,
     /// With TLS, serve HTTP/2 without advertising extended CONNECT: clients then open
     /// WebSockets over HTTP/1.1 (browsers on a connection of their own).
     #[arg(long, requires = "tls_cert")]
@@ -60,6 +69,8 @@ impl Args {
             trusted_proxies: Vec::new(),
             tls_cert: None,
             tls_key: None,
+            allow_hosts: Vec::new(),
+            any_host: false,
             no_http2_websockets: false,
         }
     }
@@ -72,7 +83,24 @@ impl Args {
         }
     }
 
-    fn config(&self) -> ServerConfig {
+    /// The hosts answered for on `bound`: see `--allow-host`. `None`: every host.
+    fn allowed_hosts(&self, bound: SocketAddr) -> Option<Vec<String>> {
+        if self.any_host {
+            return None;
+        }
+        let mut hosts = self.allow_hosts.clone();
+        if bound.ip().is_loopback() {
+            let port = bound.port();
+            hosts.extend([
+                format!("localhost:{port}"),
+                format!("127.0.0.1:{port}"),
+                format!("[::1]:{port}"),
+            ]);
+        }
+        (!hosts.is_empty()).then_some(hosts)
+    }
+
+    fn config(&self, bound: SocketAddr) -> ServerConfig {
         let mut policy = OriginPolicy::same_origin();
         for origin in &self.allow_origins {
             policy = if origin == "any" {
@@ -81,10 +109,14 @@ impl Args {
                 policy.allow(origin)
             };
         }
-        ServerConfig::new()
+        let config = ServerConfig::new()
             .protocols(self.protocols.iter().cloned())
             .origin_policy(policy)
-            .trust_proxies(self.trusted_proxies.iter().copied())
+            .trust_proxies(self.trusted_proxies.iter().copied());
+        match self.allowed_hosts(bound) {
+            Some(hosts) => config.allowed_hosts(hosts),
+            None => config,
+        }
     }
 }
 
@@ -125,7 +157,11 @@ pub(crate) async fn serve(
     tls: Option<Arc<rustls::ServerConfig>>,
 ) {
     let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
-    let config = Arc::new(args.config());
+    // `run` and the demo read it before: a bound listener has its address.
+    let bound = listener
+        .local_addr()
+        .expect("the listener was bound and its address read");
+    let config = Arc::new(args.config(bound));
     let options = Options::new().timeout(Duration::from_secs(args.timeout));
     loop {
         let (socket, peer) = match listener.accept().await {

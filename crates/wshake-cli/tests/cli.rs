@@ -445,3 +445,73 @@ fn check_of_an_unreachable_server_exits_2() {
         "{stderr}"
     );
 }
+
+/// The status line `wshake serve` at `url` answers a valid handshake addressed to `host`.
+fn status_for_host(url: &str, host: &str) -> String {
+    use std::io::{Read as _, Write as _};
+    let address = url.trim_start_matches("ws://").trim_end_matches('/');
+    let mut socket = std::net::TcpStream::connect(address).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        socket,
+        "GET / HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = [0; 64];
+    let n = socket.read(&mut answer).unwrap();
+    String::from_utf8_lossy(&answer[..n])
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn s21_serve_on_loopback_answers_only_its_own_names() {
+    let served = serve(&[]);
+    let port = served
+        .url
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .to_string();
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
+        assert_eq!(
+            status_for_host(&served.url, &host),
+            "HTTP/1.1 101 Switching Protocols",
+            "{host}"
+        );
+    }
+    // A DNS-rebinding page: its own name as Host and Origin, pointed at 127.0.0.1.
+    let rebound = format!("evil.example:{port}");
+    assert_eq!(
+        status_for_host(&served.url, &rebound),
+        "HTTP/1.1 421 Misdirected Request"
+    );
+    drop(served);
+    let served = serve(&["--allow-host", "evil.example"]);
+    let port = served
+        .url
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        status_for_host(&served.url, &format!("evil.example:{port}")),
+        "HTTP/1.1 101 Switching Protocols"
+    );
+    assert_eq!(
+        status_for_host(&served.url, &format!("other.example:{port}")),
+        "HTTP/1.1 421 Misdirected Request"
+    );
+    drop(served);
+    let served = serve(&["--any-host"]);
+    assert_eq!(
+        status_for_host(&served.url, "other.example"),
+        "HTTP/1.1 101 Switching Protocols"
+    );
+}

@@ -255,6 +255,13 @@ pub enum Error {
     InvalidExtensions,
     /// More than one `Origin` header (400).
     DuplicateOrigin,
+    /// The `Host` (over HTTP/2, `:authority`) is not one the server answers for
+    /// ([`ServerConfig::allowed_hosts`](crate::server::ServerConfig::allowed_hosts)): a
+    /// DNS-rebinding page, or a request meant for another server (421).
+    HostNotAllowed {
+        /// The host received.
+        host: Excerpt,
+    },
     /// The `Origin` is not allowed by the server's policy (403).
     OriginForbidden {
         /// The origin received.
@@ -307,6 +314,7 @@ impl Error {
             Self::MethodNotAllowed { .. } | Self::MethodNotConnect { .. } => 405,
             Self::MissingVersion | Self::UnsupportedVersion { .. } => 426,
             Self::OriginForbidden { .. } => 403,
+            Self::HostNotAllowed { .. } => 421,
             Self::InvalidRequestLine
             | Self::InvalidLineEnding { .. }
             | Self::ObsFold { .. }
@@ -456,6 +464,7 @@ impl fmt::Display for Error {
             }
             Self::DuplicateOrigin => f.write_str("more than one Origin"),
             Self::OriginForbidden { origin } => write!(f, "origin {origin} not allowed"),
+            Self::HostNotAllowed { host } => write!(f, "host {host} is not served here"),
             Self::NoCommonProtocol => f.write_str("none of the offered subprotocols is supported"),
             Self::NotSwitchingProtocols {
                 status,

@@ -25,6 +25,7 @@ pub(crate) fn reason_phrase(status: u16) -> &'static str {
         409 => "Conflict",
         410 => "Gone",
         414 => "URI Too Long",
+        421 => "Misdirected Request",
         426 => "Upgrade Required",
         429 => "Too Many Requests",
         431 => "Request Header Fields Too Large",

@@ -504,6 +504,20 @@ fn e32_header_rules_shared_with_http1_give_the_same_answers() {
 }
 
 #[test]
+fn s21_e33_host_allow_list_applies_to_the_authority() {
+    let config = ServerConfig::new()
+        .allowed_hosts(["localhost:8443"])
+        .origin_policy(wshake_proto::server::OriginPolicy::any());
+    let connect = ExtendedConnect::new(WEBSOCKET).tls(true);
+    assert_eq!(validate(&config, &chromium(&[]), connect), Ok(()));
+    let mut other = chromium(&[]);
+    *other.uri_mut() = "https://evil.example:8443/chat".parse().expect("uri");
+    let error = validate(&config, &other, connect).expect_err("not served");
+    assert!(matches!(error, Error::HostNotAllowed { .. }), "{error:?}");
+    assert_eq!(error.to_response_for(Version::HTTP_2).status(), 421);
+}
+
+#[test]
 fn e31_an_http1_request_is_not_an_extended_connect() {
     let mut request = chromium(&[]);
     *request.version_mut() = Version::HTTP_11;

@@ -314,6 +314,10 @@ fn any_origin() -> ServerConfig {
     ServerConfig::new().origin_policy(OriginPolicy::any())
 }
 
+fn hosts() -> ServerConfig {
+    ServerConfig::new().allowed_hosts(["example.com", "localhost:9001", "[::1]"])
+}
+
 /// What the real-client fixtures are accepted with (tests/fixtures.rs).
 fn fixtures() -> ServerConfig {
     ServerConfig::new()
@@ -1053,6 +1057,32 @@ fn server_cases() -> Cases {
         "s13 protocol and deflate",
         chat_deflate,
         plus(&everything[1..]),
+    );
+
+    // Host allow-list (S21): 421 for a host not served, whatever else is wrong after it.
+    for host in [
+        "example.com",
+        "EXAMPLE.com:8080",
+        "localhost:9001",
+        "localhost:9002",
+        "localhost",
+        "[::1]:1",
+        "evil.test",
+        "127.0.0.1:9001",
+    ] {
+        c.add(
+            format!("s21 allowed hosts, Host {host}"),
+            hosts,
+            with(&[("Host", Some(host))]),
+        );
+    }
+    c.add(
+        "s21 host not served and a bad version",
+        hosts,
+        with(&[
+            ("Host", Some("evil.test")),
+            ("Sec-WebSocket-Version", Some("8")),
+        ]),
     );
 
     // Origin (S13): the same-origin default, an allow-list, any.

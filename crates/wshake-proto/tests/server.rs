@@ -1315,3 +1315,48 @@ fn errors_are_sticky() {
     server.feed(b"more");
     assert_eq!(server.poll().unwrap_err(), first);
 }
+
+#[test]
+fn s21_host_allow_list_answers_421_for_a_host_not_served() {
+    let config = || ServerConfig::new().allowed_hosts(["localhost:9001", "127.0.0.1"]);
+    for (host, allowed) in [
+        ("localhost:9001", true),
+        ("LocalHost:9001", true),
+        ("127.0.0.1", true),
+        ("127.0.0.1:1234", true),
+        ("localhost:9002", false),
+        ("localhost", false),
+        // A DNS-rebinding page: its own name in Host (and Origin), pointed at 127.0.0.1.
+        ("evil.example:9001", false),
+    ] {
+        let input = with(&[
+            ("Host", Some(host)),
+            ("Origin", Some(&format!("http://{host}"))),
+        ]);
+        let (_, result) = poll_whole(config(), &input);
+        if allowed {
+            assert_eq!(result, Ok(Status::Ready(())), "{host}");
+        } else {
+            let Err(error) = result else {
+                panic!("{host} accepted")
+            };
+            assert!(
+                matches!(error, Error::HostNotAllowed { .. }),
+                "{host}: {error:?}"
+            );
+            assert_eq!(error.status(), Some(421));
+            let mut out = Vec::new();
+            error.write_response(&mut out);
+            assert!(
+                out.starts_with(b"HTTP/1.1 421 Misdirected Request\r\n"),
+                "{host}"
+            );
+        }
+    }
+    // Without an allow-list, every host is answered.
+    let (_, result) = poll_whole(
+        ServerConfig::new(),
+        &with(&[("Host", Some("evil.example"))]),
+    );
+    assert_eq!(result, Ok(Status::Ready(())));
+}

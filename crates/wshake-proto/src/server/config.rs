@@ -43,6 +43,8 @@ pub struct ServerConfig {
     pub(crate) origin: OriginPolicy,
     pub(crate) deflate: Option<DeflateConfig>,
     pub(crate) trusted_proxies: Vec<IpAddr>,
+    /// Lower case; empty: every host.
+    pub(crate) allowed_hosts: Vec<String>,
 }
 
 impl ServerConfig {
@@ -114,10 +116,73 @@ impl ServerConfig {
         &self.trusted_proxies
     }
 
+    /// Answers only requests addressed to one of these hosts (421
+    /// [`Error::HostNotAllowed`](crate::Error::HostNotAllowed) otherwise): `host:port`
+    /// must match the `Host` header (over HTTP/2 `:authority`) exactly, a bare `host` with
+    /// any port (case-insensitive; IPv6 in brackets, `[::1]:9001`). Default: every host.
+    ///
+    /// The defence against DNS rebinding: a page on `evil.example` whose name the attacker
+    /// re-points at 127.0.0.1 reaches a server on localhost with `Host` and `Origin` both
+    /// `evil.example`, which the same-origin policy lets through; an allow-list of the
+    /// names the server is really reached by does not. Behind a reverse proxy, list the
+    /// `Host` the proxy sends.
+    ///
+    /// ```
+    /// use wshake_proto::server::ServerConfig;
+    ///
+    /// let config = ServerConfig::new().allowed_hosts(["localhost", "127.0.0.1:9001", "[::1]"]);
+    /// assert!(config.allows_host("LOCALHOST:8080"));
+    /// assert!(config.allows_host("127.0.0.1:9001"));
+    /// assert!(!config.allows_host("127.0.0.1:9002"));
+    /// assert!(!config.allows_host("evil.example:9001"));
+    /// ```
+    #[must_use]
+    pub fn allowed_hosts<I, S>(mut self, hosts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.allowed_hosts = hosts
+            .into_iter()
+            .map(|host| host.as_ref().to_ascii_lowercase())
+            .collect();
+        self
+    }
+
+    /// Whether a request addressed to `host` (`host[:port]`, as in `Host`) is answered.
+    pub fn allows_host(&self, host: &str) -> bool {
+        if self.allowed_hosts.is_empty() {
+            return true;
+        }
+        let name = split_port(host);
+        self.allowed_hosts.iter().any(|allowed| {
+            host.eq_ignore_ascii_case(allowed)
+                || (split_port(allowed) == allowed && name.eq_ignore_ascii_case(allowed))
+        })
+    }
+
+    /// `Err(HostNotAllowed)` (421) unless [`allows_host`](Self::allows_host).
+    pub(crate) fn check_host(&self, host: &[u8]) -> Result<(), crate::Error> {
+        match core::str::from_utf8(host) {
+            Ok(text) if self.allows_host(text) => Ok(()),
+            _ => Err(crate::Error::HostNotAllowed {
+                host: crate::error::Excerpt::new(host),
+            }),
+        }
+    }
+
     /// Enables permessage-deflate negotiation.
     #[must_use]
     pub fn deflate(mut self, deflate: DeflateConfig) -> Self {
         self.deflate = Some(deflate);
         self
+    }
+}
+
+/// The host of `host[:port]`, without the port (an IPv6 literal keeps its brackets).
+fn split_port(host: &str) -> &str {
+    match host.rfind(':') {
+        Some(colon) if !host[colon..].contains(']') => &host[..colon],
+        _ => host,
     }
 }

@@ -118,6 +118,7 @@ impl<'a> Incoming<'a> {
         connect: ExtendedConnect<'_>,
     ) -> Result<Self, Error> {
         let request = validate(&config.limits, method, uri, version, headers, connect)?;
+        config.check_host(request.host.as_bytes())?;
         Ok(Self::validated(config, Request::from_http(request)))
     }
 }

@@ -242,6 +242,7 @@ impl<'a> Incoming<'a> {
         headers: &'a HeaderMap,
     ) -> Result<Self, Error> {
         let request = validate(&config.limits, method, uri, version, headers)?;
+        config.check_host(request.host.as_bytes())?;
         Ok(Self {
             request: Request::from_http(request),
             config,

@@ -219,6 +219,7 @@ fn read_request<'p>(
         parsed_line,
         read_deflate,
     )?;
+    config.check_host(&head.bytes()[parsed.host.clone()])?;
     Ok(Some(slot.insert(parsed)))
 }
 
