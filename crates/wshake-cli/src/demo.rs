@@ -35,6 +35,7 @@ pub(crate) async fn run() -> ExitCode {
         timeout: 5,
         http2: false,
         cacert: None,
+        insecure: false,
     };
     let probe_ok = match probe::probe(&probe_args).await {
         Ok(()) => true,

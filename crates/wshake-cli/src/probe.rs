@@ -36,8 +36,11 @@ pub(crate) struct Args {
     #[arg(long)]
     pub(crate) http2: bool,
     /// Trust the CA certificates in this PEM file (and no other) for `wss://`.
-    #[arg(long, value_name = "PEM")]
+    #[arg(long, value_name = "PEM", conflicts_with = "insecure")]
     pub(crate) cacert: Option<std::path::PathBuf>,
+    /// Do not verify the server's certificate (a warning is printed every time).
+    #[arg(long)]
+    pub(crate) insecure: bool,
 }
 
 pub(crate) async fn run(args: Args) -> ExitCode {
@@ -70,8 +73,8 @@ pub(crate) async fn probe(args: &Args) -> Result<(), String> {
     if args.http2 {
         builder = builder.http2(Http2::Require);
     }
-    if let Some(ca) = &args.cacert {
-        builder = builder.tls_config(crate::tls::client_config(ca)?);
+    if let Some(tls) = crate::tls::client_config_from(args.cacert.as_deref(), args.insecure)? {
+        builder = builder.tls_config(tls);
     }
     let client = builder.build().map_err(|e| e.to_string())?;
     let (connection, stream) = match client.connect(&args.url).await {

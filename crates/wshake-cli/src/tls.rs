@@ -55,3 +55,83 @@ pub(crate) fn client_config(ca: &Path) -> Result<Arc<rustls::ClientConfig>, Stri
             .with_no_client_auth(),
     ))
 }
+
+/// A client config that does not verify the server's certificate (`--insecure`): the
+/// handshake's signatures are still checked, so the peer holds the certificate's key, but
+/// anyone can present any certificate. Says so on standard error, every time.
+pub(crate) fn insecure_client_config() -> Arc<rustls::ClientConfig> {
+    eprintln!(
+        "wshake: warning: --insecure: the server's certificate is not verified; anyone on \
+         the path can read and change this connection"
+    );
+    let provider = provider();
+    Arc::new(
+        rustls::ClientConfig::builder_with_provider(Arc::clone(&provider))
+            .with_safe_default_protocol_versions()
+            .expect("ring supports the default versions")
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(NoVerification(provider)))
+            .with_no_client_auth(),
+    )
+}
+
+/// Accepts every certificate; verifies the handshake's signatures with the provider.
+#[derive(Debug)]
+struct NoVerification(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for NoVerification {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// The TLS config of `--cacert` / `--insecure` (at most one is given), if any.
+pub(crate) fn client_config_from(
+    cacert: Option<&Path>,
+    insecure: bool,
+) -> Result<Option<Arc<rustls::ClientConfig>>, String> {
+    match (cacert, insecure) {
+        (Some(ca), _) => client_config(ca).map(Some),
+        (None, true) => Ok(Some(insecure_client_config())),
+        (None, false) => Ok(None),
+    }
+}

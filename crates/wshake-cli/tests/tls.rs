@@ -322,3 +322,127 @@ fn check_speaks_wss_with_a_private_ca_and_writes_junit() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("UnknownIssuer"), "{stderr}");
 }
+
+// --- TLS trust: a private CA, and what each certificate failure says ------------------------
+
+/// A CA made now, written as `ca.pem` in `dir`.
+fn private_ca(dir: &std::path::Path) -> rcgen::CertifiedIssuer<'static, rcgen::KeyPair> {
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "wshake test CA");
+    let ca =
+        rcgen::CertifiedIssuer::self_signed(params, rcgen::KeyPair::generate().unwrap()).unwrap();
+    std::fs::write(dir.join("ca.pem"), ca.pem()).unwrap();
+    ca
+}
+
+/// A certificate for `names` signed by `ca` (expired when `expired`), as `NAME.pem` and
+/// `NAME.key` in `dir`.
+fn leaf(
+    dir: &std::path::Path,
+    name: &str,
+    ca: &rcgen::CertifiedIssuer<'static, rcgen::KeyPair>,
+    names: &[&str],
+    expired: bool,
+) -> (PathBuf, PathBuf) {
+    let mut params =
+        rcgen::CertificateParams::new(names.iter().map(|n| (*n).to_string()).collect::<Vec<_>>())
+            .unwrap();
+    if expired {
+        params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        params.not_after = rcgen::date_time_ymd(2021, 1, 1);
+    }
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = params.signed_by(&key, ca).unwrap();
+    let (cert_path, key_path) = (
+        dir.join(format!("{name}.pem")),
+        dir.join(format!("{name}.key")),
+    );
+    std::fs::write(&cert_path, cert.pem()).unwrap();
+    std::fs::write(&key_path, key.serialize_pem()).unwrap();
+    (cert_path, key_path)
+}
+
+fn probe_with(args: &[&str]) -> (bool, String, String) {
+    let output = wshake().arg("probe").args(args).output().unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn c3_certificate_failures_say_what_is_wrong_and_a_private_ca_is_trusted() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("trust");
+    std::fs::create_dir_all(&dir).unwrap();
+    let ca = private_ca(&dir);
+    let ca_pem = dir.join("ca.pem").display().to_string();
+    let (good, good_key) = leaf(&dir, "good", &ca, &["localhost"], false);
+    let (other, other_key) = leaf(&dir, "other", &ca, &["other.test"], false);
+    let (expired, expired_key) = leaf(&dir, "expired", &ca, &["localhost"], true);
+    let (selfsigned, selfsigned_key) = certificate("trust-self-signed");
+
+    let served = Served::start(&good, &good_key);
+    let url = format!("wss://localhost:{}/", served.port);
+    let (ok, out, err) = probe_with(&["--cacert", &ca_pem, "--send", "via my CA", &url]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("received: via my CA"), "{out}");
+    // Without the CA, the default roots do not know it.
+    let (ok, _, err) = probe_with(&[&url]);
+    assert!(!ok);
+    assert!(
+        err.contains("the certificate's issuer is not trusted"),
+        "{err}"
+    );
+    drop(served);
+
+    for (cert, key, says) in [
+        (&other, &other_key, "not valid for the host connected to"),
+        (&expired, &expired_key, "the certificate has expired"),
+        (
+            &selfsigned,
+            &selfsigned_key,
+            "the certificate's issuer is not trusted",
+        ),
+    ] {
+        let served = Served::start(cert, key);
+        let url = format!("wss://localhost:{}/", served.port);
+        let (ok, _, err) = probe_with(&["--cacert", &ca_pem, &url]);
+        assert!(!ok, "{says}");
+        assert!(err.contains(says), "{says}: {err}");
+        // `check` cannot judge anything then, and says why.
+        let output = wshake()
+            .args(["check", &url, "--cacert", &ca_pem])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{says}");
+    }
+}
+
+#[test]
+fn c3_insecure_connects_to_any_certificate_and_warns_every_time() {
+    let (cert, key) = certificate("insecure");
+    let served = Served::start(&cert, &key);
+    let url = format!("wss://localhost:{}/", served.port);
+    let (ok, out, err) = probe_with(&["--insecure", "--send", "unverified", &url]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("received: unverified"), "{out}");
+    assert!(err.contains("warning: --insecure"), "{err}");
+    let output = wshake()
+        .args(["check", "--insecure", &url])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("warning: --insecure"));
+    // `--cacert` and `--insecure` together are a usage error.
+    let output = wshake()
+        .args(["probe", "--insecure", "--cacert"])
+        .arg(&cert)
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}

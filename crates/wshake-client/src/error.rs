@@ -185,7 +185,10 @@ impl fmt::Display for Error {
                 write!(f, "proxy refused CONNECT with {status} {reason}")
             }
             Self::ProxyProtocol(what) => write!(f, "proxy error: {what}"),
-            Self::Tls(error) => write!(f, "TLS handshake failed: {error}"),
+            Self::Tls(error) => match certificate_problem(error) {
+                Some(problem) => write!(f, "TLS handshake failed: {problem} ({error})"),
+                None => write!(f, "TLS handshake failed: {error}"),
+            },
             Self::Refused(refusal) => write!(f, "{refusal}"),
             Self::TooManyRedirects { limit } => write!(f, "more than {limit} redirects"),
             Self::InsecureRedirect { location } => {
@@ -224,4 +227,34 @@ impl From<wshake_tokio::Error> for Error {
             other => Self::Handshake(other),
         }
     }
+}
+
+/// What is wrong with the server's certificate, in plain words, when that is why TLS
+/// failed.
+fn certificate_problem(error: &io::Error) -> Option<String> {
+    use rustls::CertificateError;
+    let rustls::Error::InvalidCertificate(certificate) =
+        error.get_ref()?.downcast_ref::<rustls::Error>()?
+    else {
+        return None;
+    };
+    Some(match certificate {
+        CertificateError::UnknownIssuer => {
+            "the certificate's issuer is not trusted (self-signed, or signed by a CA this \
+             client does not trust)"
+                .to_string()
+        }
+        CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+            "the certificate is not valid for the host connected to".into()
+        }
+        CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+            "the certificate has expired".into()
+        }
+        CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+            "the certificate is not valid yet".into()
+        }
+        CertificateError::Revoked => "the certificate was revoked".into(),
+        CertificateError::BadSignature => "the certificate's signature is invalid".into(),
+        other => format!("the certificate is unusable: {other:?}"),
+    })
 }

@@ -23,8 +23,12 @@ const PARALLEL: usize = 8;
 
 /// `wshake check` options.
 #[derive(Debug, Clone, clap::Args)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "command-line flags, each its own switch"
+)]
 pub(crate) struct Args {
-    /// The server's `ws://` URL.
+    /// The server's `ws://` or `wss://` URL (any path and query).
     pub(crate) url: String,
     /// Print the results as JSON.
     #[arg(long)]
@@ -34,8 +38,11 @@ pub(crate) struct Args {
     #[arg(long)]
     pub(crate) http2: bool,
     /// Trust the CA certificates in this PEM file (and no other) for `wss://`.
-    #[arg(long, value_name = "PEM")]
+    #[arg(long, value_name = "PEM", conflicts_with = "insecure")]
     pub(crate) cacert: Option<std::path::PathBuf>,
+    /// Do not verify the server's certificate (a warning is printed every time).
+    #[arg(long)]
+    pub(crate) insecure: bool,
     /// A header sent with every case, `Name: value` (repeatable): a token, a cookie.
     #[arg(long = "header", value_name = "NAME: VALUE")]
     pub(crate) headers: Vec<String>,
@@ -84,11 +91,7 @@ impl Settings {
                 args.protocols.join(", "),
             ));
         }
-        let tls = args
-            .cacert
-            .as_deref()
-            .map(crate::tls::client_config)
-            .transpose()?;
+        let tls = crate::tls::client_config_from(args.cacert.as_deref(), args.insecure)?;
         Ok(Self {
             extra,
             protocols: args.protocols.clone(),
