@@ -82,20 +82,16 @@ fn clients(rows: &mut Vec<Row>, cert: &Path, key: &Path) -> Result<(&'static str
     let log = root().join("target/peers/h2/serve.log");
     let (server, port) = serve_tls(cert, key, &log, &[])?;
     let url = format!("https://localhost:{port}/");
-    let result = chromium_page(
-        &url,
-        "<span id=\"status\">echoed</span>",
-        &IGNORE_CERTIFICATE,
-    )
-    .and_then(|shown| {
-        if logged(&log, &["path=/echo", "http=\"HTTP/2\"", "outcome=\"200\""]) {
-            Ok(format!(
-                "{shown}; the server saw an HTTP/2 extended CONNECT"
-            ))
-        } else {
-            Err("the echo worked, but not as an HTTP/2 extended CONNECT".into())
-        }
-    });
+    let result = chromium_page(&url, "<span id=\"http\">HTTP/2</span>", &IGNORE_CERTIFICATE)
+        .and_then(|shown| {
+            if logged(&log, &["path=/echo", "http=\"HTTP/2\"", "outcome=\"200\""]) {
+                Ok(format!(
+                    "{shown}; the server saw an HTTP/2 extended CONNECT"
+                ))
+            } else {
+                Err("the echo worked, but not as an HTTP/2 extended CONNECT".into())
+            }
+        });
     rows.push(Row {
         peer: "headless chromium",
         direction,
@@ -140,7 +136,7 @@ fn negative_control(rows: &mut Vec<Row>, cert: &Path, key: &Path) -> Result<(), 
     let log = root().join("target/peers/h2/serve-no-setting.log");
     let (server, port) = serve_tls(cert, key, &log, &["--no-http2-websockets"])?;
     let url = format!("https://localhost:{port}/");
-    let result = chromium_page(&url, "<span id=\"status\">echoed</span>", &IGNORE_CERTIFICATE).and_then(
+    let result = chromium_page(&url, "<span id=\"http\">HTTP/1.1</span>", &IGNORE_CERTIFICATE).and_then(
         |shown| {
             let page_h2 = logged(&log, &["200 page", "http=\"HTTP/2\""]);
             let ws_h1 = logged(&log, &["path=/echo", "http=\"HTTP/1.1\"", "outcome=\"101\""]);

@@ -145,9 +145,9 @@ fn server_side(rows: &mut Vec<Row>) -> Result<(), String> {
     add("node ws", "subprotocol chat + echo", c);
     for (case, page, needle) in [
         (
-            "page echo in the DOM",
+            "page: its handshake shown, echo in the DOM",
             String::new(),
-            "<span id=\"status\">echoed</span>",
+            "<span id=\"http\">HTTP/1.1</span>",
         ),
         (
             "page offering subprotocol chat",

@@ -10,6 +10,7 @@
 
 mod check;
 mod demo;
+mod handshake_json;
 mod page;
 mod probe;
 mod serve;

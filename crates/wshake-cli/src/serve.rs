@@ -11,6 +11,7 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::Role;
 use wshake_client::wshake_proto::server::{OriginPolicy, Request, ServerConfig};
 use wshake_client::wshake_tokio::{self, Answer, Options, Served};
@@ -204,7 +205,7 @@ where
     let plain = |path: &str| (path == "/").then(page::response);
     let result = wshake_tokio::accept_or_plain(
         socket,
-        config,
+        Arc::clone(&config),
         &options,
         async |_: &Request<'_>| Answer::policy(),
         &plain,
@@ -236,15 +237,24 @@ where
         protocol = accepted.protocol.as_deref().unwrap_or("-"),
         "handshake accepted"
     );
-    echo(upgraded, peer).await;
+    let request = accepted.request.view();
+    let first = crate::handshake_json::wanted(request.query())
+        .then(|| crate::handshake_json::http1(&config, request).to_string());
+    echo(upgraded, peer, first).await;
 }
 
-/// Echoes text and binary messages (server role) until the client closes.
-pub(crate) async fn echo<S>(upgraded: S, peer: SocketAddr)
+/// Echoes text and binary messages (server role) until the client closes, after sending
+/// `first` (the page's handshake) when given.
+pub(crate) async fn echo<S>(upgraded: S, peer: SocketAddr, first: Option<String>)
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let mut ws = WebSocketStream::from_raw_socket(upgraded, Role::Server, None).await;
+    if let Some(first) = first {
+        if ws.send(Message::text(first)).await.is_err() {
+            return;
+        }
+    }
     while let Some(message) = ws.next().await {
         match message {
             Ok(message) if message.is_text() || message.is_binary() => {

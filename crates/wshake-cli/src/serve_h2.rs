@@ -31,8 +31,18 @@ pub(crate) async fn connection<S>(
                 return Ok::<_, Infallible>(page::http_response());
             }
             let path = request.uri().path().to_string();
+            // The page's handshake, when it asks: the request as received.
+            let handshake = crate::handshake_json::wanted(request.uri().query())
+                .then(|| wshake_hyper::validate(&config, &request).ok())
+                .flatten()
+                .map(|incoming| incoming.request().into_owned());
             Ok(match wshake_hyper::accept(&config, &mut request) {
                 Ok((response, upgrade)) => {
+                    let first = handshake.map(|request| {
+                        let status = response.status().as_u16();
+                        crate::handshake_json::http2(request.view(), response.headers(), status)
+                            .to_string()
+                    });
                     let protocol = upgrade.protocol().unwrap_or("-").to_string();
                     tracing::info!(
                         %peer, %path, http = "HTTP/2", outcome = "200", %protocol,
@@ -40,7 +50,7 @@ pub(crate) async fn connection<S>(
                     );
                     tokio::spawn(async move {
                         if let Ok(upgraded) = upgrade.await {
-                            serve::echo(upgraded, peer).await;
+                            serve::echo(upgraded, peer, first).await;
                         }
                     });
                     response

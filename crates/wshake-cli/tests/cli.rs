@@ -515,3 +515,52 @@ fn s21_serve_on_loopback_answers_only_its_own_names() {
         "HTTP/1.1 101 Switching Protocols"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_page_gets_its_handshake_first_when_it_asks_other_clients_a_plain_echo() {
+    use futures_util::{SinkExt as _, StreamExt as _};
+    use tokio_tungstenite::tungstenite::Message;
+    let served = tokio::task::spawn_blocking(|| serve(&["--protocol", "chat"]))
+        .await
+        .unwrap();
+    let address = served
+        .url
+        .trim_start_matches("ws://")
+        .trim_end_matches('/')
+        .to_string();
+    let mut request =
+        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(format!(
+            "ws://{address}/echo?handshake=1"
+        ))
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("sec-websocket-protocol", "chat".parse().unwrap());
+    let (mut ws, response) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let first = ws.next().await.unwrap().unwrap().into_text().unwrap();
+    let json: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(json["http"], "HTTP/1.1");
+    assert_eq!(json["request"]["line"], "GET /echo?handshake=1 HTTP/1.1");
+    assert_eq!(json["response"]["line"], "HTTP/1.1 101 Switching Protocols");
+    // The answer shown is the one the client received.
+    let accept = response.headers()["sec-websocket-accept"].to_str().unwrap();
+    let headers = json["response"]["headers"].as_array().unwrap();
+    assert!(
+        headers.contains(&serde_json::json!(["Sec-WebSocket-Accept", accept])),
+        "{headers:?}"
+    );
+    assert!(headers.contains(&serde_json::json!(["Sec-WebSocket-Protocol", "chat"])));
+    ws.send(Message::text("then the echo")).await.unwrap();
+    assert_eq!(
+        ws.next().await.unwrap().unwrap(),
+        Message::text("then the echo")
+    );
+
+    // Without the query: no handshake message, the first message back is the echo.
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{address}/echo"))
+        .await
+        .unwrap();
+    ws.send(Message::text("plain")).await.unwrap();
+    assert_eq!(ws.next().await.unwrap().unwrap(), Message::text("plain"));
+    drop(served);
+}
