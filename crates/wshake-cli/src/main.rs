@@ -54,6 +54,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    quiet_on_closed_stdout();
     let cli = Cli::parse();
     match cli.command {
         Command::Accept { key } => match Key::parse(key.as_bytes()) {
@@ -102,4 +103,23 @@ fn parse_listen(value: &str) -> Result<SocketAddr, String> {
     value
         .parse()
         .map_err(|e| format!("`{value}` is not IP:PORT ({e})"))
+}
+
+/// Output piped into a command that stops reading (`wshake check … | head`) ends the
+/// process quietly, as a Unix tool does on SIGPIPE (exit 141), instead of with a panic
+/// message: Rust ignores SIGPIPE, so `println!` panics on the closed pipe.
+fn quiet_on_closed_stdout() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }

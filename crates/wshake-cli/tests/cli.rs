@@ -564,3 +564,31 @@ async fn the_page_gets_its_handshake_first_when_it_asks_other_clients_a_plain_ec
     assert_eq!(ws.next().await.unwrap().unwrap(), Message::text("plain"));
     drop(served);
 }
+
+#[test]
+fn check_list_prints_every_case_with_its_id_and_level() {
+    for (args, at_least, first) in [
+        (
+            &["check", "--list"][..],
+            48,
+            "S16   MUST   plain valid request",
+        ),
+        (
+            &["check", "--list", "--http2"][..],
+            13,
+            "E30   MUST   SETTINGS_ENABLE_CONNECT_PROTOCOL",
+        ),
+    ] {
+        let output = wshake().args(args).output().unwrap();
+        assert!(output.status.success());
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(stdout.lines().count() >= at_least, "{stdout}");
+        assert!(stdout.starts_with(first), "{stdout}");
+        assert!(
+            stdout
+                .lines()
+                .all(|line| line.contains(" MUST ") || line.contains(" SHOULD ")),
+            "{stdout}"
+        );
+    }
+}

@@ -203,6 +203,25 @@ const CASES: &[Case] = &[
     },
 ];
 
+/// Every case, E30 first: name, ID, level, what is expected.
+pub(super) fn list() -> Vec<(&'static str, &'static str, &'static str, String)> {
+    let mut cases = vec![(
+        "SETTINGS_ENABLE_CONNECT_PROTOCOL",
+        "E30",
+        "MUST",
+        "enabled".to_string(),
+    )];
+    cases.extend(CASES.iter().map(|case| {
+        (
+            case.name,
+            case.id,
+            level(case.expect),
+            expected_text(case.expect),
+        )
+    }));
+    cases
+}
+
 /// Where the cases go: host, port, path, and TLS (a client config and the name) or not.
 struct Server {
     host: String,

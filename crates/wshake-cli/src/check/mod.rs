@@ -29,7 +29,12 @@ const PARALLEL: usize = 8;
 )]
 pub(crate) struct Args {
     /// The server's `ws://` or `wss://` URL (any path and query).
-    pub(crate) url: String,
+    #[arg(required_unless_present = "list")]
+    pub(crate) url: Option<String>,
+    /// Print the cases (with `--http2`, the HTTP/2 ones) with their IDs and levels, and
+    /// exit; the IDs are those of the project's `docs/conformance.md`.
+    #[arg(long)]
+    pub(crate) list: bool,
     /// Print the results as JSON.
     #[arg(long)]
     pub(crate) json: bool,
@@ -286,6 +291,31 @@ fn truncate(text: &str, width: usize) -> String {
 /// Exit codes: 0 when every MUST passed, 1 when one failed, 2 when the check could not
 /// run (bad arguments, the server unreachable, no case judged).
 pub(crate) async fn run(args: Args) -> ExitCode {
+    if args.list {
+        let cases = if args.http2 {
+            http2::list()
+        } else {
+            cases::all("example.com", "/", &[])
+                .iter()
+                .map(|case| {
+                    (
+                        case.name,
+                        case.id,
+                        level(case.expect),
+                        expected_text(case.expect),
+                    )
+                })
+                .collect()
+        };
+        for (name, id, level, expected) in cases {
+            println!("{id:<5} {level:<6} {name:<40} expects {expected}");
+        }
+        return ExitCode::SUCCESS;
+    }
+    let Some(url) = args.url.clone() else {
+        eprintln!("wshake: a URL to check is needed");
+        return ExitCode::from(2);
+    };
     let settings = match Settings::from_args(&args) {
         Ok(settings) => settings,
         Err(error) => {
@@ -294,9 +324,9 @@ pub(crate) async fn run(args: Args) -> ExitCode {
         }
     };
     let report = if args.http2 {
-        http2::check(&args.url, settings.tls.clone()).await
+        http2::check(&url, settings.tls.clone()).await
     } else {
-        check_with(&args.url, &settings).await
+        check_with(&url, &settings).await
     };
     let report = report.and_then(|report| {
         if report
@@ -313,7 +343,7 @@ pub(crate) async fn run(args: Args) -> ExitCode {
     match report {
         Ok(report) => {
             if let Some(path) = &args.junit {
-                if let Err(error) = std::fs::write(path, report.to_junit(&args.url)) {
+                if let Err(error) = std::fs::write(path, report.to_junit(&url)) {
                     eprintln!("wshake: cannot write {}: {error}", path.display());
                     return ExitCode::from(2);
                 }
