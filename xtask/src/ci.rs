@@ -73,10 +73,19 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 
 /// `cargo package` of several crates puts them in a temporary local registry under the
 /// target directory, and cargo unpacks each into `$CARGO_HOME/registry/src/<path hash>/`,
-/// never again once unpacked. A later run from a checkout at the same path would verify
-/// against the sources of the earlier one: remove this workspace's own crates from every
-/// registry but crates.io first.
+/// never again once unpacked, and builds them under `target/package/`. A later run from
+/// a checkout at the same path would verify against the sources and builds of the earlier
+/// one: remove this workspace's own crates from every registry but crates.io, and the
+/// package directory, first.
 fn forget_stale_package_sources() -> Result<(), String> {
+    // The verification builds under target/package/ are keyed by crate name and version,
+    // as registry crates are immutable: an earlier run's build of our own crates would be
+    // reused for changed sources. Start that directory afresh.
+    let package_dir = crate::run::root().join("target/package");
+    if package_dir.exists() {
+        std::fs::remove_dir_all(&package_dir)
+            .map_err(|e| format!("cannot remove {}: {e}", package_dir.display()))?;
+    }
     let cargo_home = std::env::var_os("CARGO_HOME")
         .map(std::path::PathBuf::from)
         .or_else(|| {

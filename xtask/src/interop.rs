@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
+use crate::clients;
 use crate::http2;
 use crate::nginx;
 use crate::peers::{self, Running, node_modules, python, run_bounded, scripts, start};
@@ -35,6 +36,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             "wshake-benches",
             "--example",
             "axum_builtin_echo",
+            "-p",
+            "wshake-cli",
+            "--example",
+            "tungstenite_client",
         ]))?;
         stacks::build()
     })?;
@@ -59,10 +64,13 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let h2_checks = step("interop: WebSocket over HTTP/2, both roles", || {
         http2::run(&mut rows)
     })?;
+    let client_checks = step("interop: wshake check-client against real clients", || {
+        clients::run(&mut rows)
+    })?;
     print_table(&rows);
     let checks = step("interop: wshake check against peers (information)", checks)?;
     if write_docs {
-        write_report(&rows, &checks, &h2_checks)?;
+        write_report(&rows, &checks, &h2_checks, &client_checks)?;
     }
     let failed = rows.iter().filter(|r| r.result.is_err()).count();
     println!("interop: {} passed, {failed} failed", rows.len() - failed);
@@ -338,6 +346,7 @@ fn write_report(
     rows: &[Row],
     checks: &[(&'static str, String)],
     h2_checks: &[(&'static str, String)],
+    client_checks: &[(&'static str, String)],
 ) -> Result<(), String> {
     let mut text = String::from(
         "# Interop\n\nProduced by `cargo xtask interop --write-docs` (also part of `cargo xtask ci`).\n\n## Matrix\n\n| peer | direction | case | result |\n|---|---|---|---|\n",
@@ -374,5 +383,6 @@ fn write_report(
         text.push_str("```\n");
     }
     text.push_str(&http2::report(h2_checks));
+    text.push_str(&clients::report(client_checks));
     std::fs::write(root().join("docs/interop.md"), text).map_err(|e| e.to_string())
 }

@@ -8,6 +8,7 @@
 //! - `cargo xtask load`: 5,000 concurrent handshakes and 1,000 slow clients on loopback.
 
 mod ci;
+mod clients;
 mod deps;
 mod examples;
 mod fuzz;

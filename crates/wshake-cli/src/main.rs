@@ -9,6 +9,7 @@
 //! ```
 
 mod check;
+mod check_client;
 mod demo;
 mod handshake_json;
 mod page;
@@ -49,6 +50,12 @@ enum Command {
     /// Exit codes: 0 when every MUST passed, 1 when a MUST failed, 2 when the check could
     /// not run (bad arguments, the server unreachable, no case judged).
     Check(check::Args),
+    /// Check a WebSocket client: each case answers its handshake with one deviation (or a
+    /// correct 101) and watches whether the client fails the connection or goes on.
+    ///
+    /// Exit codes: 0 when the client failed every broken handshake and went on after the
+    /// correct one, 1 otherwise, 2 when nothing could be judged.
+    CheckClient(check_client::Args),
     /// Serve, probe and check in one process: the tour.
     Demo,
 }
@@ -80,6 +87,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => run(serve::run(args)),
         Command::Probe(args) => run(probe::run(args)),
         Command::Check(args) => run(check::run(args)),
+        Command::CheckClient(args) => run(check_client::run(args)),
         Command::Demo => run(demo::run()),
     }
 }
