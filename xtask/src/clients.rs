@@ -28,7 +28,11 @@ fn clients() -> Vec<(&'static str, Vec<String>)> {
         ),
         (
             "python websockets",
-            vec![python().display().to_string(), script("py_client.py"), "{url}".into()],
+            vec![
+                python().display().to_string(),
+                script("py_client.py"),
+                "{url}".into(),
+            ],
         ),
         (
             "node ws",

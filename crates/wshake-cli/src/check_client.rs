@@ -45,21 +45,96 @@ struct Case {
 }
 
 const CASES: &[Case] = &[
-    Case { name: "valid 101", id: "C11", control: true, level: "MUST" },
-    Case { name: "wrong Sec-WebSocket-Accept", id: "C11", control: false, level: "MUST" },
-    Case { name: "no Sec-WebSocket-Accept", id: "C11", control: false, level: "MUST" },
-    Case { name: "no Upgrade", id: "C11", control: false, level: "MUST" },
-    Case { name: "Upgrade: h2c", id: "C11", control: false, level: "MUST" },
-    Case { name: "no Connection", id: "C11", control: false, level: "MUST" },
-    Case { name: "subprotocol not offered", id: "C11", control: false, level: "MUST" },
-    Case { name: "extension not offered", id: "C11", control: false, level: "MUST" },
-    Case { name: "200 OK", id: "C11", control: false, level: "MUST" },
-    Case { name: "403 Forbidden", id: "C11", control: false, level: "MUST" },
-    Case { name: "HTTP/1.0 101", id: "H21", control: false, level: "SHOULD" },
-    Case { name: "a body after the 101", id: "C11", control: false, level: "SHOULD" },
-    Case { name: "garbage", id: "C11", control: false, level: "MUST" },
-    Case { name: "closed mid-head", id: "C11", control: false, level: "MUST" },
-    Case { name: "silence", id: "C1", control: false, level: "MUST" },
+    Case {
+        name: "valid 101",
+        id: "C11",
+        control: true,
+        level: "MUST",
+    },
+    Case {
+        name: "wrong Sec-WebSocket-Accept",
+        id: "C11",
+        control: false,
+        level: "MUST",
+    },
+    Case {
+        name: "no Sec-WebSocket-Accept",
+        id: "C11",
+        control: false,
+        level: "MUST",
+    },
+    Case {
+        name: "no Upgrade",
+        id: "C11",
+        control: false,
+        level: "MUST",
+    },
+    Case {
+        name: "Upgrade: h2c",
+        id: "C11",
+        control: false,
+        level: "MUST",
+    },
+    Case {
+        name: "no Connection",
+        id: "C11",
+        control: false,
+        level: "MUST",
+    },
+    Case {
+        name: "subprotocol not offered",
+        id: "C11",
+        control: false,
+        level: "MUST",
+    },
+    Case {
+        name: "extension not offered",
+        id: "C11",
+        control: false,
+        level: "MUST",
+    },
+    Case {
+        name: "200 OK",
+        id: "C11",
+        control: false,
+        level: "MUST",
+    },
+    Case {
+        name: "403 Forbidden",
+        id: "C11",
+        control: false,
+        level: "MUST",
+    },
+    Case {
+        name: "HTTP/1.0 101",
+        id: "H21",
+        control: false,
+        level: "SHOULD",
+    },
+    Case {
+        name: "a body after the 101",
+        id: "C11",
+        control: false,
+        level: "SHOULD",
+    },
+    Case {
+        name: "garbage",
+        id: "C11",
+        control: false,
+        level: "MUST",
+    },
+    Case {
+        name: "closed mid-head",
+        id: "C11",
+        control: false,
+        level: "MUST",
+    },
+    Case {
+        name: "silence",
+        id: "C1",
+        control: false,
+        level: "MUST",
+    },
 ];
 
 /// The URL path of a case: its index.
@@ -134,7 +209,11 @@ impl Seen {
 
 /// Serves the cases: each connection's path says which; what the client did next goes
 /// to `seen` with the case's index.
-async fn serve(listener: TcpListener, window: Duration, seen: mpsc::UnboundedSender<(usize, Seen)>) {
+async fn serve(
+    listener: TcpListener,
+    window: Duration,
+    seen: mpsc::UnboundedSender<(usize, Seen)>,
+) {
     let config = Arc::new(ServerConfig::new().origin_policy(OriginPolicy::any()));
     loop {
         let Ok((socket, _)) = listener.accept().await else {
@@ -306,7 +385,9 @@ async fn run_client(command: &[String], limit: Duration) -> String {
         Err(error) => return format!("could not start: {error}"),
     };
     match tokio::time::timeout(limit, child.wait()).await {
-        Ok(Ok(status)) => status.code().map_or_else(|| "killed".into(), |c| format!("exit {c}")),
+        Ok(Ok(status)) => status
+            .code()
+            .map_or_else(|| "killed".into(), |c| format!("exit {c}")),
         Ok(Err(error)) => format!("wait: {error}"),
         Err(_) => {
             let _ = child.kill().await;
@@ -364,7 +445,11 @@ fn report(rows: &[(&Case, Seen, String)], json: bool) -> ExitCode {
                 case.name,
                 case.id,
                 case.level,
-                if case.control { "go on" } else { "fail the connection" },
+                if case.control {
+                    "go on"
+                } else {
+                    "fail the connection"
+                },
                 seen.text(),
                 exit,
                 verdict(case, seen)

@@ -592,3 +592,73 @@ fn check_list_prints_every_case_with_its_id_and_level() {
         );
     }
 }
+
+fn check_client(command: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let output = wshake()
+        .args(["check-client", "--json", "--timeout", "1", "--"])
+        .args(command)
+        .output()
+        .unwrap();
+    let json = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)));
+    (output.status.code(), json)
+}
+
+fn verdicts(json: &serde_json::Value) -> Vec<(String, String)> {
+    json["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["case"].as_str().unwrap().to_string(),
+                c["verdict"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn check_client_passes_wshake_probe_on_every_case() {
+    let probe = env!("CARGO_BIN_EXE_wshake");
+    let (code, json) = check_client(&[probe, "probe", "--timeout", "2", "--send", "hi", "{url}"]);
+    let verdicts = verdicts(&json);
+    assert!(verdicts.len() >= 15, "{verdicts:?}");
+    assert!(verdicts.iter().all(|(_, v)| v == "pass"), "{verdicts:?}");
+    assert_eq!(code, Some(0));
+}
+
+/// A client that checks nothing: it sends the request, ignores the answer and sends a
+/// masked text frame.
+const NAIVE_CLIENT: &str = r#"
+import socket, sys, time
+host, port = sys.argv[1].removeprefix("ws://").split("/")[0].split(":")
+path = "/" + sys.argv[1].removeprefix("ws://").split("/", 1)[1]
+s = socket.create_connection((host, int(port)), timeout=2)
+s.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n".encode())
+try:
+    s.recv(4096)
+    s.sendall(bytes([0x81, 0x82, 1, 2, 3, 4]) + bytes([ord("h") ^ 1, ord("i") ^ 2]))
+    time.sleep(0.2)
+except OSError:
+    pass
+"#;
+
+#[test]
+fn check_client_catches_a_client_that_ignores_the_answer() {
+    let (code, json) = check_client(&["python3", "-c", NAIVE_CLIENT, "{url}"]);
+    let verdicts = verdicts(&json);
+    for must in [
+        "wrong Sec-WebSocket-Accept",
+        "no Upgrade",
+        "subprotocol not offered",
+        "200 OK",
+    ] {
+        assert!(
+            verdicts.contains(&(must.to_string(), "MUST-fail".to_string())),
+            "{must}: {verdicts:?}"
+        );
+    }
+    assert!(verdicts.contains(&("valid 101".to_string(), "pass".to_string())));
+    assert_eq!(code, Some(1));
+}
