@@ -34,8 +34,7 @@ pub(crate) async fn run() -> ExitCode {
         send: Some("hello, wshake".into()),
         timeout: 5,
         http2: false,
-        cacert: None,
-        insecure: false,
+        trust: crate::tls::Trust::default(),
     };
     let probe_ok = match probe::probe(&probe_args).await {
         Ok(()) => true,

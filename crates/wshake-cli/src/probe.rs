@@ -35,12 +35,9 @@ pub(crate) struct Args {
     /// `h2`, `ws://` with prior knowledge; an error if the server does not offer it.
     #[arg(long)]
     pub(crate) http2: bool,
-    /// Trust the CA certificates in this PEM file (and no other) for `wss://`.
-    #[arg(long, value_name = "PEM", conflicts_with = "insecure")]
-    pub(crate) cacert: Option<std::path::PathBuf>,
-    /// Do not verify the server's certificate (a warning is printed every time).
-    #[arg(long)]
-    pub(crate) insecure: bool,
+    /// Which servers' certificates to trust.
+    #[command(flatten)]
+    pub(crate) trust: crate::tls::Trust,
 }
 
 pub(crate) async fn run(args: Args) -> ExitCode {
@@ -73,7 +70,7 @@ pub(crate) async fn probe(args: &Args) -> Result<(), String> {
     if args.http2 {
         builder = builder.http2(Http2::Require);
     }
-    if let Some(tls) = crate::tls::client_config_from(args.cacert.as_deref(), args.insecure)? {
+    if let Some(tls) = args.trust.client_config()? {
         builder = builder.tls_config(tls);
     }
     let client = builder.build().map_err(|e| e.to_string())?;

@@ -124,14 +124,24 @@ impl rustls::client::danger::ServerCertVerifier for NoVerification {
     }
 }
 
-/// The TLS config of `--cacert` / `--insecure` (at most one is given), if any.
-pub(crate) fn client_config_from(
-    cacert: Option<&Path>,
-    insecure: bool,
-) -> Result<Option<Arc<rustls::ClientConfig>>, String> {
-    match (cacert, insecure) {
-        (Some(ca), _) => client_config(ca).map(Some),
-        (None, true) => Ok(Some(insecure_client_config())),
-        (None, false) => Ok(None),
+/// `--cacert` or `--insecure`, for the commands that connect to servers.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub(crate) struct Trust {
+    /// Trust the CA certificates in this PEM file (and no other) for `wss://`.
+    #[arg(long, value_name = "PEM", conflicts_with = "insecure")]
+    pub(crate) cacert: Option<std::path::PathBuf>,
+    /// Do not verify the server's certificate (a warning is printed every time).
+    #[arg(long)]
+    pub(crate) insecure: bool,
+}
+
+impl Trust {
+    /// The TLS config these options ask for; `None`: the default roots.
+    pub(crate) fn client_config(&self) -> Result<Option<Arc<rustls::ClientConfig>>, String> {
+        match (&self.cacert, self.insecure) {
+            (Some(ca), _) => client_config(ca).map(Some),
+            (None, true) => Ok(Some(insecure_client_config())),
+            (None, false) => Ok(None),
+        }
     }
 }

@@ -42,12 +42,9 @@ pub(crate) struct Args {
     /// with prior knowledge.
     #[arg(long)]
     pub(crate) http2: bool,
-    /// Trust the CA certificates in this PEM file (and no other) for `wss://`.
-    #[arg(long, value_name = "PEM", conflicts_with = "insecure")]
-    pub(crate) cacert: Option<std::path::PathBuf>,
-    /// Do not verify the server's certificate (a warning is printed every time).
-    #[arg(long)]
-    pub(crate) insecure: bool,
+    /// Which servers' certificates to trust.
+    #[command(flatten)]
+    pub(crate) trust: crate::tls::Trust,
     /// A header sent with every case, `Name: value` (repeatable): a token, a cookie.
     #[arg(long = "header", value_name = "NAME: VALUE")]
     pub(crate) headers: Vec<String>,
@@ -96,7 +93,7 @@ impl Settings {
                 args.protocols.join(", "),
             ));
         }
-        let tls = crate::tls::client_config_from(args.cacert.as_deref(), args.insecure)?;
+        let tls = args.trust.client_config()?;
         Ok(Self {
             extra,
             protocols: args.protocols.clone(),
