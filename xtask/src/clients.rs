@@ -72,7 +72,7 @@ pub(crate) fn run(rows: &mut Vec<Row>) -> Result<Vec<(&'static str, String)>, St
     let mut tables = Vec::new();
     for (client, command) in clients() {
         let output = Command::new(wshake())
-            .args(["check-client", "--timeout", "2", "--"])
+            .args(["check-client", "--timeout", "3", "--"])
             .args(&command)
             .env("NODE_PATH", node_modules())
             .output()

@@ -242,7 +242,15 @@ fn servers(
 /// information here).
 fn check(url: &str, cert: &str) -> Result<String, String> {
     let output = Command::new(wshake())
-        .args(["check", "--http2", "--cacert", cert, url])
+        .args([
+            "check",
+            "--http2",
+            "--case-timeout",
+            "15",
+            "--cacert",
+            cert,
+            url,
+        ])
         .output()
         .map_err(|e| e.to_string())?;
     let table = String::from_utf8_lossy(&output.stdout).to_string();

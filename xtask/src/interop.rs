@@ -331,7 +331,12 @@ fn checks() -> Result<Vec<(&'static str, String)>, String> {
     ] {
         let server = start(command)?;
         let mut check = Command::new(wshake());
-        check.args(["check", &format!("ws://127.0.0.1:{}/", server.first_line)]);
+        check.args([
+            "check",
+            "--case-timeout",
+            "15",
+            &format!("ws://127.0.0.1:{}/", server.first_line),
+        ]);
         // Exit 1 means MUST failures: information here, not a gate.
         let output = check.output().map_err(|e| e.to_string())?;
         let table = String::from_utf8_lossy(&output.stdout).to_string();

@@ -117,7 +117,7 @@ fn launch(program: &PathBuf, args: &[&str]) -> Result<(Running, String), String>
 /// `wshake check --json`: the cases that did not pass, against those expected not to.
 fn check(url: &str, on_hyper: bool) -> Result<String, String> {
     let mut command = Command::new(wshake());
-    command.args(["check", "--json", url]);
+    command.args(["check", "--json", "--case-timeout", "15", url]);
     let output = command.output().map_err(|e| e.to_string())?;
     let json = String::from_utf8_lossy(&output.stdout);
     let results = verdicts(&json);

@@ -213,7 +213,10 @@ fn serve_answers_a_plain_get_with_the_page_and_bad_origins_with_403() {
 #[test]
 fn check_against_wshake_serve_passes_every_case() {
     let served = serve(&[]);
-    let output = wshake().args(["check", &served.url]).output().unwrap();
+    let output = wshake()
+        .args(["check", &served.url, "--case-timeout", "20"])
+        .output()
+        .unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(output.status.success(), "{stdout}");
     let last = stdout.lines().last().unwrap();
@@ -305,7 +308,10 @@ async fn check_json(breakage: Breakage) -> (Option<i32>, serde_json::Value) {
     let url = format!("ws://{}/", listener.local_addr().unwrap());
     let server = tokio::spawn(broken_server(listener, breakage));
     let output = tokio::task::spawn_blocking(move || {
-        wshake().args(["check", &url, "--json"]).output().unwrap()
+        wshake()
+            .args(["check", &url, "--json", "--case-timeout", "20"])
+            .output()
+            .unwrap()
     })
     .await
     .unwrap();
@@ -405,6 +411,8 @@ fn check_offers_the_users_subprotocol_and_headers_on_every_case() {
         .args([
             "check",
             &served.url,
+            "--case-timeout",
+            "20",
             "--protocol",
             "chat",
             "--header",
@@ -595,7 +603,7 @@ fn check_list_prints_every_case_with_its_id_and_level() {
 
 fn check_client(command: &[&str]) -> (Option<i32>, serde_json::Value) {
     let output = wshake()
-        .args(["check-client", "--json", "--timeout", "1", "--"])
+        .args(["check-client", "--json", "--timeout", "3", "--"])
         .args(command)
         .output()
         .unwrap();

@@ -232,7 +232,7 @@ fn e30_probe_http2_against_a_plain_http1_server_says_so() {
 
 fn check_http2(url: &str, cert: &PathBuf) -> (Option<i32>, serde_json::Value) {
     let output = wshake()
-        .args(["check", "--http2", "--json", url])
+        .args(["check", "--http2", "--json", "--case-timeout", "20", url])
         .arg("--cacert")
         .arg(cert)
         .output()
@@ -300,7 +300,15 @@ fn check_speaks_wss_with_a_private_ca_and_writes_junit() {
     let url = format!("wss://localhost:{}/", served.port);
     let junit = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("check-wss/junit.xml");
     let output = wshake()
-        .args(["check", &url, "--protocol", "chat", "--junit"])
+        .args([
+            "check",
+            &url,
+            "--protocol",
+            "chat",
+            "--case-timeout",
+            "20",
+            "--junit",
+        ])
         .arg(&junit)
         .arg("--cacert")
         .arg(&cert)
@@ -432,7 +440,7 @@ fn c3_insecure_connects_to_any_certificate_and_warns_every_time() {
     assert!(out.contains("received: unverified"), "{out}");
     assert!(err.contains("warning: --insecure"), "{err}");
     let output = wshake()
-        .args(["check", "--insecure", &url])
+        .args(["check", "--insecure", "--case-timeout", "20", &url])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));

@@ -15,8 +15,6 @@ use wshake_client::wshake_proto::client::Target;
 
 use super::{Outcome, Report, Verdict};
 
-/// How long one case may take, connection included.
-const CASE_TIMEOUT: Duration = Duration::from_secs(5);
 /// How many cases run at once.
 const PARALLEL: usize = 8;
 
@@ -229,12 +227,15 @@ struct Server {
     authority: String,
     path: String,
     tls: Option<Arc<rustls::ClientConfig>>,
+    /// How long one case may take.
+    timeout: Duration,
 }
 
 /// Runs every case against `url` (`ws://` with prior knowledge, `wss://` with ALPN).
 pub(crate) async fn check(
     url: &str,
     tls: Option<Arc<rustls::ClientConfig>>,
+    case_timeout: Duration,
 ) -> Result<Report, String> {
     let target = Target::from_url(url).map_err(|e| format!("{url}: {e}"))?;
     let tls = if target.is_secure() {
@@ -253,9 +254,10 @@ pub(crate) async fn check(
         authority: target.host_header().to_string(),
         path: target.resource().to_string(),
         tls,
+        timeout: case_timeout,
     });
     // E30 first: without the setting, nothing else can be judged.
-    let enabled = tokio::time::timeout(CASE_TIMEOUT, settings(&server)).await;
+    let enabled = tokio::time::timeout(server.timeout, settings(&server)).await;
     let setting = match &enabled {
         Ok(Ok(true)) => ("enabled".to_string(), Verdict::Pass),
         Ok(Ok(false)) => ("not enabled".to_string(), Verdict::MustFail),
@@ -366,12 +368,12 @@ enum Answer {
 }
 
 async fn run_case(server: &Server, case: &Case) -> Outcome {
-    let answer = tokio::time::timeout(CASE_TIMEOUT, exchange(server, case)).await;
+    let answer = tokio::time::timeout(server.timeout, exchange(server, case)).await;
     let (got, verdict) = match answer {
         Ok(Ok(answer)) => judge(case, &answer),
         Ok(Err(error)) => (error, Verdict::MustFail),
         Err(_) => (
-            format!("no answer within {}s", CASE_TIMEOUT.as_secs()),
+            format!("no answer within {}s", server.timeout.as_secs()),
             Verdict::MustFail,
         ),
     };

@@ -16,7 +16,7 @@ use wshake_client::wshake_proto::{Accept, Limits, Status};
 
 use cases::{Case, Expect};
 
-/// How long one case may take, connection included.
+/// How long one case may take by default, connection included.
 const CASE_TIMEOUT: Duration = Duration::from_secs(5);
 /// How many cases run at once.
 const PARALLEL: usize = 8;
@@ -57,6 +57,9 @@ pub(crate) struct Args {
     /// Print every case's request before the results.
     #[arg(short, long)]
     pub(crate) verbose: bool,
+    /// Seconds one case may take, connecting included (default 5).
+    #[arg(long, value_name = "SECS")]
+    pub(crate) case_timeout: Option<u64>,
     /// Also write the results as JUnit XML to this file.
     #[arg(long, value_name = "FILE")]
     pub(crate) junit: Option<std::path::PathBuf>,
@@ -73,6 +76,15 @@ pub(crate) struct Settings {
     pub(crate) tls: Option<Arc<rustls::ClientConfig>>,
     /// Print each case's request.
     pub(crate) verbose: bool,
+    /// How long one case may take (`CASE_TIMEOUT` when `None`).
+    pub(crate) case_timeout: Option<Duration>,
+}
+
+impl Settings {
+    /// How long one case may take.
+    pub(crate) fn case_timeout(&self) -> Duration {
+        self.case_timeout.unwrap_or(CASE_TIMEOUT)
+    }
 }
 
 impl Settings {
@@ -99,6 +111,7 @@ impl Settings {
             protocols: args.protocols.clone(),
             tls,
             verbose: args.verbose,
+            case_timeout: args.case_timeout.map(Duration::from_secs),
         })
     }
 }
@@ -321,7 +334,7 @@ pub(crate) async fn run(args: Args) -> ExitCode {
         }
     };
     let report = if args.http2 {
-        http2::check(&url, settings.tls.clone()).await
+        http2::check(&url, settings.tls.clone(), settings.case_timeout()).await
     } else {
         check_with(&url, &settings).await
     };
@@ -398,6 +411,7 @@ pub(crate) async fn check_with(url: &str, settings: &Settings) -> Result<Report,
                 host: host.clone(),
                 port,
                 tls: tls.clone(),
+                timeout: settings.case_timeout(),
             };
             let protocols = settings.protocols.clone();
             async move { run_case(&server, case, &protocols).await }
@@ -413,10 +427,12 @@ struct Server {
     host: String,
     port: u16,
     tls: Option<Arc<rustls::ClientConfig>>,
+    /// How long one case may take.
+    timeout: Duration,
 }
 
 async fn run_case(server: &Server, case: Case, protocols: &[String]) -> Outcome {
-    let answer = tokio::time::timeout(CASE_TIMEOUT, exchange(server, &case)).await;
+    let answer = tokio::time::timeout(server.timeout, exchange(server, &case)).await;
     let (expected, got, verdict) = match answer {
         Ok(Ok(mut response)) => judge(&case, &mut response, protocols),
         Ok(Err(Failure::Unreached(error))) => {
@@ -425,7 +441,7 @@ async fn run_case(server: &Server, case: Case, protocols: &[String]) -> Outcome 
         Ok(Err(Failure::Answer(error))) => no_answer(&case, &error),
         Err(_) => no_answer(
             &case,
-            &format!("no answer within {}s", CASE_TIMEOUT.as_secs()),
+            &format!("no answer within {}s", server.timeout.as_secs()),
         ),
     };
     Outcome {
