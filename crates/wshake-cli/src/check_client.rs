@@ -52,6 +52,12 @@ const CASES: &[Case] = &[
         level: "MUST",
     },
     Case {
+        name: "valid 101, names in lower case",
+        id: "C11",
+        control: true,
+        level: "MUST",
+    },
+    Case {
         name: "wrong Sec-WebSocket-Accept",
         id: "C11",
         control: false,
@@ -95,6 +101,12 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "200 OK",
+        id: "C11",
+        control: false,
+        level: "MUST",
+    },
+    Case {
+        name: "302 Found",
         id: "C11",
         control: false,
         level: "MUST",
@@ -154,6 +166,14 @@ fn answer(case: &str, correct: &str) -> Option<Vec<u8>> {
     let add = |line: &str| correct.replacen("\r\n\r\n", &format!("\r\n{line}\r\n\r\n"), 1);
     let text = match case {
         "valid 101" => correct.to_string(),
+        "valid 101, names in lower case" => correct
+            .split_inclusive("\r\n")
+            .enumerate()
+            .map(|(i, line)| match line.split_once(": ") {
+                Some((name, value)) if i > 0 => format!("{}: {value}", name.to_ascii_lowercase()),
+                _ => line.to_string(),
+            })
+            .collect(),
         "wrong Sec-WebSocket-Accept" => {
             let accept = correct
                 .split("\r\n")
@@ -168,6 +188,9 @@ fn answer(case: &str, correct: &str) -> Option<Vec<u8>> {
         "subprotocol not offered" => add("Sec-WebSocket-Protocol: wshake-not-offered"),
         "extension not offered" => add("Sec-WebSocket-Extensions: x-wshake-not-offered"),
         "200 OK" => "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".to_string(),
+        "302 Found" => {
+            "HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n".to_string()
+        }
         "403 Forbidden" => {
             "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string()
         }
@@ -436,12 +459,12 @@ fn report(rows: &[(&Case, Seen, String)], json: bool) -> ExitCode {
         );
     } else {
         println!(
-            "{:<28}  {:<4}  {:<6}  {:<20}  {:<14}  {:<34}  verdict",
+            "{:<32}  {:<4}  {:<6}  {:<20}  {:<14}  {:<34}  verdict",
             "case", "ID", "level", "expected", "client did", "client process"
         );
         for (case, seen, exit) in rows {
             println!(
-                "{:<28}  {:<4}  {:<6}  {:<20}  {:<14}  {:<34}  {}",
+                "{:<32}  {:<4}  {:<6}  {:<20}  {:<14}  {:<34}  {}",
                 case.name,
                 case.id,
                 case.level,
