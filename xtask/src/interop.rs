@@ -174,10 +174,11 @@ fn server_side(rows: &mut Vec<Row>) -> Result<(), String> {
 }
 
 /// Loads `url` in headless Chromium (with `flags`) and checks that its DOM shows the echo
-/// and `needle`. Chromium's virtual time does not wait for a WebSocket handshake as it
-/// waits for a resource load, so on a busy machine the budget can run out while the page
-/// still says `connecting`: that state alone is tried again, up to three times. Any other
-/// state (an error, a wrong echo, no subprotocol) fails at once.
+/// and `needle`. Chromium's virtual time does not wait for a WebSocket handshake or its
+/// messages as it waits for a resource load, so on a busy machine the budget can run out
+/// while the page still says `connecting` or `open`: those states alone are tried again,
+/// up to three times. Any other state (an error, a wrong echo, no subprotocol) fails at
+/// once.
 pub(crate) fn chromium_page(url: &str, needle: &str, flags: &[&str]) -> Result<String, String> {
     static PROFILES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let mut result = Err("not run".to_string());
@@ -203,9 +204,12 @@ pub(crate) fn chromium_page(url: &str, needle: &str, flags: &[&str]) -> Result<S
         .arg("--dump-dom")
         .arg(url);
         let dom = run_bounded(c, Duration::from_secs(60));
-        let still_connecting = dom
-            .as_ref()
-            .is_ok_and(|dom| dom.contains("<span id=\"status\">connecting</span>"));
+        // Not finished within the budget: still connecting, or open and waiting for the
+        // handshake message or the echo.
+        let still_connecting = dom.as_ref().is_ok_and(|dom| {
+            dom.contains("<span id=\"status\">connecting</span>")
+                || dom.contains("<span id=\"status\">open</span>")
+        });
         result = dom.and_then(|dom| {
             if dom.contains(needle) && dom.contains("<span id=\"status\">echoed</span>") {
                 Ok(match attempt {
