@@ -65,20 +65,6 @@ fn known_value(value: &[u8]) -> Option<HeaderValue> {
     }))
 }
 
-/// The headers RFC 9113 §8.2.2 forbids in HTTP/2 messages.
-fn is_connection_specific(name: &str) -> bool {
-    [
-        "connection",
-        "upgrade",
-        "keep-alive",
-        "proxy-connection",
-        "transfer-encoding",
-        "te",
-    ]
-    .iter()
-    .any(|forbidden| name.eq_ignore_ascii_case(forbidden))
-}
-
 impl HttpSink {
     /// A sink for a response to a request of this version (the response's own version is
     /// left to the stack that sends it).
@@ -125,7 +111,8 @@ impl ResponseSink for HttpSink {
     }
 
     fn header(&mut self, name: &str, value: &[u8]) {
-        if self.http2 && is_connection_specific(name) {
+        // A response has no `TE` at all: `trailers` is a request's value.
+        if self.http2 && crate::rules::is_connection_specific(name.as_bytes(), b"") {
             // RFC 9113 §8.2.2: an HTTP/2 stack would strip it (hyper does, silently);
             // only an application's extra header on a rejection can be one.
             return;

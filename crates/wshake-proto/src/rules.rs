@@ -50,13 +50,19 @@ impl UpgradeHeaders {
     }
 }
 
-/// RFC 9113 §8.2.2: the connection-specific headers that `classify` does not know
-/// (`Connection`, `Upgrade` and `Transfer-Encoding` are the handshake's own), which make an
-/// HTTP/2 request malformed; `TE` only with a value other than `trailers`.
+/// RFC 9113 §8.2.2: the connection-specific headers, which make an HTTP/2 message
+/// malformed; `TE` only with a value other than `trailers` (which only a request may send).
 #[cfg(feature = "http")]
-pub(crate) fn is_other_connection_specific(name: &[u8], value: &[u8]) -> bool {
-    name.eq_ignore_ascii_case(b"keep-alive")
-        || name.eq_ignore_ascii_case(b"proxy-connection")
+pub(crate) fn is_connection_specific(name: &[u8], value: &[u8]) -> bool {
+    [
+        &b"connection"[..],
+        b"upgrade",
+        b"keep-alive",
+        b"proxy-connection",
+        b"transfer-encoding",
+    ]
+    .iter()
+    .any(|forbidden| name.eq_ignore_ascii_case(forbidden))
         || (name.eq_ignore_ascii_case(b"te") && !value.eq_ignore_ascii_case(b"trailers"))
 }
 

@@ -42,13 +42,7 @@ impl ClientHandshake {
         *request.version_mut() = Version::HTTP_11;
         *request.uri_mut() =
             Uri::try_from(self.target.resource()).map_err(|_| LocalError::InvalidResource)?;
-        let headers = request.headers_mut();
-        for (name, value) in self.request_headers() {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| LocalError::InvalidHeaderName)?;
-            let value = HeaderValue::from_str(value).map_err(|_| LocalError::InvalidHeaderValue)?;
-            headers.append(name, value);
-        }
+        append(request.headers_mut(), self.request_headers())?;
         Ok(request)
     }
 
@@ -91,14 +85,11 @@ impl ClientHandshake {
             self.target.resource()
         );
         *request.uri_mut() = Uri::try_from(uri).map_err(|_| LocalError::InvalidResource)?;
-        let headers = request.headers_mut();
         let own = [("sec-websocket-version", "13")].into_iter();
-        for (name, value) in own.chain(self.config.offered_headers()) {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| LocalError::InvalidHeaderName)?;
-            let value = HeaderValue::from_str(value).map_err(|_| LocalError::InvalidHeaderValue)?;
-            headers.append(name, value);
-        }
+        append(
+            request.headers_mut(),
+            own.chain(self.config.offered_headers()),
+        )?;
         Ok(request)
     }
 
@@ -135,4 +126,18 @@ impl ClientHandshake {
             verified: self.verified.insert(verified),
         })
     }
+}
+
+/// Appends `(name, value)` pairs, in order, to an `http` header map.
+fn append<'h>(
+    headers: &mut http::HeaderMap,
+    lines: impl Iterator<Item = (&'h str, &'h str)>,
+) -> Result<(), LocalError> {
+    for (name, value) in lines {
+        let name =
+            HeaderName::from_bytes(name.as_bytes()).map_err(|_| LocalError::InvalidHeaderName)?;
+        let value = HeaderValue::from_str(value).map_err(|_| LocalError::InvalidHeaderValue)?;
+        headers.append(name, value);
+    }
+    Ok(())
 }

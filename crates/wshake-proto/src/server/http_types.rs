@@ -36,15 +36,6 @@ impl HttpRequest<'_> {
             uri: self.uri.clone(),
             headers: self.headers.clone(),
             key: self.key,
-            host: if self
-                .uri
-                .authority()
-                .is_some_and(|a| a.as_str() == self.host)
-            {
-                HostSource::Authority
-            } else {
-                HostSource::Header
-            },
         }
     }
 }
@@ -57,14 +48,6 @@ pub(crate) struct OwnedHttpRequest {
     uri: Uri,
     headers: HeaderMap,
     key: Option<Key>,
-    host: HostSource,
-}
-
-/// Where an owned request's host is: `Host`, or over HTTP/2 `:authority` (or `host`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum HostSource {
-    Header,
-    Authority,
 }
 
 impl OwnedHttpRequest {
@@ -73,9 +56,11 @@ impl OwnedHttpRequest {
             method: &self.method,
             uri: &self.uri,
             headers: &self.headers,
-            host: match self.host {
-                HostSource::Authority => self.uri.authority().map_or("", |a| a.as_str()),
-                HostSource::Header => self
+            // As validation chose it: over HTTP/2 (no key) `:authority` when there is one,
+            // else `Host`.
+            host: match self.uri.authority() {
+                Some(authority) if self.key.is_none() => authority.as_str(),
+                _ => self
                     .headers
                     .get(http::header::HOST)
                     .map_or("", |host| ascii_str(host.as_bytes())),

@@ -163,9 +163,7 @@ impl<L> RequestHeaders<L> {
     ) -> Result<(), Error> {
         match classify(name) {
             #[cfg(feature = "http")]
-            Known::Other
-                if self.http2 && crate::rules::is_other_connection_specific(name, value) =>
-            {
+            Known::Other if self.http2 && crate::rules::is_connection_specific(name, value) => {
                 Err(Error::ConnectionSpecificHeader {
                     name: Excerpt::new(name),
                 })
