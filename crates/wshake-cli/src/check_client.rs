@@ -258,12 +258,7 @@ async fn connection(
     let (index, correct) = loop {
         match machine.poll() {
             Ok(Status::Ready(incoming)) => {
-                let path = incoming.request().path().to_string();
-                let Some(index) = path
-                    .strip_prefix("/case/")
-                    .and_then(|n| n.parse::<usize>().ok())
-                    .filter(|n| *n < CASES.len())
-                else {
+                let Some(index) = case_index("/case/", incoming.request().path()) else {
                     return;
                 };
                 let mut out = Vec::new();
@@ -273,7 +268,10 @@ async fn connection(
             Ok(Status::NeedMore) => {}
             Err(error) => {
                 // A page request (`GET /page/N`, no upgrade) or a broken handshake.
-                if let Some(index) = machine.plain_get().and_then(page_index) {
+                if let Some(index) = machine
+                    .plain_get()
+                    .and_then(|path| case_index("/page/", path))
+                {
                     let _ = socket.write_all(&page(index)).await;
                 } else if let Some(index) = machine
                     .raw_head()
@@ -312,20 +310,17 @@ async fn connection(
     let _ = seen.send((index, next));
 }
 
-fn page_index(path: &str) -> Option<usize> {
-    path.strip_prefix("/page/")?
+/// The case a path names after `prefix` (`/case/` or `/page/`), if it is one.
+fn case_index(prefix: &str, path: &str) -> Option<usize> {
+    path.strip_prefix(prefix)?
         .parse::<usize>()
         .ok()
         .filter(|n| *n < CASES.len())
 }
 
+/// The case the request line of a (broken) head names.
 fn case_of_head(head: &str) -> Option<usize> {
-    let target = head.lines().next()?.split(' ').nth(1)?;
-    target
-        .strip_prefix("/case/")?
-        .parse::<usize>()
-        .ok()
-        .filter(|n| *n < CASES.len())
+    case_index("/case/", head.lines().next()?.split(' ').nth(1)?)
 }
 
 /// A page that opens the case's WebSocket and sends a message once it is open.
