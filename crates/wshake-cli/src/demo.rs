@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use tokio::net::TcpListener;
+use wshake_client::wshake_tokio::PendingLimit;
 
 use crate::{check, probe, serve};
 
@@ -21,8 +22,15 @@ pub(crate) async fn run() -> ExitCode {
     };
     let url = format!("ws://{address}/");
     println!("== wshake demo: echo server listening on {url}");
-    let server =
-        tokio::spawn(async move { serve::serve(listener, &serve::Args::on(address), None).await });
+    let server = tokio::spawn(async move {
+        serve::serve(
+            listener,
+            &serve::Args::on(address),
+            None,
+            PendingLimit::new(64),
+        )
+        .await;
+    });
 
     println!();
     println!("== probe {url} --send 'hello, wshake'");

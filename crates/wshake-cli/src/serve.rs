@@ -14,7 +14,7 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::Role;
 use wshake_client::wshake_proto::server::{OriginPolicy, Request, ServerConfig};
-use wshake_client::wshake_tokio::{self, Answer, Options, Served};
+use wshake_client::wshake_tokio::{self, Admitted, Answer, Options, PendingLimit, Served};
 
 use crate::page;
 
@@ -57,6 +57,11 @@ pub(crate) struct Args {
     /// WebSockets over HTTP/1.1 (browsers on a connection of their own).
     #[arg(long, requires = "tls_cert")]
     no_http2_websockets: bool,
+    /// The most handshakes in progress at once (connections accepted, not yet upgraded or
+    /// refused); past it, new connections get `503` with `Retry-After: 1` and are closed.
+    /// Default: half the limit on open files (`ulimit -n`), between 16 and 65,536.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    max_pending: Option<u32>,
 }
 
 impl Args {
@@ -73,7 +78,16 @@ impl Args {
             allow_hosts: Vec::new(),
             any_host: false,
             no_http2_websockets: false,
+            max_pending: None,
         }
+    }
+
+    /// The bound on handshakes in progress: see `--max-pending`.
+    fn pending_limit(&self) -> PendingLimit {
+        self.max_pending
+            .map_or_else(PendingLimit::for_open_files, |max| {
+                PendingLimit::new(max as usize)
+            })
     }
 
     /// The TLS config of `--tls-cert` and `--tls-key`, if given.
@@ -130,7 +144,7 @@ pub(crate) async fn run(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let listener = match TcpListener::bind(args.listen).await {
+    let listener = match listen(args.listen) {
         Ok(listener) => listener,
         Err(error) => {
             eprintln!("wshake: cannot listen on {}: {error}", args.listen);
@@ -144,18 +158,67 @@ pub(crate) async fn run(args: Args) -> ExitCode {
     let scheme = if tls.is_some() { "wss" } else { "ws" };
     println!("listening on {scheme}://{address}/");
     let _ = std::io::stdout().flush();
+    let limit = args.pending_limit();
     tokio::select! {
-        () = serve(listener, &args, tls) => ExitCode::SUCCESS,
-        _ = tokio::signal::ctrl_c() => ExitCode::SUCCESS,
+        () = serve(listener, &args, tls, limit.clone()) => {}
+        () = shutdown_signal() => {}
     }
+    // The listener is closed: let the handshakes in progress finish, within the timeout.
+    let pending = limit.pending();
+    tracing::info!(
+        pending,
+        "stopping: no new connections, finishing handshakes in progress"
+    );
+    let grace = Duration::from_secs(args.timeout) + Duration::from_secs(1);
+    if tokio::time::timeout(grace, limit.idle()).await.is_err() {
+        tracing::warn!(
+            pending = limit.pending(),
+            "handshakes still in progress at exit"
+        );
+    }
+    ExitCode::SUCCESS
 }
 
-/// Accepts connections forever, each in its own task; with `tls`, each TLS connection is
-/// HTTP/2 or HTTP/1.1 as its ALPN chose.
+/// A listener with room for 1,024 connections not yet accepted (capped by the system's
+/// `somaxconn`), rather than the 128 of `TcpListener::bind`: a burst, or a moment out of
+/// file descriptors, waits in the kernel instead of having its connections dropped.
+fn listen(address: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if address.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    #[cfg(not(windows))]
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(1024)
+}
+
+/// Ctrl-C, or SIGTERM on Unix (what service managers and `kill` send).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Accepts connections forever, each in its own task, at most `limit` of them with a
+/// handshake in progress (past it, a 503); with `tls`, each TLS connection is HTTP/2 or
+/// HTTP/1.1 as its ALPN chose. Failed accepts (out of file descriptors, say) wait and
+/// try again, logged once per run of failures.
 pub(crate) async fn serve(
     listener: TcpListener,
     args: &Args,
     tls: Option<Arc<rustls::ServerConfig>>,
+    limit: PendingLimit,
 ) {
     let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
     // `run` and the demo read it before: a bound listener has its address.
@@ -164,20 +227,42 @@ pub(crate) async fn serve(
         .expect("the listener was bound and its address read");
     let config = Arc::new(args.config(bound));
     let options = Options::new().timeout(Duration::from_secs(args.timeout));
+    // The 503s have a bound of their own: a flood past the limit costs at most as many
+    // more sockets, each for under a second.
+    let refusing = PendingLimit::new(limit.max());
+    let mut failed_accepts = 0u64;
     loop {
         let (socket, peer) = match listener.accept().await {
             Ok(accepted) => accepted,
             Err(error) => {
-                tracing::warn!(%error, "accept failed");
+                if failed_accepts == 0 {
+                    tracing::warn!(%error, "accept failed; trying again every 50 ms");
+                }
+                failed_accepts += 1;
                 tokio::time::sleep(Duration::from_millis(50)).await;
                 continue;
             }
+        };
+        if failed_accepts > 0 {
+            tracing::info!(failed_accepts, "accepting again");
+            failed_accepts = 0;
+        }
+        let Some(admitted) = limit.try_admit() else {
+            let max = limit.max();
+            tracing::info!(%peer, outcome = 503, max_pending = max, "too many handshakes in progress");
+            if let Some(refusal) = refusing.try_admit() {
+                tokio::spawn(async move {
+                    wshake_tokio::refuse_busy(socket, Duration::from_secs(1)).await;
+                    drop(refusal);
+                });
+            }
+            continue;
         };
         let config = Arc::clone(&config);
         let options = options.peer(peer.ip());
         let _ = socket.set_nodelay(true);
         let Some(acceptor) = acceptor.clone() else {
-            tokio::spawn(async move { connection(socket, peer, config, options).await });
+            tokio::spawn(async move { connection(socket, peer, config, options, admitted).await });
             continue;
         };
         let timeout = Duration::from_secs(args.timeout);
@@ -189,17 +274,26 @@ pub(crate) async fn serve(
                 Err(_) => return tracing::info!(%peer, "TLS handshake timed out"),
             };
             if tls.get_ref().1.alpn_protocol() == Some(b"h2") {
+                // HTTP/2 streams are hyper's to bound (its header read timeout, its
+                // stream limit): the connection no longer counts once TLS is up.
+                drop(admitted);
                 crate::serve_h2::connection(tls, peer, config, extended_connect).await;
             } else {
-                connection(tls, peer, config, options).await;
+                connection(tls, peer, config, options, admitted).await;
             }
         });
     }
 }
 
-/// One HTTP/1.1 connection: the page or a handshake, then the echo.
-async fn connection<S>(socket: S, peer: SocketAddr, config: Arc<ServerConfig>, options: Options)
-where
+/// One HTTP/1.1 connection: the page or a handshake (counted by `admitted` until it
+/// ends), then the echo.
+async fn connection<S>(
+    socket: S,
+    peer: SocketAddr,
+    config: Arc<ServerConfig>,
+    options: Options,
+    admitted: Admitted,
+) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let plain = |path: &str| (path == "/").then(page::response);
@@ -211,6 +305,7 @@ where
         &plain,
     )
     .await;
+    drop(admitted);
     let (accepted, upgraded) = match result {
         Ok(Served::Upgraded(accepted, upgraded)) => (accepted, upgraded),
         Ok(Served::Plain { path }) => {

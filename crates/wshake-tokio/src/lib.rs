@@ -55,6 +55,8 @@
 mod client;
 mod error;
 pub mod handoff;
+mod limit;
+mod linger;
 mod options;
 mod read;
 mod server;
@@ -62,6 +64,7 @@ mod upgraded;
 
 pub use client::{Connected, handshake};
 pub use error::Error;
+pub use limit::{Admitted, PendingLimit, refuse_busy};
 pub use options::Options;
 pub use server::{Accepted, PlainHttp, Served, accept, accept_or_plain, accept_with};
 pub use upgraded::Upgraded;

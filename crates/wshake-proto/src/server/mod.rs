@@ -16,6 +16,7 @@
 //! answer hands out the same request again; a driver answers once and stops polling.)
 
 mod answer;
+mod busy;
 mod config;
 mod forwarded;
 #[cfg(feature = "http")]
@@ -32,6 +33,7 @@ use core::net::IpAddr;
 use bytes::{BufMut, Bytes};
 
 pub use answer::{AcceptConnection, ExtensionAnswer, RejectConnection};
+pub use busy::write_busy_response;
 pub use config::{ProtocolPreference, ServerConfig};
 #[cfg(feature = "http")]
 pub use http2::ExtendedConnect;

@@ -5,11 +5,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt as _};
 use wshake_proto::Status;
 use wshake_proto::server::{Answered, Incoming, Request, ServerConfig, ServerHandshake};
 
 use super::{Accepted, Pages};
+use crate::linger::linger;
 use crate::read::read_some;
 use crate::{Answer, Error, Options, Upgraded};
 
@@ -192,25 +193,5 @@ async fn finish<IO: AsyncWrite + Unpin>(io: &mut IO, response: &[u8]) {
         io.flush().await?;
         io.shutdown().await
     }
-    .await;
-}
-
-/// After answering and shutting down the write side, reads and discards what the peer is
-/// still sending, briefly: closing with unread input makes the kernel send RST, which can
-/// destroy the answer before the peer reads it (a "lingering close", as HTTP servers do).
-async fn linger<IO: AsyncRead + Unpin>(io: &mut IO) {
-    const MAX_BYTES: usize = 64 * 1024;
-    // On the heap: only refused connections get here, and a stack array would weigh on
-    // every accept future.
-    let mut sink = vec![0u8; 4096];
-    let mut drained = 0;
-    let _ = tokio::time::timeout(Duration::from_millis(250), async {
-        while drained < MAX_BYTES {
-            match io.read(&mut sink).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => drained += n,
-            }
-        }
-    })
     .await;
 }
