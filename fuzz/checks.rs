@@ -16,7 +16,7 @@ use wshake_proto::{Accept, Error, Key, Limits, LocalError, Status};
 
 /// Cuts `data` into pieces whose sizes alternate between two values taken from `plan`
 /// (the libwebsockets lws_parse_fuzzer idea: the fuzzer chooses the read boundaries).
-fn pieces(plan: u8, data: &[u8]) -> Vec<&[u8]> {
+pub(crate) fn pieces(plan: u8, data: &[u8]) -> Vec<&[u8]> {
     let sizes = [usize::from(plan % 16) + 1, usize::from(plan / 16) + 1];
     let mut out = Vec::new();
     let mut rest = data;
@@ -34,14 +34,14 @@ fn pieces(plan: u8, data: &[u8]) -> Vec<&[u8]> {
 /// Why a ready request got no 101: the policies refused it (the peer's fault), or their
 /// answer could not be written (the application's, which the policies never should be).
 #[derive(Debug, PartialEq, Eq)]
-enum NoAnswer {
+pub(crate) enum NoAnswer {
     Refused(Error),
     Unsendable(LocalError),
 }
 
 /// What a server made of some input: everything that must not depend on read boundaries.
 #[derive(Debug, PartialEq, Eq)]
-enum ServerOutcome {
+pub(crate) enum ServerOutcome {
     NeedMore,
     Failed(Error, Vec<u8>),
     Ready {
@@ -62,7 +62,7 @@ fn limits() -> Limits {
         .max_target_bytes(1024)
 }
 
-fn server_config() -> ServerConfig {
+pub(crate) fn server_config() -> ServerConfig {
     ServerConfig::new()
         .limits(limits())
         .protocols(["chat", "superchat"])
@@ -73,7 +73,7 @@ fn server_config() -> ServerConfig {
         })
 }
 
-fn run_server(server: &mut ServerHandshake, pieces: &[&[u8]]) -> ServerOutcome {
+pub(crate) fn run_server(server: &mut ServerHandshake, pieces: &[&[u8]]) -> ServerOutcome {
     let mut ready = false;
     for piece in pieces {
         server.feed(piece);
@@ -140,6 +140,30 @@ fn check_101(response: &[u8]) {
         "101 has no body"
     );
     assert_eq!(parsed.code, Some(101));
+}
+
+/// How far a server got with some input (for `corpus_depth` in the regression tests).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Depth {
+    /// An incomplete head.
+    NeedMore,
+    /// Refused by the parser or the header rules.
+    Failed,
+    /// Valid, and refused by a policy (origin, host) or unanswerable.
+    Refused,
+    /// Answered with a 101.
+    Accepted,
+}
+
+pub(crate) fn depth(input: &[u8]) -> Depth {
+    match run_server(&mut ServerHandshake::new(server_config()), &[input]) {
+        ServerOutcome::NeedMore => Depth::NeedMore,
+        ServerOutcome::Failed(..) => Depth::Failed,
+        ServerOutcome::Ready {
+            response: Ok(_), ..
+        } => Depth::Accepted,
+        ServerOutcome::Ready { .. } => Depth::Refused,
+    }
 }
 
 /// `server_request`: arbitrary bytes, fed whole and split; same outcome, no panic.

@@ -180,7 +180,10 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let (parts, ()) = request.clone().into_parts();
     let from_parts = Incoming::from_http2_parts(&config, &parts, connect).map(|_| ());
     let incoming = Incoming::from_http2(&config, &request, connect);
-    assert_eq!(from_parts, incoming.as_ref().map(|_| ()).map_err(Clone::clone));
+    assert_eq!(
+        from_parts,
+        incoming.as_ref().map(|_| ()).map_err(Clone::clone)
+    );
     let incoming = match incoming {
         Ok(incoming) => incoming,
         Err(error) => {
@@ -206,7 +209,10 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         assert!(response.headers().get("sec-websocket-accept").is_none());
         no_connection_headers(response.headers());
         let header = |name| response.headers().get(name).map(|v| v.as_bytes().to_vec());
-        (header("sec-websocket-protocol"), header("sec-websocket-extensions"))
+        (
+            header("sec-websocket-protocol"),
+            header("sec-websocket-extensions"),
+        )
     });
     // The header rules shared with HTTP/1.1: without `Origin` (whose comparison knows the
     // scheme only over HTTP/2), the same offers and the same negotiated answer.
@@ -228,7 +234,10 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let one_answer = one.decide().map(|answer| {
         let response = one.accept_response(&answer).expect("valid");
         let header = |name| response.headers().get(name).map(|v| v.as_bytes().to_vec());
-        (header("sec-websocket-protocol"), header("sec-websocket-extensions"))
+        (
+            header("sec-websocket-protocol"),
+            header("sec-websocket-extensions"),
+        )
     });
     assert_eq!(one_answer, answer.map_err(Clone::clone));
 });

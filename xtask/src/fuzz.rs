@@ -6,7 +6,7 @@ use std::process::Command;
 use crate::run::{root, status, step};
 
 /// Every target in `fuzz/fuzz_targets/`.
-pub(crate) const TARGETS: [&str; 7] = [
+pub(crate) const TARGETS: [&str; 8] = [
     "server_request",
     "client_response",
     "key_and_accept",
@@ -14,6 +14,7 @@ pub(crate) const TARGETS: [&str; 7] = [
     "roundtrip",
     "http_request",
     "http2_request",
+    "server_fields",
 ];
 
 /// Seconds per target in a smoke run.

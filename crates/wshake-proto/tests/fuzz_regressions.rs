@@ -5,6 +5,9 @@
 #[path = "../../../fuzz/checks.rs"]
 #[allow(clippy::pedantic, unreachable_pub)]
 mod checks;
+#[path = "../../../fuzz/fields.rs"]
+#[allow(clippy::pedantic, unreachable_pub)]
+mod fields;
 
 use std::path::Path;
 
@@ -49,4 +52,54 @@ fn extensions_inputs() {
 #[test]
 fn roundtrip_inputs() {
     assert!(replay("roundtrip", checks::roundtrip) > 0);
+}
+
+#[test]
+fn server_fields_inputs() {
+    assert!(replay("server_fields", fields::server_fields) > 0);
+}
+
+/// How far each server target's corpus gets: `cargo test -p wshake-proto --test
+/// fuzz_regressions corpus_depth -- --ignored --nocapture` (the figures in
+/// `fuzz/README.md`).
+#[test]
+#[ignore = "a measurement, not a check"]
+fn corpus_depth() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
+    let inputs = |target: &str| -> Vec<Vec<u8>> {
+        std::fs::read_dir(root.join(target))
+            .map(|entries| {
+                entries
+                    .map(|entry| std::fs::read(entry.unwrap().path()).unwrap())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let report = |target: &str, depths: Vec<checks::Depth>| {
+        let count = |d: checks::Depth| depths.iter().filter(|&&x| x == d).count();
+        println!(
+            "{target}: {} inputs; refused by the parser or the header rules {}, \
+             refused by a policy {}, accepted {}",
+            depths.len(),
+            count(checks::Depth::Failed),
+            count(checks::Depth::Refused),
+            count(checks::Depth::Accepted),
+        );
+    };
+    report(
+        "server_request",
+        inputs("server_request")
+            .iter()
+            .filter_map(|data| data.split_first())
+            .map(|(_, input)| checks::depth(input))
+            .collect(),
+    );
+    report(
+        "server_fields",
+        inputs("server_fields")
+            .iter()
+            .filter_map(|data| fields::request(data))
+            .map(|input| checks::depth(&input))
+            .collect(),
+    );
 }
