@@ -2,8 +2,10 @@
 //! noise cannot move: `valgrind --tool=callgrind target/release/examples/instructions
 //! SCENARIO N`. The count for `N` minus the count for 0 is the scenario's cost.
 //!
-//! Scenarios: `server` (no policies), `server-policies`, `client`, `trickle` (a 64 KiB
-//! head fed one byte per `feed` + `poll`), `http1-types` and `http2-types` (the Chromium
+//! Scenarios: `server` (no policies), `server-policies`, `client`, `accept` (the accept
+//! value of a key), `trickle` (a 64 KiB head fed one byte per `feed` + `poll`),
+//! `tokio-duplex` (both roles through wshake-tokio over `tokio::io::duplex`: the whole
+//! request path without sockets), `http1-types` and `http2-types` (the Chromium
 //! WebSocket over `http` types, `benches/http_types.rs`); and the axum scenarios of `benches/axum.rs`
 //! (`benches/common/axum.rs`): `axum-duplex-SIDE` (one handshake through hyper's server
 //! connection over `tokio::io::duplex`) and `axum-call-SIDE` (`tower::Service::call` on
@@ -30,7 +32,9 @@ fn main() {
         "server" => server(plain_server_config(), times),
         "server-policies" => server(policies_server_config(), times),
         "client" => client(times),
+        "accept" => accept(times),
         "trickle" => trickle(times),
+        "tokio-duplex" => tokio_duplex(times),
         "http1-types" => http_types(false, times),
         "http2-types" => http_types(true, times),
         other => {
@@ -63,6 +67,53 @@ fn client(times: usize) {
     for _ in 0..times {
         black_box(client_round(&mut machine, key, &mut out));
     }
+}
+
+fn accept(times: usize) {
+    let key = wshake_proto::Key::parse(b"dGhlIHNhbXBsZSBub25jZQ==").expect("the RFC key");
+    for _ in 0..times {
+        black_box(wshake_proto::Accept::for_key(black_box(&key)));
+    }
+}
+
+/// One warm-up round, then `times` handshakes: wshake-tokio's server and client over an
+/// in-memory duplex, on a current-thread runtime.
+fn tokio_duplex(times: usize) {
+    use wshake_proto::client::{ClientConfig, Target};
+    // Timers on: every wshake-tokio handshake runs under its timeout.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("runtime");
+    let server_config = std::sync::Arc::new(policies_server_config());
+    let client_config = std::sync::Arc::new(
+        ClientConfig::new()
+            .protocol("chat")
+            .expect("a token")
+            .deflate(wshake_proto::extensions::DeflateOffer::new().client_max_window_bits(None)),
+    );
+    let options = wshake_tokio::Options::new();
+    let key = wshake_proto::Key::from_nonce(*b"the sample nonce");
+    rt.block_on(async {
+        for _ in 0..=times {
+            let (client_io, server_io) = tokio::io::duplex(4096);
+            let target = Target::new("127.0.0.1", "/chat").expect("a valid target");
+            let (server, client) = tokio::join!(
+                wshake_tokio::accept(server_io, std::sync::Arc::clone(&server_config), &options),
+                wshake_tokio::handshake(
+                    client_io,
+                    std::sync::Arc::clone(&client_config),
+                    target,
+                    key,
+                    &options
+                ),
+            );
+            let (accepted, _) = server.expect("the server accepts");
+            let (connected, _) = client.expect("the client connects");
+            assert_eq!(accepted.protocol, connected.protocol);
+            black_box((accepted, connected));
+        }
+    });
 }
 
 fn trickle(times: usize) {

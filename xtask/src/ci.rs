@@ -32,6 +32,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     step("test", || {
         tally.run(&mut cargo(&["test", "--workspace", "--all-features"]))
     })?;
+    step(
+        "instructions per handshake against benches/instructions-baseline.txt (3%)",
+        || crate::instructions::run(&["--check".to_string()]),
+    )?;
     step("doc", || {
         status(
             cargo(&["doc", "--workspace", "--no-deps", "--all-features"])

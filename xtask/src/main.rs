@@ -4,7 +4,8 @@
 //! - `cargo xtask fuzz [TARGET] [--time SECS] [--smoke]`: the cargo-fuzz targets.
 //! - `cargo xtask interop [--write-docs]`: wshake against real peers, both directions.
 //! - `cargo xtask examples`: every README and crate-doc example built as a user pastes it.
-//! - `cargo xtask bench [NAME]`: the criterion benches.
+//! - `cargo xtask bench [NAME]`: the criterion benches; `bench --check | --bless |
+//!   --counts`: instructions per handshake under callgrind against the committed baseline.
 //! - `cargo xtask load`: 5,000 concurrent handshakes and 1,000 slow clients on loopback.
 
 mod ci;
@@ -13,6 +14,7 @@ mod deps;
 mod examples;
 mod fuzz;
 mod http2;
+mod instructions;
 mod interop;
 mod msrv;
 mod nginx;
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
     };
     let result = match command {
         "ci" => ci::run(rest),
+        "bench" if rest.first().is_some_and(|a| a.starts_with("--")) => instructions::run(rest),
         "bench" => run::bench(rest),
         "fuzz" => fuzz::run(rest),
         "interop" => interop::run(rest),
@@ -37,7 +40,7 @@ fn main() -> ExitCode {
         "load" => run::load(),
         "help" | "--help" | "-h" => {
             println!(
-                "usage: cargo xtask <ci | examples | fuzz [TARGET] [--time SECS] [--smoke] | interop [--write-docs] | bench [NAME] | load>"
+                "usage: cargo xtask <ci | examples | fuzz [TARGET] [--time SECS] [--smoke] | interop [--write-docs] | bench [NAME] | bench --check|--bless|--counts | load>"
             );
             Ok(())
         }
