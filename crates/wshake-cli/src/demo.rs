@@ -42,6 +42,7 @@ pub(crate) async fn run() -> ExitCode {
         send: Some("hello, wshake".into()),
         timeout: 5,
         http2: false,
+        follow_redirects: None,
         trust: crate::tls::Trust::default(),
     };
     let probe_ok = match probe::probe(&probe_args).await {

@@ -35,6 +35,11 @@ pub(crate) struct Args {
     /// `h2`, `ws://` with prior knowledge; an error if the server does not offer it.
     #[arg(long)]
     pub(crate) http2: bool,
+    /// Follow redirects (up to MAX, 5 when no number is given), never from `wss://` to
+    /// `ws://`; credentials (the URL's, `Authorization`, `Cookie`) go on only within the
+    /// origin.
+    #[arg(long, value_name = "MAX", num_args = 0..=1, default_missing_value = "5")]
+    pub(crate) follow_redirects: Option<usize>,
     /// Which servers' certificates to trust.
     #[command(flatten)]
     pub(crate) trust: crate::tls::Trust,
@@ -70,6 +75,9 @@ pub(crate) async fn probe(args: &Args) -> Result<(), String> {
     if args.http2 {
         builder = builder.http2(Http2::Require);
     }
+    if let Some(max) = args.follow_redirects {
+        builder = builder.follow_redirects(max);
+    }
     if let Some(tls) = args.trust.client_config()? {
         builder = builder.tls_config(tls);
     }
@@ -91,6 +99,9 @@ pub(crate) async fn probe(args: &Args) -> Result<(), String> {
         }
     };
 
+    for redirect in &connection.redirects {
+        println!("redirected: {redirect}");
+    }
     println!("> request");
     print_head(&connection.request, "> ");
     println!("< response");
@@ -159,10 +170,26 @@ fn print_response(response: Response<'_>) {
     }
 }
 
+/// A head line by line; credentials (`Authorization`, `Proxy-Authorization`) shown by
+/// their scheme alone.
 fn print_head(head: &[u8], prefix: &str) {
     for line in String::from_utf8_lossy(head).split("\r\n") {
         if !line.is_empty() {
-            println!("{prefix}{line}");
+            println!("{prefix}{}", redacted(line));
         }
     }
+}
+
+fn redacted(line: &str) -> std::borrow::Cow<'_, str> {
+    let Some((name, value)) = line.split_once(':') else {
+        return line.into();
+    };
+    let secret = ["authorization", "proxy-authorization"]
+        .iter()
+        .any(|n| name.trim().eq_ignore_ascii_case(n));
+    if !secret {
+        return line.into();
+    }
+    let scheme = value.split_whitespace().next().unwrap_or("");
+    format!("{name}: {scheme} (redacted)").into()
 }

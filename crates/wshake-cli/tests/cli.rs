@@ -670,3 +670,72 @@ fn check_client_catches_a_client_that_ignores_the_answer() {
     assert!(verdicts.contains(&("valid 101".to_string(), "pass".to_string())));
     assert_eq!(code, Some(1));
 }
+
+/// Issue 21 items 2 and 3: `probe` sends a URL's credentials as Basic, shows them only
+/// as `(redacted)`, and follows a redirect to another origin without them.
+#[tokio::test(flavor = "multi_thread")]
+async fn probe_sends_url_credentials_redacted_and_not_across_origins() {
+    let served = serve(&[]);
+    let target = served.url.clone();
+    // Another origin (another port) that redirects to the server.
+    let redirector = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let redirector_port = redirector.local_addr().unwrap().port();
+    let location = target.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = redirector.accept().await {
+            let location = location.clone();
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut chunk = [0u8; 1024];
+                while !request.ends_with(b"\r\n\r\n") {
+                    match socket.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let response = format!(
+                    "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n"
+                );
+                let _ = socket.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    let probe = |url: String, extra: &'static [&'static str]| {
+        tokio::task::spawn_blocking(move || {
+            let output = wshake().arg("probe").arg(url).args(extra).output().unwrap();
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+            (output.status.success(), text)
+        })
+    };
+    let with_credentials = target.replacen("ws://", "ws://user:s3cret@", 1);
+    let (ok, text) = probe(with_credentials, &[]).await.unwrap();
+    assert!(ok, "{text}");
+    assert!(text.contains("> Authorization: Basic (redacted)"), "{text}");
+    // base64("user:s3cret") is dXNlcjpzM2NyZXQ=
+    assert!(
+        !text.contains("s3cret") && !text.contains("dXNlcjpzM2NyZXQ"),
+        "{text}"
+    );
+
+    let via_other_origin = format!("ws://user:s3cret@127.0.0.1:{redirector_port}/");
+    let (ok, text) = probe(via_other_origin.clone(), &[]).await.unwrap();
+    assert!(!ok, "a redirect is not followed unless asked: {text}");
+    assert!(text.contains("302"), "{text}");
+    let (ok, text) = probe(via_other_origin, &["--follow-redirects"])
+        .await
+        .unwrap();
+    assert!(ok, "{text}");
+    assert!(text.contains(&format!("redirected: {target}")), "{text}");
+    assert!(
+        !text.contains("Authorization"),
+        "credentials crossed origins: {text}"
+    );
+    assert!(
+        !text.contains("s3cret") && !text.contains("dXNlcjpzM2NyZXQ"),
+        "{text}"
+    );
+}

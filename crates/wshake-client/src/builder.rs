@@ -20,6 +20,7 @@ pub struct ClientBuilder {
     transport: Transport,
     tls: Option<Arc<rustls::ClientConfig>>,
     connector: Option<Connector>,
+    sensitive: Vec<String>,
 }
 
 impl ClientBuilder {
@@ -66,6 +67,14 @@ impl ClientBuilder {
     #[must_use]
     pub fn header(self, name: &str, value: &str) -> Self {
         self.offer(|config| config.header(name, value))
+    }
+
+    /// Marks a header as carrying credentials (an API key, say): like `Authorization`
+    /// and `Cookie`, it is not sent on after a redirect to another origin.
+    #[must_use]
+    pub fn sensitive_header(mut self, name: &str) -> Self {
+        self.sensitive.push(name.to_ascii_lowercase());
+        self
     }
 
     /// Limits on the response head.
@@ -179,6 +188,7 @@ impl ClientBuilder {
                 tls_h1,
                 connector: self.connector.unwrap_or_default(),
                 http2: crate::http2::Pool::default(),
+                sensitive: self.sensitive,
             }),
         })
     }

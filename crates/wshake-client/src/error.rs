@@ -63,6 +63,9 @@ pub enum Error {
         /// The `Location` the server sent.
         location: String,
     },
+    /// Credentials both in the URL and in an `Authorization` header: which to send is
+    /// ambiguous, so neither is.
+    DuplicateCredentials,
     /// The WebSocket handshake failed (an invalid 101, a timeout, the peer closing).
     Handshake(wshake_tokio::Error),
     /// Reading or writing failed outside the handshake.
@@ -118,7 +121,7 @@ impl Error {
     /// The kind of failure.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::InvalidUrl(_) => ErrorKind::InvalidUrl,
+            Self::InvalidUrl(_) | Self::DuplicateCredentials => ErrorKind::InvalidUrl,
             Self::InvalidOption(_) | Self::NoRootCertificates => ErrorKind::InvalidOption,
             Self::Dns { .. } => ErrorKind::Dns,
             Self::Connect { .. } => ErrorKind::Connect,
@@ -181,6 +184,9 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Self::ConnectTimeout => f.write_str("connect timed out"),
+            Self::DuplicateCredentials => f.write_str(
+                "credentials both in the URL and in an Authorization header: give one",
+            ),
             Self::Proxy { status, reason } => {
                 write!(f, "proxy refused CONNECT with {status} {reason}")
             }

@@ -31,6 +31,7 @@
 
 mod builder;
 mod connector;
+mod credentials;
 mod error;
 mod http2;
 mod stream;
@@ -112,6 +113,9 @@ struct Inner {
     tls_h1: Arc<rustls::ClientConfig>,
     connector: Connector,
     http2: http2::Pool,
+    /// Header names (lower case) a redirect to another origin drops, besides
+    /// [`credentials::ALWAYS_SENSITIVE`].
+    sensitive: Vec<String>,
 }
 
 /// A configured client; cheap to clone, safe to share.
@@ -126,13 +130,44 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// Connects and performs the handshake.
+    /// Connects and performs the handshake. Credentials in the URL (`ws://user:pass@host/`)
+    /// are sent as `Authorization: Basic` and kept out of [`Connection::url`]. A redirect
+    /// to another origin (scheme, host or port) carries no credentials on: neither the
+    /// URL's nor the `Authorization`, `Cookie` or [sensitive](ClientBuilder::sensitive_header)
+    /// headers; a redirect within the origin keeps them.
     pub async fn connect(&self, url: &str) -> Result<(Connection, ClientStream), Error> {
+        let mut first =
+            url::Url::parse(url).map_err(|_| Error::InvalidUrl(LocalError::InvalidUrl))?;
+        let authorization = credentials::basic(&first);
+        credentials::strip(&mut first);
+        let with_credentials = match &authorization {
+            None => Arc::clone(&self.inner.config),
+            Some(value) => {
+                let config = &self.inner.config;
+                if config
+                    .headers()
+                    .any(|(name, _)| name.eq_ignore_ascii_case("authorization"))
+                {
+                    return Err(Error::DuplicateCredentials);
+                }
+                let config = (**config).clone().header("Authorization", value);
+                Arc::new(config.map_err(Error::InvalidOption)?)
+            }
+        };
+        let mut without_credentials = None;
         let max_redirects = self.inner.transport.max_redirects;
-        let mut url = url.to_string();
+        // The URL as given, unless credentials had to come out of it.
+        let mut url = match authorization {
+            Some(_) => first.to_string(),
+            None => url.to_string(),
+        };
         let mut redirects = Vec::new();
         loop {
-            match self.connect_once(&url).await {
+            let config = match url::Url::parse(&url) {
+                Ok(hop) if credentials::same_origin(&first, &hop) => &with_credentials,
+                _ => without_credentials.get_or_insert_with(|| self.without_credentials()),
+            };
+            match self.connect_once(&url, config).await {
                 Err(Error::Refused(refusal)) if max_redirects > 0 => {
                     let response = refusal.response();
                     let location = response.headers().get("location");
@@ -159,15 +194,40 @@ impl Client {
         }
     }
 
-    async fn connect_once(&self, url: &str) -> Result<(Connection, ClientStream), Error> {
+    /// The offer without the headers that carry credentials, for another origin.
+    fn without_credentials(&self) -> Arc<ClientConfig> {
+        let sensitive = |name: &str| {
+            credentials::ALWAYS_SENSITIVE
+                .iter()
+                .any(|s| name.eq_ignore_ascii_case(s))
+                || self
+                    .inner
+                    .sensitive
+                    .iter()
+                    .any(|s| name.eq_ignore_ascii_case(s))
+        };
+        Arc::new(
+            (*self.inner.config)
+                .clone()
+                .retain_headers(|name, _| !sensitive(name)),
+        )
+    }
+
+    async fn connect_once(
+        &self,
+        url: &str,
+        config: &Arc<ClientConfig>,
+    ) -> Result<(Connection, ClientStream), Error> {
         let target = Target::from_url(url).map_err(Error::InvalidUrl)?;
         let mode = self.inner.transport.http2;
         let mut tls = Arc::clone(&self.inner.tls);
         if mode == Http2::Require || (mode == Http2::Prefer && target.is_secure()) {
-            match self.connect_http2(url, &target).await? {
+            match self.connect_http2(url, &target, config).await? {
                 Via::Http2(opened) => return Ok(*opened),
                 // ALPN chose HTTP/1.1: the WebSocket goes on that connection.
-                Via::Http1(stream, _permit) => return self.handshake(url, target, stream).await,
+                Via::Http1(stream, _permit) => {
+                    return self.handshake(url, target, stream, config).await;
+                }
                 // The server's HTTP/2 has no extended CONNECT: a new connection that
                 // offers HTTP/1.1 alone.
                 Via::Fallback => tls = Arc::clone(&self.inner.tls_h1),
@@ -180,7 +240,7 @@ impl Client {
             .permit(target.host(), target.port())
             .await;
         let stream = self.connect_transport(&target, tls).await?;
-        self.handshake(url, target, stream).await
+        self.handshake(url, target, stream, config).await
     }
 
     /// DNS, TCP, the proxy and TLS, within the connect timeout.
@@ -204,10 +264,11 @@ impl Client {
         url: &str,
         target: Target,
         stream: MaybeTlsStream,
+        config: &Arc<ClientConfig>,
     ) -> Result<(Connection, ClientStream), Error> {
         let options = Options::new().timeout(self.inner.transport.handshake_timeout);
         let key = Key::random().map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
-        let config = Arc::clone(&self.inner.config);
+        let config = Arc::clone(config);
         let (connected, upgraded) =
             wshake_tokio::handshake(stream, config, target, key, &options).await?;
         Ok((
@@ -226,10 +287,15 @@ impl Client {
 
     /// A WebSocket over HTTP/2: on the connection kept for this server, or on a new one
     /// if the server offers HTTP/2 with extended CONNECT; else what the mode falls back to.
-    async fn connect_http2(&self, url: &str, target: &Target) -> Result<Via, Error> {
+    async fn connect_http2(
+        &self,
+        url: &str,
+        target: &Target,
+        config: &Arc<ClientConfig>,
+    ) -> Result<Via, Error> {
         let transport = &self.inner.transport;
         if let Some(connection) = self.inner.http2.get(target) {
-            match self.open(url, target, &connection).await {
+            match self.open(url, target, &connection, config).await {
                 // A connection that went away since: a new one below.
                 Err(Error::Http2(wshake_hyper::Error::Http2(_))) => self.inner.http2.remove(target),
                 opened => return opened,
@@ -268,7 +334,7 @@ impl Client {
             };
         }
         self.inner.http2.insert(target, connection.clone());
-        self.open(url, target, &connection).await
+        self.open(url, target, &connection, config).await
     }
 
     /// One extended CONNECT on `connection`, within the handshake timeout.
@@ -277,8 +343,9 @@ impl Client {
         url: &str,
         target: &Target,
         connection: &wshake_hyper::Http2Connection,
+        config: &Arc<ClientConfig>,
     ) -> Result<Via, Error> {
-        let config = Arc::clone(&self.inner.config);
+        let config = Arc::clone(config);
         let request = http2::request_text(&config, target, target.is_secure())
             .map_err(Error::InvalidOption)?;
         let (stream, outcome) = tokio::time::timeout(

@@ -3,7 +3,6 @@
 use std::io;
 use std::sync::Arc;
 
-use base64::Engine as _;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 use wshake_tokio::wshake_proto::client::ResponseReader;
@@ -48,27 +47,30 @@ pub(crate) struct Proxy {
 impl Proxy {
     /// From `http://[user:password@]host[:port]` (port 80 by default, 3128 is common).
     pub(crate) fn parse(url: &str) -> Result<Self, Error> {
+        // An unparsable URL may still hold credentials: it is not repeated.
         let parsed = url::Url::parse(url)
-            .map_err(|e| Error::ProxyProtocol(format!("invalid proxy URL {url}: {e}")))?;
+            .map_err(|e| Error::ProxyProtocol(format!("invalid proxy URL: {e}")))?;
+        // Errors name the proxy without its credentials.
+        let shown = {
+            let mut shown = parsed.clone();
+            crate::credentials::strip(&mut shown);
+            shown
+        };
         if parsed.scheme() != "http" {
             return Err(Error::ProxyProtocol(format!(
-                "proxy URL must be http://, got {url}"
+                "proxy URL must be http://, got {shown}"
             )));
         }
         let host = match parsed.host() {
             Some(url::Host::Ipv6(ip)) => ip.to_string(),
             Some(host) => host.to_string(),
-            None => return Err(Error::ProxyProtocol(format!("proxy URL {url} has no host"))),
+            None => {
+                return Err(Error::ProxyProtocol(format!(
+                    "proxy URL {shown} has no host"
+                )));
+            }
         };
-        let authorization = if parsed.username().is_empty() {
-            None
-        } else {
-            let user = percent_decode(parsed.username());
-            let password = percent_decode(parsed.password().unwrap_or(""));
-            let credentials =
-                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-            Some(format!("Basic {credentials}"))
-        };
+        let authorization = crate::credentials::basic(&parsed);
         Ok(Self {
             host,
             port: parsed.port_or_known_default().unwrap_or(80),
@@ -142,12 +144,6 @@ async fn read_answer(stream: &mut TcpStream) -> Result<(), Error> {
         }
         reader.advance(read);
     }
-}
-
-fn percent_decode(text: &str) -> String {
-    percent_encoding::percent_decode_str(text)
-        .decode_utf8_lossy()
-        .into_owned()
 }
 
 /// Which proxy, if any, the usual environment variables name for this URL: `HTTPS_PROXY`

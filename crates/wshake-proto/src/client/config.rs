@@ -28,6 +28,9 @@ use crate::{Limits, LocalError};
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClientConfig {
     protocols: Vec<String>,
+    /// Offers that carry a credential (`bearer.<token>`): sent, never accepted as the
+    /// server's choice.
+    tokens: Vec<String>,
     /// The `Sec-WebSocket-Protocol` value offered: the protocols joined by `, `.
     protocol_list: String,
     /// The `Sec-WebSocket-Extensions` value offered, in the order given; empty for none.
@@ -48,18 +51,52 @@ impl ClientConfig {
 
     /// Offers a subprotocol (C9): a token, not offered before. Order is preference.
     pub fn protocol(mut self, protocol: &str) -> Result<Self, LocalError> {
+        self.push_protocol(protocol)?;
+        self.protocols.push(protocol.to_string());
+        Ok(self)
+    }
+
+    /// Offers a credential as a subprotocol, `prefix` then `token` (`bearer.` and a
+    /// JWT, say): what browsers do, as they cannot send `Authorization` on a WebSocket.
+    /// It is sent in order with the subprotocols, and never accepted as the server's
+    /// choice: a server that echoes it fails the handshake (a server reads it and answers
+    /// a real subprotocol). The whole offer must be a token (base64url without padding
+    /// is; `=` is not).
+    ///
+    /// ```
+    /// use wshake_proto::client::ClientConfig;
+    ///
+    /// let config = ClientConfig::new()
+    ///     .protocol("chat")?
+    ///     .protocol_token("bearer.", "eyJhbGciOiJIUzI1NiJ9.e30.c2ln")?;
+    /// assert_eq!(config.protocols(), ["chat"]);
+    /// # Ok::<(), wshake_proto::LocalError>(())
+    /// ```
+    pub fn protocol_token(mut self, prefix: &str, token: &str) -> Result<Self, LocalError> {
+        let offer = alloc::format!("{prefix}{token}");
+        self.push_protocol(&offer)?;
+        self.tokens.push(offer);
+        Ok(self)
+    }
+
+    /// Adds an offer to the `Sec-WebSocket-Protocol` value: a token, not offered before.
+    fn push_protocol(&mut self, protocol: &str) -> Result<(), LocalError> {
         if !is_token(protocol.as_bytes()) {
             return Err(LocalError::InvalidProtocol);
         }
-        if self.protocols.iter().any(|p| p == protocol) {
+        if self
+            .protocols
+            .iter()
+            .chain(&self.tokens)
+            .any(|p| p == protocol)
+        {
             return Err(LocalError::DuplicateProtocolOffer);
         }
         if !self.protocol_list.is_empty() {
             self.protocol_list.push_str(", ");
         }
         self.protocol_list.push_str(protocol);
-        self.protocols.push(protocol.to_string());
-        Ok(self)
+        Ok(())
     }
 
     /// Offers permessage-deflate with these parameters. Several offers may be made; the
@@ -105,6 +142,32 @@ impl ClientConfig {
         Ok(self)
     }
 
+    /// The headers added with [`header`](Self::header), in order.
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+    }
+
+    /// Keeps only the added headers for which `keep(name, value)` is true: a client
+    /// following a redirect to another origin drops those that carry credentials.
+    ///
+    /// ```
+    /// use wshake_proto::client::ClientConfig;
+    ///
+    /// let config = ClientConfig::new()
+    ///     .header("Authorization", "Bearer abc")?
+    ///     .header("X-Trace", "1")?
+    ///     .retain_headers(|name, _| !name.eq_ignore_ascii_case("authorization"));
+    /// assert_eq!(config.headers().collect::<Vec<_>>(), [("X-Trace", "1")]);
+    /// # Ok::<(), wshake_proto::LocalError>(())
+    /// ```
+    #[must_use]
+    pub fn retain_headers(mut self, mut keep: impl FnMut(&str, &str) -> bool) -> Self {
+        self.headers.retain(|(name, value)| keep(name, value));
+        self
+    }
+
     /// Limits on the response head.
     #[must_use]
     pub fn limits(mut self, limits: Limits) -> Self {
@@ -120,7 +183,8 @@ impl ClientConfig {
         self
     }
 
-    /// The subprotocols offered, in order.
+    /// The subprotocols offered, in order (credentials offered with
+    /// [`protocol_token`](Self::protocol_token) aside).
     pub fn protocols(&self) -> &[String] {
         &self.protocols
     }

@@ -493,6 +493,37 @@ impl<'a> Request<'a> {
             .map(ascii_str)
     }
 
+    /// A credential a browser offered as a subprotocol, `prefix` then the token (e.g.
+    /// `bearer.` in `new WebSocket(url, ["chat", "bearer." + token])`: browsers cannot
+    /// send `Authorization` on a WebSocket): the token of the first such offer. The
+    /// decision checks it and answers a real subprotocol; the policies choose only the
+    /// configured subprotocols, so the token is never echoed.
+    ///
+    /// ```
+    /// use wshake_proto::server::{Answer, ServerConfig, ServerHandshake};
+    /// use wshake_proto::Status;
+    ///
+    /// let mut server = ServerHandshake::new(ServerConfig::new().protocols(["chat"]));
+    /// server.feed(b"GET / HTTP/1.1\r\nHost: a.test\r\nUpgrade: websocket\r\n\
+    ///     Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+    ///     Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: chat, bearer.s3cret\r\n\r\n");
+    /// let Ok(Status::Ready(incoming)) = server.poll() else { panic!() };
+    /// let answer = match incoming.request().protocol_token("bearer.") {
+    ///     Some("s3cret") => Answer::policy(),
+    ///     _ => Answer::reject(401),
+    /// };
+    /// let mut out = Vec::new();
+    /// incoming.answer(&answer, &mut out);
+    /// let response = String::from_utf8(out).unwrap();
+    /// assert!(response.contains("Sec-WebSocket-Protocol: chat\r\n"));
+    /// assert!(!response.contains("s3cret"));
+    /// ```
+    pub fn protocol_token(&self, prefix: &str) -> Option<&'a str> {
+        self.protocols()
+            .find_map(|offered| offered.strip_prefix(prefix))
+            .filter(|token| !token.is_empty())
+    }
+
     /// Whether the client offered this subprotocol (compared exactly: tokens are
     /// case-sensitive).
     pub fn offers_protocol(&self, protocol: &str) -> bool {
