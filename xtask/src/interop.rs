@@ -170,6 +170,33 @@ fn server_side(rows: &mut Vec<Row>) -> Result<(), String> {
             result: chromium_page(&format!("http://{address}/{page}"), needle, &[]),
         });
     }
+    // A token passed as a subprotocol, the one way a browser has (issue 21): accepted
+    // with `chat` alone when right, refused when wrong.
+    let (_server, url) = serve_with(&["--protocol", "chat", "--require-token", "s3cret-t0ken"])?;
+    let address = url.trim_start_matches("ws://").trim_end_matches('/');
+    rows.push(Row {
+        peer: "headless chromium",
+        direction: "client → wshake serve",
+        case: "token as subprotocol bearer.TOKEN: answered chat alone",
+        result: chromium_page(
+            &format!("http://{address}/?protocols=chat,bearer.s3cret-t0ken"),
+            "<span id=\"protocol\">chat</span>",
+            &[],
+        ),
+    });
+    rows.push(Row {
+        peer: "headless chromium",
+        direction: "client → wshake serve",
+        case: "token as subprotocol, wrong token: refused",
+        result: match chromium_page(
+            &format!("http://{address}/?protocols=chat,bearer.guess"),
+            "<span id=\"protocol\">chat</span>",
+            &[],
+        ) {
+            Ok(_) => Err("a wrong token was accepted".to_string()),
+            Err(why) => Ok(format!("not connected ({why})")),
+        },
+    });
     Ok(())
 }
 
@@ -270,6 +297,31 @@ fn client_side(rows: &mut Vec<Row>) -> Result<(), String> {
             c
         }),
     ];
+    // Credentials in the URL, as HTTP Basic, against websockets' own `basic_auth`.
+    let mut c = py("py_server.py");
+    c.args(["--basic-auth", "wshake user:p@ss"]);
+    let server = start(c)?;
+    let port = &server.first_line;
+    rows.push(Row {
+        peer: "python websockets",
+        direction: "wshake probe → server",
+        case: "basic_auth: URL credentials (percent-encoded) + echo",
+        result: probe(
+            &format!("ws://wshake%20user:p%40ss@127.0.0.1:{port}/"),
+            None,
+        ),
+    });
+    rows.push(Row {
+        peer: "python websockets",
+        direction: "wshake probe → server",
+        case: "basic_auth: a wrong password is refused 401",
+        result: match probe(&format!("ws://wshake%20user:wrong@127.0.0.1:{port}/"), None) {
+            Err(error) if error.contains("401") => Ok("refused 401".to_string()),
+            Err(error) => Err(format!("not a 401: {error}")),
+            Ok(_) => Err("accepted a wrong password".to_string()),
+        },
+    });
+    drop(server);
     for (peer, plain, with_protocol) in servers {
         let server = start(plain)?;
         rows.push(Row {

@@ -37,6 +37,7 @@ pub(crate) async fn run() -> ExitCode {
     let probe_args = probe::Args {
         url: url.clone(),
         protocols: Vec::new(),
+        bearer_protocol: None,
         headers: Vec::new(),
         origin: Some(format!("http://{address}")),
         send: Some("hello, wshake".into()),

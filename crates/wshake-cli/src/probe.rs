@@ -19,6 +19,10 @@ pub(crate) struct Args {
     /// A subprotocol to offer (repeatable, in order of preference).
     #[arg(long = "protocol", value_name = "NAME")]
     pub(crate) protocols: Vec<String>,
+    /// Offer the subprotocol `bearer.TOKEN` after the others, as browsers pass a token
+    /// (`new WebSocket(url, ["chat", "bearer." + token])`); printed as `(redacted)`.
+    #[arg(long, value_name = "TOKEN")]
+    pub(crate) bearer_protocol: Option<String>,
     /// An extra request header, `Name: value` (repeatable).
     #[arg(long = "header", value_name = "NAME: VALUE")]
     pub(crate) headers: Vec<String>,
@@ -57,31 +61,7 @@ pub(crate) async fn run(args: Args) -> ExitCode {
 
 /// Runs the probe, printing the transcript; the error is the typed failure, as text.
 pub(crate) async fn probe(args: &Args) -> Result<(), String> {
-    let mut builder = Client::builder()
-        .connect_timeout(Duration::from_secs(args.timeout))
-        .handshake_timeout(Duration::from_secs(args.timeout));
-    for protocol in &args.protocols {
-        builder = builder.protocol(protocol);
-    }
-    for header in &args.headers {
-        let (name, value) = header
-            .split_once(':')
-            .ok_or_else(|| format!("--header `{header}` is not `Name: value`"))?;
-        builder = builder.header(name.trim(), value.trim());
-    }
-    if let Some(origin) = &args.origin {
-        builder = builder.origin(origin);
-    }
-    if args.http2 {
-        builder = builder.http2(Http2::Require);
-    }
-    if let Some(max) = args.follow_redirects {
-        builder = builder.follow_redirects(max);
-    }
-    if let Some(tls) = args.trust.client_config()? {
-        builder = builder.tls_config(tls);
-    }
-    let client = builder.build().map_err(|e| e.to_string())?;
+    let client = client(args)?;
     let (connection, stream) = match client.connect(&args.url).await {
         Ok(connected) => connected,
         Err(error) => {
@@ -103,7 +83,12 @@ pub(crate) async fn probe(args: &Args) -> Result<(), String> {
         println!("redirected: {redirect}");
     }
     println!("> request");
-    print_head(&connection.request, "> ");
+    let request = String::from_utf8_lossy(&connection.request);
+    let request = match &args.bearer_protocol {
+        Some(token) => request.replace(&format!("bearer.{token}"), "bearer.(redacted)"),
+        None => request.into_owned(),
+    };
+    print_head(request.as_bytes(), "> ");
     println!("< response");
     print_response(connection.response.view().response());
     println!(
@@ -152,6 +137,38 @@ pub(crate) async fn probe(args: &Args) -> Result<(), String> {
         let _ = ws.close(None).await;
     }
     Ok(())
+}
+
+/// The client the options describe.
+fn client(args: &Args) -> Result<Client, String> {
+    let mut builder = Client::builder()
+        .connect_timeout(Duration::from_secs(args.timeout))
+        .handshake_timeout(Duration::from_secs(args.timeout));
+    for protocol in &args.protocols {
+        builder = builder.protocol(protocol);
+    }
+    if let Some(token) = &args.bearer_protocol {
+        builder = builder.protocol_token("bearer.", token);
+    }
+    for header in &args.headers {
+        let (name, value) = header
+            .split_once(':')
+            .ok_or_else(|| format!("--header `{header}` is not `Name: value`"))?;
+        builder = builder.header(name.trim(), value.trim());
+    }
+    if let Some(origin) = &args.origin {
+        builder = builder.origin(origin);
+    }
+    if args.http2 {
+        builder = builder.http2(Http2::Require);
+    }
+    if let Some(max) = args.follow_redirects {
+        builder = builder.follow_redirects(max);
+    }
+    if let Some(tls) = args.trust.client_config()? {
+        builder = builder.tls_config(tls);
+    }
+    builder.build().map_err(|e| e.to_string())
 }
 
 /// A response as received, or as `http` types gave it (HTTP/2): status line and headers.

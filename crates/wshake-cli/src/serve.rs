@@ -57,6 +57,12 @@ pub(crate) struct Args {
     /// WebSockets over HTTP/1.1 (browsers on a connection of their own).
     #[arg(long, requires = "tls_cert")]
     no_http2_websockets: bool,
+    /// Accept only handshakes that offer the subprotocol `bearer.TOKEN` beside a real
+    /// one: the browser token pattern, `new WebSocket(url, ["chat", "bearer." + token])`
+    /// (browsers cannot send `Authorization`). The token is never echoed; a missing or
+    /// wrong one gets 401.
+    #[arg(long, value_name = "TOKEN")]
+    require_token: Option<String>,
     /// The most handshakes in progress at once (connections accepted, not yet upgraded or
     /// refused); past it, new connections get `503` with `Retry-After: 1` and are closed.
     /// Default: half the limit on open files (`ulimit -n`), between 16 and 65,536.
@@ -78,6 +84,7 @@ impl Args {
             allow_hosts: Vec::new(),
             any_host: false,
             no_http2_websockets: false,
+            require_token: None,
             max_pending: None,
         }
     }
@@ -194,6 +201,26 @@ fn listen(address: SocketAddr) -> std::io::Result<TcpListener> {
     socket.listen(1024)
 }
 
+/// The answer to a valid request: the policies, after the token check of
+/// `--require-token` (`token`).
+pub(crate) fn answer(request: &Request<'_>, token: Option<&str>) -> Answer {
+    match token {
+        Some(token) if request.protocol_token("bearer.") != Some(token) => {
+            Answer::reject(401).header("WWW-Authenticate", "Bearer")
+        }
+        _ => Answer::policy(),
+    }
+}
+
+/// The page's handshake with the `--require-token` token taken out: it is never sent
+/// back, not even to the page that offered it.
+pub(crate) fn redact_token(json: String, token: Option<&str>) -> String {
+    match token {
+        Some(token) => json.replace(&format!("bearer.{token}"), "bearer.(redacted)"),
+        None => json,
+    }
+}
+
 /// Ctrl-C, or SIGTERM on Unix (what service managers and `kill` send).
 async fn shutdown_signal() {
     #[cfg(unix)]
@@ -230,6 +257,7 @@ pub(crate) async fn serve(
     // The 503s have a bound of their own: a flood past the limit costs at most as many
     // more sockets, each for under a second.
     let refusing = PendingLimit::new(limit.max());
+    let token: Option<Arc<str>> = args.require_token.as_deref().map(Arc::from);
     let mut failed_accepts = 0u64;
     loop {
         let (socket, peer) = match listener.accept().await {
@@ -260,9 +288,12 @@ pub(crate) async fn serve(
         };
         let config = Arc::clone(&config);
         let options = options.peer(peer.ip());
+        let token = token.clone();
         let _ = socket.set_nodelay(true);
         let Some(acceptor) = acceptor.clone() else {
-            tokio::spawn(async move { connection(socket, peer, config, options, admitted).await });
+            tokio::spawn(async move {
+                connection(socket, peer, config, options, admitted, token).await;
+            });
             continue;
         };
         let timeout = Duration::from_secs(args.timeout);
@@ -277,9 +308,9 @@ pub(crate) async fn serve(
                 // HTTP/2 streams are hyper's to bound (its header read timeout, its
                 // stream limit): the connection no longer counts once TLS is up.
                 drop(admitted);
-                crate::serve_h2::connection(tls, peer, config, extended_connect).await;
+                crate::serve_h2::connection(tls, peer, config, extended_connect, token).await;
             } else {
-                connection(tls, peer, config, options, admitted).await;
+                connection(tls, peer, config, options, admitted, token).await;
             }
         });
     }
@@ -293,6 +324,7 @@ async fn connection<S>(
     config: Arc<ServerConfig>,
     options: Options,
     admitted: Admitted,
+    token: Option<Arc<str>>,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -301,7 +333,7 @@ async fn connection<S>(
         socket,
         Arc::clone(&config),
         &options,
-        async |_: &Request<'_>| Answer::policy(),
+        async |request: &Request<'_>| answer(request, token.as_deref()),
         &plain,
     )
     .await;
@@ -319,6 +351,10 @@ async fn connection<S>(
                 .handshake()
                 .and_then(wshake_client::wshake_proto::Error::status)
                 .or(matches!(error, wshake_tokio::Error::Local(_)).then_some(500))
+                .or(match error {
+                    wshake_tokio::Error::Rejected { status } => Some(status),
+                    _ => None,
+                })
                 .map_or_else(|| "-".to_string(), |s| s.to_string());
             tracing::info!(%peer, http = "HTTP/1.1", outcome = %status, reason = %error, "handshake refused");
             return;
@@ -333,8 +369,12 @@ async fn connection<S>(
         "handshake accepted"
     );
     let request = accepted.request.view();
-    let first = crate::handshake_json::wanted(request.query())
-        .then(|| crate::handshake_json::http1(&config, request).to_string());
+    let first = crate::handshake_json::wanted(request.query()).then(|| {
+        redact_token(
+            crate::handshake_json::http1(&config, request).to_string(),
+            token.as_deref(),
+        )
+    });
     echo(upgraded, peer, first).await;
 }
 

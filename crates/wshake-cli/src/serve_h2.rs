@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use hyper::service::service_fn;
 use tokio::io::{AsyncRead, AsyncWrite};
-use wshake_client::wshake_proto::server::ServerConfig;
+use wshake_client::wshake_proto::server::{Request, ServerConfig};
 
 use crate::{page, serve};
 
@@ -19,11 +19,13 @@ pub(crate) async fn connection<S>(
     peer: SocketAddr,
     config: Arc<ServerConfig>,
     extended_connect: bool,
+    token: Option<Arc<str>>,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let service = service_fn(move |mut request: http::Request<hyper::body::Incoming>| {
         let config = Arc::clone(&config);
+        let token = token.clone();
         async move {
             let page = request.method() == http::Method::GET && request.uri().path() == "/";
             if page {
@@ -36,33 +38,40 @@ pub(crate) async fn connection<S>(
                 .then(|| wshake_hyper::validate(&config, &request).ok())
                 .flatten()
                 .map(|incoming| incoming.request().into_owned());
-            Ok(match wshake_hyper::accept(&config, &mut request) {
-                Ok((response, upgrade)) => {
-                    let first = handshake.map(|request| {
-                        let status = response.status().as_u16();
-                        crate::handshake_json::http2(request.view(), response.headers(), status)
-                            .to_string()
-                    });
-                    let protocol = upgrade.protocol().unwrap_or("-").to_string();
-                    tracing::info!(
-                        %peer, %path, http = "HTTP/2", outcome = "200", %protocol,
-                        "handshake accepted"
-                    );
-                    tokio::spawn(async move {
-                        if let Ok(upgraded) = upgrade.await {
-                            serve::echo(upgraded, peer, first).await;
-                        }
-                    });
-                    response
-                }
-                Err(refused) => {
-                    tracing::info!(
-                        %peer, http = "HTTP/2", outcome = %refused.status().as_u16(),
-                        reason = %refused, "handshake refused"
-                    );
-                    refused.into_response()
-                }
-            })
+            let decide = async |request: &Request<'_>| serve::answer(request, token.as_deref());
+            Ok(
+                match wshake_hyper::accept_with(&config, &mut request, decide).await {
+                    Ok((response, upgrade)) => {
+                        let first = handshake.map(|request| {
+                            let status = response.status().as_u16();
+                            let json = crate::handshake_json::http2(
+                                request.view(),
+                                response.headers(),
+                                status,
+                            );
+                            serve::redact_token(json.to_string(), token.as_deref())
+                        });
+                        let protocol = upgrade.protocol().unwrap_or("-").to_string();
+                        tracing::info!(
+                            %peer, %path, http = "HTTP/2", outcome = "200", %protocol,
+                            "handshake accepted"
+                        );
+                        tokio::spawn(async move {
+                            if let Ok(upgraded) = upgrade.await {
+                                serve::echo(upgraded, peer, first).await;
+                            }
+                        });
+                        response
+                    }
+                    Err(refused) => {
+                        tracing::info!(
+                            %peer, http = "HTTP/2", outcome = %refused.status().as_u16(),
+                            reason = %refused, "handshake refused"
+                        );
+                        refused.into_response()
+                    }
+                },
+            )
         }
     });
     let server = wshake_hyper::Server::new().extended_connect(extended_connect);

@@ -739,3 +739,42 @@ async fn probe_sends_url_credentials_redacted_and_not_across_origins() {
         "{text}"
     );
 }
+
+/// Issue 21 item 1: a token offered as the subprotocol `bearer.TOKEN` (what browsers
+/// can send) is checked by `serve --require-token`, answered with the real subprotocol
+/// only, never echoed, and printed by `probe` as `(redacted)`.
+#[test]
+fn serve_requires_a_bearer_protocol_token_and_never_echoes_it() {
+    let served = serve(&["--protocol", "chat", "--require-token", "s3cret-t0ken"]);
+    let probe = |extra: &[&str]| {
+        let output = wshake()
+            .args(["probe", &served.url, "--protocol", "chat", "--send", "hi"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.success(), text)
+    };
+    let (ok, text) = probe(&["--bearer-protocol", "s3cret-t0ken"]);
+    assert!(ok, "{text}");
+    assert!(text.contains("< Sec-WebSocket-Protocol: chat"), "{text}");
+    assert!(
+        text.contains("> Sec-WebSocket-Protocol: chat, bearer.(redacted)"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("s3cret-t0ken"),
+        "the token was shown: {text}"
+    );
+    assert!(text.contains("received: hi"), "{text}");
+    for wrong in [&["--bearer-protocol", "guess"][..], &[]] {
+        let (ok, text) = probe(wrong);
+        assert!(!ok, "{text}");
+        assert!(text.contains("401"), "{text}");
+        assert!(text.contains("< WWW-Authenticate: Bearer"), "{text}");
+    }
+}

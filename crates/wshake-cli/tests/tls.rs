@@ -29,8 +29,13 @@ struct Served {
 
 impl Served {
     fn start(cert: &PathBuf, key: &PathBuf) -> Self {
+        Self::start_with(cert, key, &[])
+    }
+
+    fn start_with(cert: &PathBuf, key: &PathBuf, extra: &[&str]) -> Self {
         let mut child = wshake()
             .args(["serve", "--listen", "127.0.0.1:0", "--protocol", "chat"])
+            .args(extra)
             .arg("--tls-cert")
             .arg(cert)
             .arg("--tls-key")
@@ -453,4 +458,33 @@ fn c3_insecure_connects_to_any_certificate_and_warns_every_time() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+}
+
+/// Issue 21 item 1 over HTTP/2 as over HTTP/1.1: `serve --require-token` checks the
+/// `bearer.` subprotocol of an extended CONNECT too, and answers `chat` alone.
+#[test]
+fn serve_requires_the_bearer_protocol_token_over_http2_too() {
+    let (cert, key) = certificate("serve-token-h2");
+    let served = Served::start_with(&cert, &key, &["--require-token", "t0k"]);
+    let url = format!("wss://localhost:{}/", served.port);
+    for http2 in [true, false] {
+        let version: &[&str] = if http2 { &["--http2"] } else { &[] };
+        let args = |token: &'static str| {
+            let mut args = vec![
+                url.as_str(),
+                "--protocol",
+                "chat",
+                "--bearer-protocol",
+                token,
+            ];
+            args.extend_from_slice(version);
+            args
+        };
+        let (ok, text) = probe(&args("t0k"), &cert);
+        assert!(ok, "{text}");
+        assert!(text.contains("protocol: chat"), "{text}");
+        assert!(!text.contains("t0k"), "{text}");
+        let (ok, text) = probe(&args("wrong"), &cert);
+        assert!(!ok && text.contains("401"), "http2 {http2}: {text}");
+    }
 }

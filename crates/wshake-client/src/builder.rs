@@ -44,6 +44,15 @@ impl ClientBuilder {
         self.offer(|config| config.protocol(protocol))
     }
 
+    /// Offers a credential as a subprotocol, `prefix` then `token` (`bearer.` and a
+    /// token, as browsers must, having no `Authorization` on a WebSocket): sent with the
+    /// subprotocols, never accepted as the server's choice. See
+    /// `wshake_proto::client::ClientConfig::protocol_token`.
+    #[must_use]
+    pub fn protocol_token(self, prefix: &str, token: &str) -> Self {
+        self.offer(|config| config.protocol_token(prefix, token))
+    }
+
     /// Offers permessage-deflate with these parameters (several offers allowed).
     #[must_use]
     pub fn deflate(mut self, offer: DeflateOffer) -> Self {

@@ -126,11 +126,7 @@ async fn dns_tries_every_address_and_lists_failures() {
 
 #[tokio::test]
 async fn c1_invalid_urls_fail_before_connecting() {
-    for url in [
-        "http://example.com/",
-        "ws://example.com/#x",
-        "nonsense",
-    ] {
+    for url in ["http://example.com/", "ws://example.com/#x", "nonsense"] {
         let result = wshake_client::connect(url).await;
         assert!(matches!(result, Err(Error::InvalidUrl(_))), "{url}");
         assert_eq!(result.unwrap_err().kind(), ErrorKind::InvalidUrl, "{url}");

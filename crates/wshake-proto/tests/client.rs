@@ -1019,3 +1019,43 @@ fn c11_status_line_without_reason_phrase() {
         matches!(error, Error::NotSwitchingProtocols { status: 302, ref reason, .. } if reason.is_empty())
     );
 }
+
+/// Issue 21 item 1: a credential offered as a subprotocol is sent with the others, is not
+/// one of the client's subprotocols, and a server that echoes it fails the handshake.
+#[test]
+fn c9_a_protocol_token_is_offered_but_never_accepted_as_the_answer() {
+    let config = || {
+        ClientConfig::new()
+            .protocol("chat")
+            .and_then(|c| c.protocol_token("bearer.", "eyJ0eXAi.e30.c2ln"))
+            .unwrap()
+    };
+    assert_eq!(config().protocols(), ["chat"]);
+    let request = request_text(config());
+    assert!(
+        request.contains("\r\nSec-WebSocket-Protocol: chat, bearer.eyJ0eXAi.e30.c2ln\r\n"),
+        "{request}"
+    );
+    assert!(verify(config(), &response(&["Sec-WebSocket-Protocol: chat"])).is_ok());
+    assert!(matches!(
+        verify(
+            config(),
+            &response(&["Sec-WebSocket-Protocol: bearer.eyJ0eXAi.e30.c2ln"])
+        ),
+        Err(Error::ProtocolNotOffered)
+    ));
+    // Not a token (`=` padding), or offered twice: refused when configured.
+    assert_eq!(
+        ClientConfig::new()
+            .protocol_token("bearer.", "abc=")
+            .unwrap_err(),
+        LocalError::InvalidProtocol
+    );
+    assert_eq!(
+        ClientConfig::new()
+            .protocol("bearer.x")
+            .and_then(|c| c.protocol_token("bearer.", "x"))
+            .unwrap_err(),
+        LocalError::DuplicateProtocolOffer
+    );
+}
