@@ -64,7 +64,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "h2",
             "rustls",
             "tokio-rustls",
-            "webpki-roots",
+            // The DNS names of a verified client certificate (`serve --tls-client-ca`).
+            "rustls-webpki",
         ],
     ),
 ];

@@ -44,6 +44,10 @@ pub(crate) struct Args {
     /// The private key (PEM) of `--tls-cert`.
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// Require a client certificate issued by a CA in this PEM file (mutual TLS); the
+    /// verified identity (the certificate's DNS names) is logged with each connection.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_client_ca: Option<PathBuf>,
     /// A host the server answers for besides the defaults, `host` or `host:port`
     /// (repeatable); others get 421. Default on a loopback address: `localhost`,
     /// `127.0.0.1` and `[::1]` with the listening port (against DNS rebinding); elsewhere
@@ -81,6 +85,7 @@ impl Args {
             trusted_proxies: Vec::new(),
             tls_cert: None,
             tls_key: None,
+            tls_client_ca: None,
             allow_hosts: Vec::new(),
             any_host: false,
             no_http2_websockets: false,
@@ -100,7 +105,9 @@ impl Args {
     /// The TLS config of `--tls-cert` and `--tls-key`, if given.
     fn tls(&self) -> Result<Option<Arc<rustls::ServerConfig>>, String> {
         match (&self.tls_cert, &self.tls_key) {
-            (Some(cert), Some(key)) => crate::tls::server_config(cert, key).map(Some),
+            (Some(cert), Some(key)) => {
+                crate::tls::server_config(cert, key, self.tls_client_ca.as_deref()).map(Some)
+            }
             _ => Ok(None),
         }
     }
@@ -304,6 +311,11 @@ pub(crate) async fn serve(
                 Ok(Err(error)) => return tracing::info!(%peer, %error, "TLS handshake failed"),
                 Err(_) => return tracing::info!(%peer, "TLS handshake timed out"),
             };
+            // Verified by rustls against --tls-client-ca: who the client is.
+            if let Some(leaf) = tls.get_ref().1.peer_certificates().and_then(|c| c.first()) {
+                let client = crate::tls::client_identity(leaf);
+                tracing::info!(%peer, %client, "client certificate verified");
+            }
             if tls.get_ref().1.alpn_protocol() == Some(b"h2") {
                 // HTTP/2 streams are hyper's to bound (its header read timeout, its
                 // stream limit): the connection no longer counts once TLS is up.

@@ -488,3 +488,68 @@ fn serve_requires_the_bearer_protocol_token_over_http2_too() {
         assert!(!ok && text.contains("401"), "http2 {http2}: {text}");
     }
 }
+
+/// Issue 21 item 4: `serve --tls-client-ca` requires a client certificate from that CA,
+/// logs the verified identity, and `probe --cert --key` presents one.
+#[test]
+fn mutual_tls_serve_requires_a_client_certificate_and_probe_presents_one() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("mutual-tls");
+    std::fs::create_dir_all(&dir).unwrap();
+    let ca = private_ca(&dir);
+    let ca_pem = dir.join("ca.pem");
+    let (server_cert, server_key) = leaf(&dir, "server", &ca, &["localhost"], false);
+    let (client_cert, client_key) = leaf(&dir, "client", &ca, &["client-a.test"], false);
+    let stranger_dir = dir.join("stranger");
+    std::fs::create_dir_all(&stranger_dir).unwrap();
+    let stranger_ca = private_ca(&stranger_dir);
+    let (stranger_cert, stranger_key) = leaf(
+        &stranger_dir,
+        "client",
+        &stranger_ca,
+        &["client-a.test"],
+        false,
+    );
+
+    let ca_arg = ca_pem.to_str().unwrap();
+    let served = Served::start_with(&server_cert, &server_key, &["--tls-client-ca", ca_arg]);
+    let url = format!("wss://localhost:{}/", served.port);
+    let (client_cert, client_key) = (client_cert.to_str().unwrap(), client_key.to_str().unwrap());
+    let (ok, out, err) = probe_with(&[
+        &url,
+        "--cacert",
+        ca_arg,
+        "--cert",
+        client_cert,
+        "--key",
+        client_key,
+        "--send",
+        "hi",
+    ]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("received: hi"), "{out}");
+    for without in [
+        vec![url.as_str(), "--cacert", ca_arg],
+        vec![
+            url.as_str(),
+            "--cacert",
+            ca_arg,
+            "--cert",
+            stranger_cert.to_str().unwrap(),
+            "--key",
+            stranger_key.to_str().unwrap(),
+        ],
+    ] {
+        let (ok, out, err) = probe_with(&without);
+        assert!(
+            !ok,
+            "a client without a trusted certificate got in: {out}{err}"
+        );
+    }
+    let log = served.log();
+    assert_eq!(
+        log.matches("client certificate verified").count(),
+        1,
+        "{log}"
+    );
+    assert!(log.contains("client=client-a.test"), "{log}");
+}

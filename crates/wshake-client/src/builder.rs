@@ -21,6 +21,23 @@ pub struct ClientBuilder {
     tls: Option<Arc<rustls::ClientConfig>>,
     connector: Option<Connector>,
     sensitive: Vec<String>,
+    client_certificate: Option<ClientCertificate>,
+}
+
+/// A certificate chain and its key, for mutual TLS.
+#[derive(Clone)]
+struct ClientCertificate {
+    chain: Vec<rustls::pki_types::CertificateDer<'static>>,
+    key: Arc<rustls::pki_types::PrivateKeyDer<'static>>,
+}
+
+impl std::fmt::Debug for ClientCertificate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the key.
+        f.debug_struct("ClientCertificate")
+            .field("chain", &self.chain.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl ClientBuilder {
@@ -128,6 +145,23 @@ impl ClientBuilder {
         self
     }
 
+    /// Presents this certificate chain (leaf first) and private key when a `wss://`
+    /// server asks for a client certificate (mutual TLS), with the default roots or the
+    /// [`tls_config`](Self::tls_config). A key that does not match the certificate is
+    /// reported by [`build`](Self::build) as [`Error::ClientCertificate`].
+    #[must_use]
+    pub fn client_certificate(
+        mut self,
+        chain: Vec<rustls::pki_types::CertificateDer<'static>>,
+        key: rustls::pki_types::PrivateKeyDer<'static>,
+    ) -> Self {
+        self.client_certificate = Some(ClientCertificate {
+            chain,
+            key: Arc::new(key),
+        });
+        self
+    }
+
     /// Connects through this HTTP proxy (`http://[user:password@]host:port`) with
     /// `CONNECT`; credentials are sent as Basic proxy authorization.
     #[must_use]
@@ -178,10 +212,14 @@ impl ClientBuilder {
         if let Some(proxy) = &self.transport.proxy {
             Proxy::parse(proxy)?;
         }
-        let tls = match self.tls {
+        let mut tls = match self.tls {
             Some(tls) => tls,
-            None => transport::default_tls()?,
+            None => transport::default_tls_config()?,
         };
+        if let Some(identity) = self.client_certificate {
+            let key = identity.key.clone_key();
+            tls = crate::with_client_certificate(&tls, identity.chain, key)?;
+        }
         let with_alpn = |protocols: &[&[u8]]| {
             let mut config = (*tls).clone();
             config.alpn_protocols = protocols.iter().map(|p| p.to_vec()).collect();

@@ -63,6 +63,9 @@ pub enum Error {
         /// The `Location` the server sent.
         location: String,
     },
+    /// The client certificate or its key is unusable (a key that does not match the
+    /// certificate, a format rustls does not read).
+    ClientCertificate(String),
     /// Credentials both in the URL and in an `Authorization` header: which to send is
     /// ambiguous, so neither is.
     DuplicateCredentials,
@@ -122,7 +125,9 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Self::InvalidUrl(_) | Self::DuplicateCredentials => ErrorKind::InvalidUrl,
-            Self::InvalidOption(_) | Self::NoRootCertificates => ErrorKind::InvalidOption,
+            Self::InvalidOption(_) | Self::NoRootCertificates | Self::ClientCertificate(_) => {
+                ErrorKind::InvalidOption
+            }
             Self::Dns { .. } => ErrorKind::Dns,
             Self::Connect { .. } => ErrorKind::Connect,
             Self::ConnectTimeout => ErrorKind::ConnectTimeout,
@@ -184,6 +189,7 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Self::ConnectTimeout => f.write_str("connect timed out"),
+            Self::ClientCertificate(why) => write!(f, "unusable client certificate: {why}"),
             Self::DuplicateCredentials => f.write_str(
                 "credentials both in the URL and in an Authorization header: give one",
             ),

@@ -30,6 +30,7 @@
 //! No OpenSSL: TLS is rustls with the `ring` provider.
 
 mod builder;
+mod client_auth;
 mod connector;
 mod credentials;
 mod error;
@@ -41,10 +42,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use builder::ClientBuilder;
+pub use client_auth::with_client_certificate;
 pub use connector::Connector;
 pub use error::{Error, ErrorKind};
 pub use http2::Http2;
 pub use stream::{ClientStream, MaybeTlsStream};
+pub use transport::default_tls_config;
 pub use wshake_hyper;
 /// The layers below, re-exported.
 pub use wshake_tokio;

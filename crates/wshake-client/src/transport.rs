@@ -193,8 +193,11 @@ pub(crate) async fn tls(
     Ok(MaybeTlsStream::Tls(Box::new(tls)))
 }
 
-/// The default TLS config: the bundled or native roots, with the `ring` provider.
-pub(crate) fn default_tls() -> Result<Arc<rustls::ClientConfig>, Error> {
+/// The TLS config a client uses without [`tls_config`](crate::ClientBuilder::tls_config):
+/// the roots of the enabled features (`webpki-roots`, `native-roots`), the `ring`
+/// provider, TLS 1.2 and 1.3, no client certificate. [`Error::NoRootCertificates`] when
+/// no feature gives any root.
+pub fn default_tls_config() -> Result<Arc<rustls::ClientConfig>, Error> {
     let mut roots = rustls::RootCertStore::empty();
     #[cfg(feature = "webpki-roots")]
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());

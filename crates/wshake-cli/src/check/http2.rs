@@ -241,7 +241,7 @@ pub(crate) async fn check(
     let tls = if target.is_secure() {
         let mut config = match tls {
             Some(config) => (*config).clone(),
-            None => (*webpki_config()).clone(),
+            None => (*crate::tls::default_client_config()?).clone(),
         };
         config.alpn_protocols = vec![b"h2".to_vec()];
         Some(Arc::new(config))
@@ -295,21 +295,6 @@ pub(crate) async fn check(
         .await;
     outcomes.extend(judged);
     Ok(Report { outcomes })
-}
-
-/// The default roots (webpki-roots), for `wss://` without `--cacert`.
-pub(super) fn webpki_config() -> Arc<rustls::ClientConfig> {
-    let mut roots = rustls::RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    Arc::new(
-        rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .expect("ring supports the default versions")
-        .with_root_certificates(roots)
-        .with_no_client_auth(),
-    )
 }
 
 /// An HTTP/2 connection to the server, its SETTINGS known: the sender and whether they

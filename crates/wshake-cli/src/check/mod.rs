@@ -385,14 +385,16 @@ pub(crate) async fn check(url: &str) -> Result<Report, String> {
 pub(crate) async fn check_with(url: &str, settings: &Settings) -> Result<Report, String> {
     let target = Target::from_url(url).map_err(|e| format!("{url}: {e}"))?;
     let (host, port) = (target.host().to_string(), target.port());
-    let tls = target.is_secure().then(|| {
-        let mut config = settings
-            .tls
-            .as_deref()
-            .map_or_else(|| (*http2::webpki_config()).clone(), Clone::clone);
+    let tls = if target.is_secure() {
+        let mut config = match settings.tls.as_deref() {
+            Some(config) => config.clone(),
+            None => (*crate::tls::default_client_config()?).clone(),
+        };
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
-        Arc::new(config)
-    });
+        Some(Arc::new(config))
+    } else {
+        None
+    };
     let cases = cases::all(target.host_header(), target.resource(), &settings.extra);
     if settings.verbose {
         for case in &cases {
