@@ -445,6 +445,11 @@ fn redirect_target(current: &str, location: &str) -> Result<String, Error> {
     Ok(next)
 }
 
+/// `docs/recipes.md`, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/recipes.md")]
+struct Recipes;
+
 /// Connects with default options, through a process-wide [`Connector`] so that
 /// concurrent calls to one host:port do not handshake at the same time (C2).
 pub async fn connect(url: &str) -> Result<(Connection, ClientStream), Error> {
