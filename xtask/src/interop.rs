@@ -55,6 +55,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         "interop: real clients through nginx to wshake serve",
         || {
             nginx::proxy_side(&mut rows);
+            nginx::doctor_side(&mut rows);
             Ok(())
         },
     )?;

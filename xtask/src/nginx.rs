@@ -51,15 +51,16 @@ server {{
     )
 }
 
-/// The whole configuration: everything nginx writes stays under `prefix`.
-fn config(prefix: &str, listen: &str, upstream: &str) -> String {
+/// The whole configuration: everything nginx writes stays under `prefix`; `server` is
+/// the `server` block (and what it needs) for this `listen` address.
+fn config(prefix: &str, listen: &str, server: &dyn Fn(&str) -> String) -> String {
     let mut text = format!(
         "daemon off;\nworker_processes 1;\npid {prefix}/nginx.pid;\nerror_log {prefix}/error.log notice;\nevents {{\n    worker_connections 64;\n}}\nhttp {{\n    access_log {prefix}/access.log;\n"
     );
     for temp in ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"] {
         let _ = writeln!(text, "    {temp}_temp_path {prefix}/temp/{temp};");
     }
-    for line in proxy_config(listen, upstream).lines() {
+    for line in server(listen).lines() {
         let _ = writeln!(text, "    {line}");
     }
     text.push_str("}\n");
@@ -76,8 +77,13 @@ pub(crate) struct Nginx {
 
 impl Nginx {
     /// Starts nginx on a free 127.0.0.1 port, proxying to `upstream` (`127.0.0.1:PORT`).
-    /// A port taken between choosing and binding is chosen again (three tries).
     pub(crate) fn start(upstream: &str) -> Result<Self, String> {
+        Self::start_with(&|listen| proxy_config(listen, upstream))
+    }
+
+    /// Starts nginx on a free 127.0.0.1 port with this `server` block. A port taken
+    /// between choosing and binding is chosen again (three tries).
+    pub(crate) fn start_with(server: &dyn Fn(&str) -> String) -> Result<Self, String> {
         let binary = if on_path("nginx") {
             "nginx"
         } else {
@@ -91,11 +97,8 @@ impl Nginx {
             let port = free_port()?;
             let prefix = dir.to_str().ok_or("target path is not UTF-8")?;
             let conf = dir.join("nginx.conf");
-            std::fs::write(
-                &conf,
-                config(prefix, &format!("127.0.0.1:{port}"), upstream),
-            )
-            .map_err(|e| e.to_string())?;
+            std::fs::write(&conf, config(prefix, &format!("127.0.0.1:{port}"), server))
+                .map_err(|e| e.to_string())?;
             let child = Command::new("timeout")
                 .args(["-k", "5", NGINX_LIFETIME, binary, "-p"])
                 .arg(&dir)
@@ -287,6 +290,92 @@ pub(crate) fn proxy_side(rows: &mut Vec<Row>) {
                 });
             }
         }
+    }
+}
+
+/// nginx misconfigured the ways the trackers report, in front of a backend, and what
+/// `wshake doctor` must name as the cause of each.
+const DOCTOR_CASES: [(&str, &str, &str); 4] = [
+    (
+        "doctor: proxy_pass without the Upgrade headers",
+        "location / { proxy_pass http://UPSTREAM; }",
+        "did not receive the upgrade",
+    ),
+    (
+        "doctor: the location answers a page (200 HTML)",
+        "location / { default_type text/html; return 200 '<html><body>app</body></html>'; }",
+        "HTML page",
+    ),
+    (
+        "doctor: backend down (502)",
+        "location / { proxy_pass http://127.0.0.1:DEAD; proxy_http_version 1.1; \
+         proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection upgrade; }",
+        "backend is down",
+    ),
+    (
+        "doctor: backend silent, proxy timeout (504)",
+        "location / { proxy_pass http://SILENT; proxy_http_version 1.1; \
+         proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection upgrade; \
+         proxy_read_timeout 1s; }",
+        "did not answer in time",
+    ),
+];
+
+/// `wshake doctor` through nginx in each misconfiguration of [`DOCTOR_CASES`]: its
+/// `cause:` line must name the case.
+pub(crate) fn doctor_side(rows: &mut Vec<Row>) {
+    let backends = serve_with(&["--any-host"]).and_then(|(server, url)| {
+        let upstream = url
+            .trim_start_matches("ws://")
+            .trim_end_matches('/')
+            .to_string();
+        // A backend that accepts and never answers; and a port where nothing listens.
+        let silent = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+        let dead = free_port()?;
+        Ok((server, upstream, silent, dead))
+    });
+    for (case, location, expected) in DOCTOR_CASES {
+        let result =
+            backends
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(|(_, upstream, silent, dead)| {
+                    let silent = silent.local_addr().map_err(|e| e.to_string())?.to_string();
+                    let location = location
+                        .replace("UPSTREAM", upstream)
+                        .replace("SILENT", &silent)
+                        .replace("DEAD", &dead.to_string());
+                    let nginx = Nginx::start_with(&|listen| {
+                        format!("server {{\n    listen {listen};\n    {location}\n}}\n")
+                    })?;
+                    let mut doctor = Command::new(wshake());
+                    doctor.args([
+                        "doctor",
+                        &format!("ws://127.0.0.1:{}/chat", nginx.port),
+                        "--timeout",
+                        "5",
+                    ]);
+                    let output = doctor.output().map_err(|e| e.to_string())?;
+                    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+                    let cause = text
+                        .lines()
+                        .find(|l| l.starts_with("cause:"))
+                        .unwrap_or("(no cause line)");
+                    if output.status.code() == Some(1) && cause.contains(expected) {
+                        Ok(cause.to_string())
+                    } else {
+                        Err(format!(
+                            "expected a cause with `{expected}`, got: {}",
+                            text.trim()
+                        ))
+                    }
+                });
+        rows.push(Row {
+            peer: "nginx (misconfigured) + wshake doctor",
+            direction: "wshake doctor → nginx → backend",
+            case,
+            result,
+        });
     }
 }
 

@@ -11,6 +11,7 @@
 mod check;
 mod check_client;
 mod demo;
+mod doctor;
 mod handshake_json;
 mod page;
 mod probe;
@@ -56,6 +57,13 @@ enum Command {
     /// Exit codes: 0 when the client failed every broken handshake and went on after the
     /// correct one, 1 otherwise, 2 when nothing could be judged.
     CheckClient(check_client::Args),
+    /// Say why a handshake fails, in plain words, and what to change: runs it (and the
+    /// variants that tell causes apart: the other scheme, the other HTTP version, an
+    /// Origin), `-v` for the exact bytes.
+    ///
+    /// Exit codes: 0 when the handshake works, 1 when it fails (the cause printed), 2 when
+    /// the arguments are wrong.
+    Doctor(doctor::Args),
     /// Serve, probe and check in one process: the tour.
     Demo,
 }
@@ -88,6 +96,7 @@ fn main() -> ExitCode {
         Command::Probe(args) => run(probe::run(args)),
         Command::Check(args) => run(check::run(args)),
         Command::CheckClient(args) => run(check_client::run(args)),
+        Command::Doctor(args) => run(doctor::run(args)),
         Command::Demo => run(demo::run()),
     }
 }
