@@ -83,6 +83,9 @@ pub enum DeflateError {
     ClientWindowNotOffered,
     /// The client offered `server_no_context_takeover` and the server did not echo it.
     NoContextTakeoverNotEchoed,
+    /// The server answered `client_max_window_bits=8`: zlib cannot compress raw deflate
+    /// with an 8-bit window, so the client declines the answer (D30).
+    CompressorWindowTooSmall,
 }
 
 impl fmt::Display for DeflateError {
@@ -96,6 +99,9 @@ impl fmt::Display for DeflateError {
             Self::WindowLargerThanOffered => "window bits larger than offered",
             Self::ClientWindowNotOffered => "client_max_window_bits was not offered",
             Self::NoContextTakeoverNotEchoed => "server_no_context_takeover was not echoed",
+            Self::CompressorWindowTooSmall => {
+                "client_max_window_bits=8: zlib cannot compress with an 8-bit window"
+            }
         })
     }
 }

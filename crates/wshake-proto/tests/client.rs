@@ -1059,3 +1059,30 @@ fn c9_a_protocol_token_is_offered_but_never_accepted_as_the_answer() {
         LocalError::DuplicateProtocolOffer
     );
 }
+
+/// D30: a client declines an answer that limits its compressor to 8 bits (zlib cannot);
+/// the server's own 8-bit window only needs a decompressor, which can.
+#[test]
+fn d30_an_eight_bit_client_window_is_declined_a_server_one_accepted() {
+    let valueless = || deflate_client(DeflateOffer::new().client_max_window_bits(None));
+    assert_eq!(
+        verify(
+            valueless(),
+            &deflate_response("permessage-deflate; client_max_window_bits=8")
+        )
+        .unwrap_err(),
+        Error::InvalidDeflate(DeflateError::CompressorWindowTooSmall)
+    );
+    let mut client = verify(
+        deflate_client(DeflateOffer::new().server_max_window_bits(8)),
+        &deflate_response("permessage-deflate; server_max_window_bits=8"),
+    )
+    .unwrap();
+    assert_eq!(
+        outcome(&mut client)
+            .deflate()
+            .unwrap()
+            .server_max_window_bits,
+        Some(8)
+    );
+}

@@ -1360,3 +1360,38 @@ fn s21_host_allow_list_answers_421_for_a_host_not_served() {
     );
     assert_eq!(result, Ok(Status::Ready(())));
 }
+
+/// D30: zlib cannot compress raw deflate with an 8-bit window. An offer limiting the
+/// server to 8 bits is declined (the fallback offer is taken), and a config of 8 bits
+/// answers 9 for both windows.
+#[test]
+fn d30_an_eight_bit_compressor_window_is_never_answered() {
+    let answer = |config: DeflateConfig, offer: &str| {
+        let input = plus(&[("Sec-WebSocket-Extensions", offer)]);
+        let (_, out) = accepted(ServerConfig::new().deflate(config), &input);
+        header(&parse_response(&out).1, "sec-websocket-extensions")
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+    };
+    let default = DeflateConfig::default();
+    assert_eq!(
+        answer(default, "permessage-deflate; server_max_window_bits=8"),
+        None
+    );
+    assert_eq!(
+        answer(
+            default,
+            "permessage-deflate; server_max_window_bits=8, permessage-deflate; server_max_window_bits=9"
+        )
+        .as_deref(),
+        Some("permessage-deflate; server_max_window_bits=9")
+    );
+    let eight = DeflateConfig {
+        server_max_window_bits: 8,
+        client_max_window_bits: 8,
+        ..DeflateConfig::default()
+    };
+    assert_eq!(
+        answer(eight, "permessage-deflate; client_max_window_bits").as_deref(),
+        Some("permessage-deflate; server_max_window_bits=9; client_max_window_bits=9")
+    );
+}

@@ -11,6 +11,9 @@ pub const PERMESSAGE_DEFLATE: &str = "permessage-deflate";
 
 const MIN_BITS: u8 = 8;
 const MAX_BITS: u8 = 15;
+/// The smallest window zlib compresses raw deflate with (an 8-bit window is refused, or
+/// silently made 9, which the peer's 8-bit decompressor then cannot read): D30.
+const MIN_COMPRESSOR_BITS: u8 = 9;
 
 /// A client's permessage-deflate offer (RFC 7692 §7.1), also what a server parses.
 ///
@@ -114,6 +117,8 @@ impl DeflateOffer {
         }
         match (self.client_max_window_bits, response.client_max_window_bits) {
             (None, Some(_)) => return Err(DeflateError::ClientWindowNotOffered),
+            // D30: the client would have to compress with an 8-bit window.
+            (_, Some(MIN_BITS)) => return Err(DeflateError::CompressorWindowTooSmall),
             (Some(Some(offered)), Some(bits)) if bits > offered => {
                 return Err(DeflateError::WindowLargerThanOffered);
             }
@@ -199,10 +204,11 @@ pub struct DeflateConfig {
     pub server_no_context_takeover: bool,
     /// Require the client to drop its window between messages (D27).
     pub client_no_context_takeover: bool,
-    /// The largest window the server will use, 8–15 (D28).
+    /// The largest window the server will use, 9–15 (D28; 8 counts as 9, D30).
     pub server_max_window_bits: u8,
-    /// The largest window the server lets the client use, 8–15 (D29). Below 15, offers
-    /// without `client_max_window_bits` are declined: the server could not limit them.
+    /// The largest window the server lets the client use, 9–15 (D29; 8 counts as 9,
+    /// D30). Below 15, offers without `client_max_window_bits` are declined: the server
+    /// could not limit them.
     pub client_max_window_bits: u8,
 }
 
@@ -236,8 +242,17 @@ impl DeflateConfig {
     }
 
     fn answer(self, offer: DeflateOffer) -> Option<DeflateParams> {
-        let server_bits = self.server_max_window_bits.clamp(MIN_BITS, MAX_BITS);
-        let client_bits = self.client_max_window_bits.clamp(MIN_BITS, MAX_BITS);
+        // D30: zlib cannot compress raw deflate with an 8-bit window. An offer that limits
+        // the server to 8 bits is declined, and the client is never limited to 8.
+        if offer.server_max_window_bits == Some(MIN_BITS) {
+            return None;
+        }
+        let server_bits = self
+            .server_max_window_bits
+            .clamp(MIN_COMPRESSOR_BITS, MAX_BITS);
+        let client_bits = self
+            .client_max_window_bits
+            .clamp(MIN_COMPRESSOR_BITS, MAX_BITS);
         let server_max_window_bits = match offer.server_max_window_bits {
             Some(offered) => Some(offered.min(server_bits)),
             None => (server_bits < MAX_BITS).then_some(server_bits),
