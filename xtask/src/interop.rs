@@ -40,6 +40,12 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             "wshake-cli",
             "--example",
             "tungstenite_client",
+            "-p",
+            "wshake-tokio",
+            "--example",
+            "deflate_echo",
+            "--example",
+            "deflate_client",
         ]))?;
         stacks::build()
     })?;
@@ -65,6 +71,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let h2_checks = step("interop: WebSocket over HTTP/2, both roles", || {
         http2::run(&mut rows)
     })?;
+    step(
+        "interop: permessage-deflate, both roles, through soketto",
+        || crate::deflate::run(&mut rows),
+    )?;
     let client_checks = step("interop: wshake check-client against real clients", || {
         clients::run(&mut rows)
     })?;
@@ -428,6 +438,7 @@ fn write_report(
         );
     }
     text.push_str(&nginx::report(rows));
+    text.push_str(&crate::deflate::report());
     text.push_str("\n## `wshake check` against peers' servers\n\nInformation, not a gate: peers have known deviations (see `docs/conformance.md`). Rows that are not `pass`:\n");
     for (peer, table) in checks {
         let _ = write!(text, "\n### {peer}\n\n```text\n");

@@ -10,6 +10,7 @@
 
 mod ci;
 mod clients;
+mod deflate;
 mod deps;
 mod examples;
 mod fuzz;

@@ -105,6 +105,19 @@
 //! # }
 //! ```
 //!
+//! # permessage-deflate: soketto
+//!
+//! tokio-tungstenite, fastwebsockets and tokio-websockets do not implement
+//! permessage-deflate: with them, leave `ServerConfig::deflate` unset and offer none. A
+//! framing library that does must run with exactly the parameters negotiated
+//! (`Accepted::deflate`, `Connected::deflate`). soketto's `Deflate` extension, configured
+//! with them, over `Upgraded::compat()` (tokio-util), is shown by the examples
+//! `deflate_echo` and `deflate_client` (their glue: `examples/common/soketto_deflate.rs`)
+//! and tested in `tests/deflate.rs` and against real peers in `cargo xtask interop`.
+//! soketto compresses each message on its own: as a server answer
+//! `client_no_context_takeover` (`DeflateConfig::client_no_context_takeover`), as a client
+//! offer `server_no_context_takeover`.
+//!
 //! # Without this crate
 //!
 //! On the sans-IO path ([`wshake_proto`]) the leftover bytes are the machine's
