@@ -1,4 +1,7 @@
-//! `cargo xtask fuzz [TARGET] [--time SECS] [--smoke]`: the cargo-fuzz targets on nightly.
+//! `cargo xtask fuzz [TARGET] [--time SECS] [--smoke]`: the cargo-fuzz targets on nightly;
+//! `--minimize` shrinks each target's corpus to the inputs that add coverage (`cargo fuzz
+//! cmin`), `--coverage` prints the lines each target's corpus covers, file by file
+//! (`cargo fuzz coverage` and `llvm-cov report`, llvm-tools from rustup).
 
 use std::path::Path;
 use std::process::Command;
@@ -24,10 +27,14 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut targets: Vec<&str> = Vec::new();
     let mut seconds = None;
     let mut smoke = false;
+    let mut minimize = false;
+    let mut coverage = false;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--smoke" => smoke = true,
+            "--minimize" => minimize = true,
+            "--coverage" => coverage = true,
             "--time" => {
                 let value = args.next().ok_or("--time needs a number of seconds")?;
                 seconds = Some(
@@ -50,6 +57,21 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     }
     let seconds = seconds.unwrap_or(if smoke { SMOKE_SECONDS } else { 600 });
     step("fuzz: install cargo-fuzz", ensure_cargo_fuzz)?;
+    if minimize || coverage {
+        for target in targets {
+            if minimize {
+                step(&format!("fuzz: minimize the {target} corpus"), || {
+                    cargo_fuzz(&["cmin", target])
+                })?;
+            }
+            if coverage {
+                step(&format!("fuzz: coverage of the {target} corpus"), || {
+                    report_coverage(target)
+                })?;
+            }
+        }
+        return Ok(());
+    }
     step("fuzz: build", || {
         status(
             Command::new("cargo")
@@ -63,6 +85,60 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         })?;
     }
     Ok(())
+}
+
+fn cargo_fuzz(args: &[&str]) -> Result<(), String> {
+    status(
+        Command::new("cargo")
+            .args(["+nightly", "fuzz"])
+            .args(args)
+            .current_dir(root()),
+    )
+}
+
+/// Runs the target over its corpus with coverage instrumentation and prints, for each of
+/// wshake's source files it reaches, the lines covered.
+fn report_coverage(target: &str) -> Result<(), String> {
+    status(
+        Command::new("rustup")
+            .args(["component", "add", "--toolchain", "nightly", "llvm-tools-preview"]),
+    )?;
+    // One line per input: kept quiet unless it fails.
+    let run = Command::new("cargo")
+        .args(["+nightly", "fuzz", "coverage", target])
+        .current_dir(root())
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !run.status.success() {
+        return Err(format!(
+            "cargo fuzz coverage {target}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        ));
+    }
+    let sysroot = Command::new("rustc")
+        .args(["+nightly", "--print", "sysroot"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    let sysroot = String::from_utf8_lossy(&sysroot.stdout).trim().to_string();
+    let host = Command::new("rustc")
+        .args(["+nightly", "-vV"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    let host = String::from_utf8_lossy(&host.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(str::to_string))
+        .ok_or("no host triple from rustc -vV")?;
+    let llvm_cov = Path::new(&sysroot).join(format!("lib/rustlib/{host}/bin/llvm-cov"));
+    let binary = root().join(format!("target/{host}/coverage/{host}/release/{target}"));
+    let profile = root().join(format!("fuzz/coverage/{target}/coverage.profdata"));
+    status(
+        Command::new(llvm_cov)
+            .arg("report")
+            .arg(binary)
+            .arg(format!("-instr-profile={}", profile.display()))
+            .arg("-ignore-filename-regex=(\\.cargo|rustc|/fuzz/)")
+            .current_dir(root()),
+    )
 }
 
 /// Installs cargo-fuzz from crates.io when it is missing.
