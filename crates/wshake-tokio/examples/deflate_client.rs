@@ -51,6 +51,8 @@ async fn run() -> Result<String, String> {
     let socket = TcpStream::connect((target.host(), target.port()))
         .await
         .map_err(|e| e.to_string())?;
+    // soketto writes a frame's header and payload separately.
+    socket.set_nodelay(true).map_err(|e| e.to_string())?;
     let key = Key::random().map_err(|e| e.to_string())?;
     let (connected, stream) = handshake(socket, config, target, key, &Options::new())
         .await

@@ -7,7 +7,8 @@
 //!
 //! The first stdout line is `listening on ws://IP:PORT/`; each handshake's offer and answer
 //! go to stderr. `GET /` (no upgrade) is a page that opens a WebSocket with the
-//! browser's own offer and shows the echo.
+//! browser's own offer and shows the echo (`?greet=1` on the WebSocket makes the server
+//! send a first message, which the page answers with the text to echo).
 
 #[path = "common/soketto_deflate.rs"]
 mod soketto_deflate;
@@ -27,11 +28,17 @@ const PAGE: &str = r#"<!doctype html><meta charset="utf-8"><title>deflate echo</
 <p>status <span id="status">connecting</span>, extensions <span id="extensions"></span></p>
 <script>
 const text = "permessage-deflate from the browser; ".repeat(40);
-const ws = new WebSocket("ws://" + location.host + "/echo");
+const ws = new WebSocket("ws://" + location.host + "/echo?greet=1");
+let greeted = false;
 ws.onopen = () => { document.getElementById("status").textContent = "open";
-  document.getElementById("extensions").textContent = ws.extensions; ws.send(text); };
-ws.onmessage = (e) => { document.getElementById("status").textContent =
-  e.data === text ? "echoed" : "wrong echo"; ws.close(); };
+  document.getElementById("extensions").textContent = ws.extensions; };
+// The server speaks first (headless Chromium's virtual time moves on while a page only
+// waits), then the long text goes out and must come back.
+ws.onmessage = (e) => {
+  if (!greeted) { greeted = true; ws.send(text); return; }
+  document.getElementById("status").textContent = e.data === text ? "echoed" : "wrong echo";
+  ws.close();
+};
 ws.onerror = () => { document.getElementById("status").textContent = "error"; };
 </script>
 "#;
@@ -54,6 +61,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }));
     loop {
         let (socket, _) = listener.accept().await?;
+        // soketto writes a frame's header and payload separately: without this, Nagle's
+        // algorithm holds the payload for the peer's delayed ACK.
+        socket.set_nodelay(true)?;
         let config = Arc::clone(&config);
         tokio::spawn(async move {
             let page = |path: &str| {
@@ -82,9 +92,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let Ok(Served::Upgraded(accepted, stream)) = served else {
                 return;
             };
+            let greet = accepted.request.view().query_param("greet").is_some();
             let Some(params) = accepted.deflate else {
                 eprintln!("answer: no permessage-deflate");
-                return echo(Builder::new(stream.compat(), Mode::Server)).await;
+                return echo(Builder::new(stream.compat(), Mode::Server), greet).await;
             };
             eprintln!("answer: {params}");
             let mut builder = Builder::new(stream.compat(), Mode::Server);
@@ -92,17 +103,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Ok(deflate) => builder.add_extensions([Box::new(deflate) as _]),
                 Err(error) => return eprintln!("{error}"),
             }
-            echo(builder).await;
+            echo(builder, greet).await;
         });
     }
 }
 
-/// Echoes text and binary messages until the client closes.
-async fn echo<T>(builder: Builder<T>)
+/// Echoes text and binary messages until the client closes, after a greeting when
+/// `greet`.
+async fn echo<T>(builder: Builder<T>, greet: bool)
 where
     T: futures_util::AsyncRead + futures_util::AsyncWrite + Unpin,
 {
     let (mut sender, mut receiver) = builder.finish();
+    if greet && (sender.send_text("hello").await.is_err() || sender.flush().await.is_err()) {
+        return;
+    }
     let mut message = Vec::new();
     loop {
         message.clear();
