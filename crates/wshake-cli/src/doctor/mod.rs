@@ -53,6 +53,8 @@ pub(crate) struct Args {
 /// One attempt: what it was, what it saw, and its bytes.
 struct Attempt {
     what: String,
+    /// Over TLS.
+    secure: bool,
     observed: Observed,
     sent: Vec<u8>,
     received: Vec<u8>,
@@ -73,13 +75,13 @@ pub(crate) async fn run(args: Args) -> ExitCode {
 async fn doctor(args: &Args) -> Result<bool, String> {
     // Not repeated in the error: it may hold credentials.
     let target = Target::from_url(&args.url).map_err(|e| format!("the URL: {e}"))?;
-    let offer = Arc::new(offer(args)?);
+    let offered = Arc::new(offer(args)?);
     let tls = args.trust.client_config()?;
     let secure = target.is_secure();
     let primary = if args.http2 {
         http2(args, &args.url, tls.clone()).await
     } else {
-        http1(&args.url, &offer, tls.clone(), args.timeout).await
+        http1(&args.url, &offered, tls.clone(), args.timeout).await
     };
     print_attempt(&primary, args.verbose);
     let Some(Diagnosis { cause, fix }) = diagnose(
@@ -103,10 +105,10 @@ async fn doctor(args: &Args) -> Result<bool, String> {
     };
     let reached_http = matches!(primary.observed, Observed::Response(_));
     if !args.http2 && (!reached_http || is_https_port_answer(&primary.observed)) {
-        variants.push(http1(&other_scheme, &offer, tls.clone(), args.timeout).await);
+        variants.push(http1(&other_scheme, &offered, tls.clone(), args.timeout).await);
     }
     if args.http2 {
-        variants.push(http1(&args.url, &offer, tls.clone(), args.timeout).await);
+        variants.push(http1(&args.url, &offered, tls.clone(), args.timeout).await);
     } else if secure && reached_http {
         variants.push(http2(args, &args.url, tls.clone()).await);
     }
@@ -119,8 +121,8 @@ async fn doctor(args: &Args) -> Result<bool, String> {
             );
             let mut with_origin = args.clone();
             with_origin.origin = Some(origin);
-            let offer = Arc::new(offer_with(&with_origin)?);
-            let mut attempt = http1(&args.url, &offer, tls.clone(), args.timeout).await;
+            let with_origin_offer = Arc::new(offer(&with_origin)?);
+            let mut attempt = http1(&args.url, &with_origin_offer, tls.clone(), args.timeout).await;
             attempt.what = format!(
                 "{} with --origin {}",
                 attempt.what,
@@ -133,14 +135,7 @@ async fn doctor(args: &Args) -> Result<bool, String> {
         println!("variants:");
     }
     for variant in &variants {
-        let host =
-            Target::from_url(&args.url).map_or_else(|_| String::new(), |t| t.host().to_string());
-        match diagnose(
-            &variant.observed,
-            &host,
-            variant.what.contains("wss://"),
-            None,
-        ) {
+        match diagnose(&variant.observed, target.host(), variant.secure, None) {
             None => println!("  {}: works: use it", variant.what),
             Some(diagnosis) => println!("  {}: fails ({})", variant.what, diagnosis.cause),
         }
@@ -157,11 +152,8 @@ fn is_https_port_answer(observed: &Observed) -> bool {
         && String::from_utf8_lossy(&r.body).contains("plain HTTP request was sent to HTTPS port"))
 }
 
+/// What the client offers: the user's subprotocols, headers and `Origin`.
 fn offer(args: &Args) -> Result<ClientConfig, String> {
-    offer_with(args)
-}
-
-fn offer_with(args: &Args) -> Result<ClientConfig, String> {
     let mut config = ClientConfig::new();
     for protocol in &args.protocols {
         config = config
@@ -194,6 +186,7 @@ async fn http1(
     let limit = Duration::from_secs(secs);
     let mut attempt = Attempt {
         what: format!("HTTP/1.1 {url}"),
+        secure: url.starts_with("wss://"),
         observed: Observed::Silence,
         sent: Vec::new(),
         received: Vec::new(),
@@ -396,6 +389,7 @@ async fn http2(args: &Args, url: &str, tls: Option<Arc<rustls::ClientConfig>>) -
     };
     Attempt {
         what,
+        secure: url.starts_with("wss://"),
         observed,
         sent: Vec::new(),
         received: Vec::new(),
