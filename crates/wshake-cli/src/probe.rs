@@ -197,7 +197,8 @@ fn print_head(head: &[u8], prefix: &str) {
     }
 }
 
-fn redacted(line: &str) -> std::borrow::Cow<'_, str> {
+/// `line`, with the value of a credentials header reduced to its scheme.
+pub(crate) fn redacted(line: &str) -> std::borrow::Cow<'_, str> {
     let Some((name, value)) = line.split_once(':') else {
         return line.into();
     };

@@ -68,8 +68,10 @@ pub(crate) struct Args {
     #[arg(long, value_name = "TOKEN")]
     require_token: Option<String>,
     /// The most handshakes in progress at once (connections accepted, not yet upgraded or
-    /// refused); past it, new connections get `503` with `Retry-After: 1` and are closed.
-    /// Default: half the limit on open files (`ulimit -n`), between 16 and 65,536.
+    /// refused; an HTTP/2 connection until its first request); past it, new connections
+    /// get `503` with `Retry-After: 1` (at most an eighth as many at once; beyond that they
+    /// are closed) and are closed. Default: half the limit on open files (`ulimit -n`),
+    /// between 16 and 65,536.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     max_pending: Option<u32>,
 }
@@ -183,7 +185,8 @@ pub(crate) async fn run(args: Args) -> ExitCode {
         pending,
         "stopping: no new connections, finishing handshakes in progress"
     );
-    let grace = Duration::from_secs(args.timeout) + Duration::from_secs(1);
+    // Over TLS a handshake may take the TLS timeout and then its own.
+    let grace = 2 * Duration::from_secs(args.timeout) + Duration::from_secs(1);
     if tokio::time::timeout(grace, limit.idle()).await.is_err() {
         tracing::warn!(
             pending = limit.pending(),
@@ -212,11 +215,23 @@ fn listen(address: SocketAddr) -> std::io::Result<TcpListener> {
 /// `--require-token` (`token`).
 pub(crate) fn answer(request: &Request<'_>, token: Option<&str>) -> Answer {
     match token {
-        Some(token) if request.protocol_token("bearer.") != Some(token) => {
+        Some(token) if !same_secret(request.protocol_token("bearer."), token) => {
             Answer::reject(401).header("WWW-Authenticate", "Bearer")
         }
         _ => Answer::policy(),
     }
+}
+
+/// Whether `offered` is `secret`, in a time that does not depend on where they differ.
+fn same_secret(offered: Option<&str>, secret: &str) -> bool {
+    offered.is_some_and(|offered| {
+        offered.len() == secret.len()
+            && offered
+                .bytes()
+                .zip(secret.bytes())
+                .fold(0u8, |differ, (a, b)| differ | (a ^ b))
+                == 0
+    })
 }
 
 /// The page's handshake with the `--require-token` token taken out: it is never sent
@@ -261,14 +276,28 @@ pub(crate) async fn serve(
         .expect("the listener was bound and its address read");
     let config = Arc::new(args.config(bound));
     let options = Options::new().timeout(Duration::from_secs(args.timeout));
-    // The 503s have a bound of their own: a flood past the limit costs at most as many
-    // more sockets, each for under a second.
-    let refusing = PendingLimit::new(limit.max());
+    // The 503s have a small bound of their own (an eighth of the limit): a flood past the
+    // limit costs at most that many more sockets, each for under a second; beyond it,
+    // connections are closed at once.
+    let refusing = PendingLimit::new(limit.max() / 8);
     let token: Option<Arc<str>> = args.require_token.as_deref().map(Arc::from);
     let mut failed_accepts = 0u64;
+    let mut refused = 0u64;
     loop {
         let (socket, peer) = match listener.accept().await {
             Ok(accepted) => accepted,
+            // One connection's trouble (reset before it was accepted): the next is fine.
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    std::io::ErrorKind::ConnectionAborted
+                        | std::io::ErrorKind::ConnectionReset
+                        | std::io::ErrorKind::Interrupted
+                ) =>
+            {
+                continue;
+            }
+            // Out of descriptors or memory: wait for some to free up, without spinning.
             Err(error) => {
                 if failed_accepts == 0 {
                     tracing::warn!(%error, "accept failed; trying again every 50 ms");
@@ -283,8 +312,15 @@ pub(crate) async fn serve(
             failed_accepts = 0;
         }
         let Some(admitted) = limit.try_admit() else {
-            let max = limit.max();
-            tracing::info!(%peer, outcome = 503, max_pending = max, "too many handshakes in progress");
+            if refused == 0 {
+                let max_pending = limit.max();
+                tracing::warn!(
+                    max_pending,
+                    "too many handshakes in progress: new connections get 503"
+                );
+            }
+            refused += 1;
+            tracing::debug!(%peer, outcome = 503, "too many handshakes in progress");
             if let Some(refusal) = refusing.try_admit() {
                 tokio::spawn(async move {
                     wshake_tokio::refuse_busy(socket, Duration::from_secs(1)).await;
@@ -293,6 +329,10 @@ pub(crate) async fn serve(
             }
             continue;
         };
+        if refused > 0 {
+            tracing::info!(refused, "handshakes admitted again");
+            refused = 0;
+        }
         let config = Arc::clone(&config);
         let options = options.peer(peer.ip());
         let token = token.clone();
@@ -317,10 +357,12 @@ pub(crate) async fn serve(
                 tracing::info!(%peer, %client, "client certificate verified");
             }
             if tls.get_ref().1.alpn_protocol() == Some(b"h2") {
-                // HTTP/2 streams are hyper's to bound (its header read timeout, its
-                // stream limit): the connection no longer counts once TLS is up.
-                drop(admitted);
-                crate::serve_h2::connection(tls, peer, config, extended_connect, token).await;
+                let h2 = crate::serve_h2::Options {
+                    extended_connect,
+                    token,
+                    first_request_within: timeout,
+                };
+                crate::serve_h2::connection(tls, peer, config, h2, admitted).await;
             } else {
                 connection(tls, peer, config, options, admitted, token).await;
             }

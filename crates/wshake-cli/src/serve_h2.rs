@@ -4,26 +4,51 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use hyper::service::service_fn;
 use tokio::io::{AsyncRead, AsyncWrite};
 use wshake_client::wshake_proto::server::{Request, ServerConfig};
+use wshake_client::wshake_tokio::Admitted;
 
 use crate::{page, serve};
 
-/// Serves one HTTP/2 connection (its streams, until the client is done), advertising
-/// extended CONNECT when `extended_connect`.
+/// How an HTTP/2 connection is served.
+pub(crate) struct Options {
+    /// Advertise extended CONNECT (WebSockets over HTTP/2).
+    pub(crate) extended_connect: bool,
+    /// `--require-token`.
+    pub(crate) token: Option<Arc<str>>,
+    /// A connection without a request by then is closed.
+    pub(crate) first_request_within: Duration,
+}
+
+/// Serves one HTTP/2 connection (its streams, until the client is done). It counts as a
+/// pending handshake (`admitted`) until its first request; one without a request within
+/// the handshake timeout is closed.
 pub(crate) async fn connection<S>(
     stream: S,
     peer: SocketAddr,
     config: Arc<ServerConfig>,
-    extended_connect: bool,
-    token: Option<Arc<str>>,
+    options: Options,
+    admitted: Admitted,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
+    let Options {
+        extended_connect,
+        token,
+        first_request_within,
+    } = options;
+    let pending = Arc::new(Mutex::new(Some(admitted)));
+    let waiting = Arc::clone(&pending);
     let service = service_fn(move |mut request: http::Request<hyper::body::Incoming>| {
+        // A request came: the connection is serving, no longer pending.
+        waiting
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         let config = Arc::clone(&config);
         let token = token.clone();
         async move {
@@ -75,7 +100,19 @@ pub(crate) async fn connection<S>(
         }
     });
     let server = wshake_hyper::Server::new().extended_connect(extended_connect);
-    if let Err(error) = server.serve(stream, true, service).await {
+    let serving = server.serve(stream, true, service);
+    let mut serving = std::pin::pin!(serving);
+    let ended = tokio::select! {
+        ended = &mut serving => ended,
+        () = tokio::time::sleep(first_request_within) => {
+            let idle = pending.lock().unwrap_or_else(PoisonError::into_inner).is_some();
+            if idle {
+                return tracing::info!(%peer, http = "HTTP/2", "no request in time: closed");
+            }
+            serving.await
+        }
+    };
+    if let Err(error) = ended {
         tracing::debug!(%peer, %error, "HTTP/2 connection ended");
     }
 }

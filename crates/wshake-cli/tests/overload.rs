@@ -142,10 +142,11 @@ fn max_pending_answers_503_with_retry_after_and_serves_again_once_a_slot_frees()
         Some("HTTP/1.1 101 Switching Protocols"),
         "{statuses:?}"
     );
+    // Until then: a 503, or (while the few 503 writers are all busy) a plain close.
     assert!(
         statuses[..statuses.len() - 1]
             .iter()
-            .all(|s| s.starts_with("HTTP/1.1 503")),
+            .all(|s| s.starts_with("HTTP/1.1 503") || s.is_empty()),
         "{statuses:?}"
     );
     drop(pending);

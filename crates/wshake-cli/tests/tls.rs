@@ -572,7 +572,70 @@ fn mutual_tls_serve_requires_a_client_certificate_and_probe_presents_one() {
         Some(0),
         "passed without a certificate"
     );
+    // `doctor` names the missing certificate (TLS 1.3 reports it as an alert after the
+    // client's side of the TLS handshake).
+    let output = wshake()
+        .args(["doctor", &url, "--cacert", ca_arg, "--timeout", "3"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("cause: the server requires a client certificate"),
+        "{text}"
+    );
     let log = served.log();
     assert!(log.contains("client=client-a.test"), "{log}");
     assert!(!log.contains("client=client-b"), "{log}");
+}
+
+/// Issue 17 item 2 over HTTP/2: a TLS connection that chose `h2` and then sends nothing
+/// counts as pending until its first request and is closed after the handshake timeout,
+/// instead of holding a descriptor for ever.
+#[test]
+fn an_http2_connection_without_a_request_is_closed_after_the_timeout() {
+    let (cert, key) = certificate("serve-h2-idle");
+    let served = Served::start_with(&cert, &key, &["--timeout", "1"]);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let closed_after = runtime.block_on(async {
+        use tokio::io::AsyncReadExt as _;
+        let mut roots = rustls::RootCertStore::empty();
+        let der = <rustls::pki_types::CertificateDer<'_> as rustls::pki_types::pem::PemObject>::from_pem_file(&cert).unwrap();
+        roots.add(der).unwrap();
+        let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+        config.alpn_protocols = vec![b"h2".to_vec()];
+        let tcp = tokio::net::TcpStream::connect(("127.0.0.1", served.port))
+            .await
+            .unwrap();
+        let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+        let mut tls = tokio_rustls::TlsConnector::from(Arc::new(config))
+            .connect(name, tcp)
+            .await
+            .unwrap();
+        assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
+        // Silent: read (the server's SETTINGS, then) until the server closes.
+        let started = std::time::Instant::now();
+        let mut sink = [0u8; 1024];
+        tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            while tls.read(&mut sink).await.is_ok_and(|n| n > 0) {}
+        })
+        .await
+        .expect("the server closed the idle connection");
+        started.elapsed()
+    });
+    assert!(
+        closed_after < std::time::Duration::from_secs(5),
+        "{closed_after:?}"
+    );
+    let log = served.log();
+    assert!(log.contains("no request in time: closed"), "{log}");
 }

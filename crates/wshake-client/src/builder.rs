@@ -13,7 +13,7 @@ use crate::{Client, Connector, Error, Http2, Inner, Transport};
 
 /// Options for [`Client`]. The offer options are checked as they are set; the first
 /// invalid one is reported by [`build`](Self::build) as [`Error::InvalidOption`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct ClientBuilder {
     config: ClientConfig,
     invalid: Option<LocalError>,
@@ -22,6 +22,16 @@ pub struct ClientBuilder {
     connector: Option<Connector>,
     sensitive: Vec<String>,
     client_certificate: Option<ClientCertificate>,
+}
+
+/// Shows no option that may hold a secret (headers, tokens, the proxy's credentials).
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("protocols", &self.config.protocols())
+            .field("invalid", &self.invalid)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A certificate chain and its key, for mutual TLS.

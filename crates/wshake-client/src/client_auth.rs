@@ -35,6 +35,9 @@ pub fn with_client_certificate(
         .map_err(|e| Error::ClientCertificate(e.to_string()))?;
     let mut config = config.clone();
     config.client_auth_cert_resolver = Arc::new(Always(Arc::new(certified)));
+    // A session cache of its own: sessions resumed from it carry this identity, and a
+    // config without the certificate must not be able to resume them.
+    config.resumption = rustls::client::Resumption::in_memory_sessions(256);
     Ok(Arc::new(config))
 }
 

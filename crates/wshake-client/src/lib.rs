@@ -122,9 +122,20 @@ struct Inner {
 }
 
 /// A configured client; cheap to clone, safe to share.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+}
+
+/// Shows no option that may hold a secret (headers, tokens, the proxy's credentials).
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("protocols", &self.inner.config.protocols())
+            .field("http2", &self.inner.transport.http2)
+            .field("max_redirects", &self.inner.transport.max_redirects)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Client {
@@ -137,7 +148,8 @@ impl Client {
     /// are sent as `Authorization: Basic` and kept out of [`Connection::url`]. A redirect
     /// to another origin (scheme, host or port) carries no credentials on: neither the
     /// URL's nor the `Authorization`, `Cookie` or [sensitive](ClientBuilder::sensitive_header)
-    /// headers; a redirect within the origin keeps them.
+    /// headers, nor a [protocol token](ClientBuilder::protocol_token); a redirect within
+    /// the origin keeps them.
     pub async fn connect(&self, url: &str) -> Result<(Connection, ClientStream), Error> {
         let mut first =
             url::Url::parse(url).map_err(|_| Error::InvalidUrl(LocalError::InvalidUrl))?;
@@ -212,7 +224,8 @@ impl Client {
         Arc::new(
             (*self.inner.config)
                 .clone()
-                .retain_headers(|name, _| !sensitive(name)),
+                .retain_headers(|name, _| !sensitive(name))
+                .without_protocol_tokens(),
         )
     }
 

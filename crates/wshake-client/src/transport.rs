@@ -50,12 +50,13 @@ impl Proxy {
         // An unparsable URL may still hold credentials: it is not repeated.
         let parsed = url::Url::parse(url)
             .map_err(|e| Error::ProxyProtocol(format!("invalid proxy URL: {e}")))?;
-        // Errors name the proxy without its credentials.
-        let shown = {
-            let mut shown = parsed.clone();
-            crate::credentials::strip(&mut shown);
-            shown
-        };
+        // Errors name the proxy by scheme, host and port only: never its credentials
+        // (which a URL without `http://` would show in other parts).
+        let shown = format!(
+            "{}://{}",
+            parsed.scheme(),
+            parsed.host_str().unwrap_or("(no host)")
+        );
         if parsed.scheme() != "http" {
             return Err(Error::ProxyProtocol(format!(
                 "proxy URL must be http://, got {shown}"

@@ -81,6 +81,7 @@ async fn recording_server(redirect: Option<String>) -> (u16, mpsc::UnboundedRece
 
 fn client_with_credentials() -> Client {
     Client::builder()
+        .protocol_token("bearer.", "t0k3n")
         .header("Cookie", "session=s3cr3t")
         .header("X-Api-Key", "k3y")
         .sensitive_header("X-Api-Key")
@@ -144,6 +145,10 @@ async fn a_redirect_to_another_origin_carries_no_credentials_on() {
         let (first, mut at_first) =
             recording_server(Some(format!("ws://127.0.0.1:{other}/new"))).await;
         let client = client_with_credentials();
+        let shown = format!("{client:?}");
+        for secret in ["s3cr3t", "k3y", "t0k3n"] {
+            assert!(!shown.contains(secret), "Debug shows a secret: {shown}");
+        }
         let url = format!("ws://user:pass@127.0.0.1:{first}/old");
         let (connection, _stream) = client.connect(&url).await.unwrap();
         assert_eq!(
@@ -155,9 +160,15 @@ async fn a_redirect_to_another_origin_carries_no_credentials_on() {
         assert_eq!(before.get("authorization"), Some("Basic dXNlcjpwYXNz"));
         assert_eq!(before.get("cookie"), Some("session=s3cr3t"));
         assert_eq!(before.get("x-api-key"), Some("k3y"));
+        assert_eq!(before.get("sec-websocket-protocol"), Some("bearer.t0k3n"));
         let after = at_other.recv().await.unwrap();
         assert_eq!(after.path, "/new");
-        for dropped in ["authorization", "cookie", "x-api-key"] {
+        for dropped in [
+            "authorization",
+            "cookie",
+            "x-api-key",
+            "sec-websocket-protocol",
+        ] {
             assert_eq!(
                 after.get(dropped),
                 None,
@@ -190,6 +201,7 @@ async fn a_redirect_within_the_origin_keeps_the_credentials() {
             assert_eq!(request.get("authorization"), Some("Basic dXNlcjpwYXNz"));
             assert_eq!(request.get("cookie"), Some("session=s3cr3t"));
             assert_eq!(request.get("x-api-key"), Some("k3y"));
+            assert_eq!(request.get("sec-websocket-protocol"), Some("bearer.t0k3n"));
         }
     })
     .await

@@ -269,9 +269,9 @@ fn refused(response: &Response, origin: Option<&str>) -> Diagnosis {
                 "the server wants credentials (WWW-Authenticate: {})",
                 response.get("www-authenticate").unwrap_or("none given")
             ),
-            "send them: --header 'Authorization: …', user:password@ in the URL (Basic), or a \
-             token the way the service documents (a browser can only use the URL's query or a \
-             subprotocol)",
+            "send them: --header 'Authorization: …' (wshake probe and wshake-client also take \
+             user:password@ in the URL, as Basic), or a token the way the service documents \
+             (a browser can only use the URL's query or a subprotocol)",
         ),
         403 => diagnosis(
             format!(

@@ -206,11 +206,12 @@ async fn http1(
             return attempt;
         }
     };
+    let secure = target.is_secure();
     let key = Key::random().unwrap_or_else(|_| Key::from_nonce(*b"wshake doctor 16"));
     let mut machine = ClientHandshake::new(Arc::clone(offer), target, key);
     machine.write_request(&mut attempt.sent);
     if let Err(error) = stream.write_all(&attempt.sent).await {
-        attempt.observed = Observed::Connect(format!("sending the request: {error}"));
+        attempt.observed = failed_io(secure, &error, "sending the request");
         return attempt;
     }
     let _ = stream.flush().await;
@@ -231,6 +232,11 @@ async fn http1(
                         received: attempt.received.clone(),
                     }
                 };
+                return attempt;
+            }
+            // Over TLS 1.3 a refused client certificate arrives here, as an alert.
+            Ok(Err(error)) if secure && attempt.received.is_empty() => {
+                attempt.observed = failed_io(secure, &error, "reading the answer");
                 return attempt;
             }
             Ok(Ok(0) | Err(_)) => {
@@ -262,6 +268,15 @@ async fn http1(
         },
     };
     attempt
+}
+
+/// An I/O error after the connection was made: TLS trouble (an alert) when `secure`.
+fn failed_io(secure: bool, error: &std::io::Error, doing: &str) -> Observed {
+    if secure {
+        Observed::Tls(error.to_string())
+    } else {
+        Observed::Connect(format!("{doing}: {error}"))
+    }
 }
 
 /// The response head in `received` and what followed it.
@@ -319,16 +334,28 @@ async fn connect(
         Ok(Err(error)) => return Err(Observed::Dns(error.to_string())),
         Ok(Ok(addresses)) => addresses.collect::<Vec<_>>(),
     };
-    let Some(address) = addresses.first() else {
+    if addresses.is_empty() {
         return Err(Observed::Dns("no address".into()));
-    };
-    let tcp = match timeout(limit, TcpStream::connect(address)).await {
-        Err(_) => return Err(Observed::ConnectTimeout),
-        Ok(Err(error)) if error.kind() == std::io::ErrorKind::ConnectionRefused => {
-            return Err(Observed::Refused);
+    }
+    // Every address in turn, as a client does (`localhost` may be ::1 first); the last
+    // failure is the one reported.
+    let mut failure = Observed::Refused;
+    let mut connected = None;
+    for address in &addresses {
+        match timeout(limit, TcpStream::connect(address)).await {
+            Err(_) => failure = Observed::ConnectTimeout,
+            Ok(Err(error)) if error.kind() == std::io::ErrorKind::ConnectionRefused => {
+                failure = Observed::Refused;
+            }
+            Ok(Err(error)) => failure = Observed::Connect(error.to_string()),
+            Ok(Ok(tcp)) => {
+                connected = Some(tcp);
+                break;
+            }
         }
-        Ok(Err(error)) => return Err(Observed::Connect(error.to_string())),
-        Ok(Ok(tcp)) => tcp,
+    }
+    let Some(tcp) = connected else {
+        return Err(failure);
     };
     let _ = tcp.set_nodelay(true);
     if !target.is_secure() {
@@ -398,6 +425,16 @@ async fn http2(args: &Args, url: &str, tls: Option<Arc<rustls::ClientConfig>>) -
 
 fn http2_observed(error: &wshake_client::Error) -> Observed {
     use wshake_client::{Error, ErrorKind};
+    if let Some(wshake_client::wshake_proto::Error::NotSwitchingProtocols { status, .. }) =
+        error.handshake()
+    {
+        return Observed::Response(Response {
+            status: *status,
+            headers: Vec::new(),
+            body: Vec::new(),
+            verdict: Err(wshake_client::wshake_proto::Error::MissingAccept),
+        });
+    }
     if let Some(refusal) = error.refusal() {
         return Observed::Response(Response {
             status: refusal.status(),
@@ -445,7 +482,7 @@ fn print_bytes(attempt: &Attempt) {
         let text: String = bytes.escape_ascii().to_string();
         let text = text.strip_suffix("\\r\\n\\r\\n").unwrap_or(&text);
         for line in text.split("\\r\\n") {
-            println!("{prefix}{line}");
+            println!("{prefix}{}", crate::probe::redacted(line));
         }
     }
 }

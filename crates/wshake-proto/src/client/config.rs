@@ -79,6 +79,31 @@ impl ClientConfig {
         Ok(self)
     }
 
+    /// Without the credentials offered with [`protocol_token`](Self::protocol_token): a
+    /// client following a redirect to another origin sends them no further.
+    ///
+    /// ```
+    /// use wshake_proto::client::ClientConfig;
+    ///
+    /// let config = ClientConfig::new().protocol("chat")?.protocol_token("bearer.", "t0k")?;
+    /// assert!(config.has_protocol_tokens());
+    /// let config = config.without_protocol_tokens();
+    /// assert!(!config.has_protocol_tokens());
+    /// assert_eq!(config.protocols(), ["chat"]);
+    /// # Ok::<(), wshake_proto::LocalError>(())
+    /// ```
+    #[must_use]
+    pub fn without_protocol_tokens(mut self) -> Self {
+        self.tokens.clear();
+        self.protocol_list = self.protocols.join(", ");
+        self
+    }
+
+    /// Whether credentials are offered as subprotocols.
+    pub fn has_protocol_tokens(&self) -> bool {
+        !self.tokens.is_empty()
+    }
+
     /// Adds an offer to the `Sec-WebSocket-Protocol` value: a token, not offered before.
     fn push_protocol(&mut self, protocol: &str) -> Result<(), LocalError> {
         if !is_token(protocol.as_bytes()) {

@@ -66,10 +66,11 @@ impl DeflateOffer {
         self
     }
 
-    /// Adds `client_max_window_bits`, valueless or with a value (clamped to 8–15).
+    /// Adds `client_max_window_bits`, valueless or with a value (clamped to 9–15: a
+    /// client compresses, and zlib cannot with 8 bits, D30).
     #[must_use]
     pub fn client_max_window_bits(mut self, bits: Option<u8>) -> Self {
-        self.client_max_window_bits = Some(bits.map(|b| b.clamp(MIN_BITS, MAX_BITS)));
+        self.client_max_window_bits = Some(bits.map(|b| b.clamp(MIN_COMPRESSOR_BITS, MAX_BITS)));
         self
     }
 
