@@ -99,10 +99,13 @@ fn cargo_fuzz(args: &[&str]) -> Result<(), String> {
 /// Runs the target over its corpus with coverage instrumentation and prints, for each of
 /// wshake's source files it reaches, the lines covered.
 fn report_coverage(target: &str) -> Result<(), String> {
-    status(
-        Command::new("rustup")
-            .args(["component", "add", "--toolchain", "nightly", "llvm-tools-preview"]),
-    )?;
+    status(Command::new("rustup").args([
+        "component",
+        "add",
+        "--toolchain",
+        "nightly",
+        "llvm-tools-preview",
+    ]))?;
     // One line per input: kept quiet unless it fails.
     let run = Command::new("cargo")
         .args(["+nightly", "fuzz", "coverage", target])
