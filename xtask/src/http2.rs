@@ -201,6 +201,8 @@ fn servers(
     for (peer, command, tls) in servers {
         let server = start(command)?;
         let port = port_of(&server.first_line)?;
+        // hypercorn's script names its port before hypercorn has bound it.
+        wait_listening(port);
         let url = if tls {
             format!("wss://localhost:{port}/")
         } else {
@@ -274,4 +276,17 @@ pub(crate) fn report(tables: &[(&'static str, String)]) -> String {
         let _ = write!(text, "\n### {peer}\n\n```text\n{table}```\n");
     }
     text
+}
+
+/// Waits (10 s at most) until something accepts connections on 127.0.0.1:`port`.
+fn wait_listening(port: u16) {
+    let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(10) {
+        if std::net::TcpStream::connect_timeout(&address, std::time::Duration::from_secs(1)).is_ok()
+        {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
