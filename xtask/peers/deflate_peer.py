@@ -3,14 +3,13 @@
 usage:
   deflate_peer.py websockets-client URL CASE   CASE: default | fallback8 | no-context
   deflate_peer.py wsproto-client HOST PORT
-  deflate_peer.py wsproto-server                prints its port first
+(The wsproto server is wsproto_server.py --deflate.)
 
 A client sends a long, compressible text message, checks the echo and prints the
 negotiated `Sec-WebSocket-Extensions`; it fails unless permessage-deflate was agreed."""
 import asyncio
 import socket
 import sys
-import threading
 
 TEXT = "permessage-deflate from python; " * 64
 
@@ -69,57 +68,12 @@ def wsproto_client(host: str, port: int) -> int:
                 return 0 if ok else 1
 
 
-def wsproto_server() -> None:
-    from wsproto import ConnectionType, WSConnection
-    from wsproto.events import (AcceptConnection, BytesMessage, CloseConnection, Ping,
-                                Request, TextMessage)
-    from wsproto.extensions import PerMessageDeflate
-
-    def handle(conn: socket.socket) -> None:
-        ws = WSConnection(ConnectionType.SERVER)
-        conn.settimeout(30)
-        try:
-            while True:
-                data = conn.recv(65536)
-                if not data:
-                    return
-                ws.receive_data(data)
-                for event in ws.events():
-                    if isinstance(event, Request):
-                        conn.sendall(ws.send(AcceptConnection(extensions=[PerMessageDeflate()])))
-                    elif isinstance(event, TextMessage):
-                        conn.sendall(ws.send(TextMessage(data=event.data)))
-                    elif isinstance(event, BytesMessage):
-                        conn.sendall(ws.send(BytesMessage(data=event.data)))
-                    elif isinstance(event, Ping):
-                        conn.sendall(ws.send(event.response()))
-                    elif isinstance(event, CloseConnection):
-                        conn.sendall(ws.send(event.response()))
-                        return
-        except OSError:
-            return
-        finally:
-            conn.close()
-
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    print(server.getsockname()[1], flush=True)
-    server.settimeout(600)
-    while True:
-        conn, _ = server.accept()
-        threading.Thread(target=handle, args=(conn,), daemon=True).start()
-
-
 def main() -> int:
     role, rest = sys.argv[1], sys.argv[2:]
     if role == "websockets-client":
         return asyncio.run(websockets_client(rest[0], rest[1]))
     if role == "wsproto-client":
         return wsproto_client(rest[0], int(rest[1]))
-    if role == "wsproto-server":
-        wsproto_server()
-        return 0
     print(f"unknown role {role}")
     return 2
 

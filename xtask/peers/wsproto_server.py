@@ -1,10 +1,19 @@
-"""Python `wsproto` (sans-IO) echo server over plain sockets; prints its port first."""
+"""Python `wsproto` (sans-IO) echo server over plain sockets; prints its port first.
+usage: wsproto_server.py [--deflate]   (--deflate: accept permessage-deflate offers)"""
 import socket
+import sys
 import threading
 
 from wsproto import ConnectionType, WSConnection
 from wsproto.events import (AcceptConnection, CloseConnection, Message, Ping, Request,
                             TextMessage, BytesMessage)
+
+
+def extensions() -> list:
+    if "--deflate" not in sys.argv[1:]:
+        return []
+    from wsproto.extensions import PerMessageDeflate
+    return [PerMessageDeflate()]
 
 
 def handle(conn: socket.socket) -> None:
@@ -18,7 +27,7 @@ def handle(conn: socket.socket) -> None:
             ws.receive_data(data)
             for event in ws.events():
                 if isinstance(event, Request):
-                    conn.sendall(ws.send(AcceptConnection()))
+                    conn.sendall(ws.send(AcceptConnection(extensions=extensions())))
                 elif isinstance(event, TextMessage):
                     conn.sendall(ws.send(TextMessage(data=event.data)))
                 elif isinstance(event, BytesMessage):

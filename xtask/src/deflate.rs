@@ -110,8 +110,8 @@ fn client_side(rows: &mut Vec<Row>) -> Result<(), String> {
     let websockets = py("py_server.py");
     let mut ws = node("deflate_peer.js");
     ws.arg("server");
-    let mut wsproto = py("deflate_peer.py");
-    wsproto.arg("wsproto-server");
+    let mut wsproto = py("wsproto_server.py");
+    wsproto.arg("--deflate");
     for (peer, command) in [
         ("python websockets", websockets),
         ("node ws", ws),

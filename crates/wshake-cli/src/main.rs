@@ -122,6 +122,14 @@ fn parse_listen(value: &str) -> Result<SocketAddr, String> {
         .map_err(|e| format!("`{value}` is not IP:PORT ({e})"))
 }
 
+/// A `--header` value, `Name: value`, split and trimmed.
+fn parse_header(header: &str) -> Result<(&str, &str), String> {
+    header
+        .split_once(':')
+        .map(|(name, value)| (name.trim(), value.trim()))
+        .ok_or_else(|| format!("--header `{header}` is not `Name: value`"))
+}
+
 /// Output piped into a command that stops reading (`wshake check … | head`) ends the
 /// process quietly, as a Unix tool does on SIGPIPE (exit 141), instead of with a panic
 /// message: Rust ignores SIGPIPE, so `println!` panics on the closed pipe.

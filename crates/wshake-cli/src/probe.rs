@@ -151,10 +151,8 @@ fn client(args: &Args) -> Result<Client, String> {
         builder = builder.protocol_token("bearer.", token);
     }
     for header in &args.headers {
-        let (name, value) = header
-            .split_once(':')
-            .ok_or_else(|| format!("--header `{header}` is not `Name: value`"))?;
-        builder = builder.header(name.trim(), value.trim());
+        let (name, value) = crate::parse_header(header)?;
+        builder = builder.header(name, value);
     }
     if let Some(origin) = &args.origin {
         builder = builder.origin(origin);

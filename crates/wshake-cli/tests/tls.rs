@@ -132,6 +132,33 @@ fn e32_serve_with_tls_answers_http2_and_http1_by_alpn_and_logs_the_version() {
     assert!(log.contains(r#"http="HTTP/1.1" outcome="101""#), "{log}");
 }
 
+/// A TLS connection to `wshake serve` on `port` that offers only `h2` in ALPN, trusting
+/// `cert`.
+async fn h2_over_tls(
+    cert: &PathBuf,
+    port: u16,
+) -> tokio_rustls::client::TlsStream<tokio::net::TcpStream> {
+    let mut roots = rustls::RootCertStore::empty();
+    let der = <rustls::pki_types::CertificateDer<'_> as rustls::pki_types::pem::PemObject>::from_pem_file(cert).unwrap();
+    roots.add(der).unwrap();
+    let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    tokio_rustls::TlsConnector::from(Arc::new(config))
+        .connect(name, tcp)
+        .await
+        .unwrap()
+}
+
 #[test]
 fn serve_with_tls_serves_the_page_over_http2() {
     let (cert, key) = certificate("serve-page");
@@ -141,25 +168,7 @@ fn serve_with_tls_serves_the_page_over_http2() {
         .build()
         .unwrap();
     let (status, body) = runtime.block_on(async {
-        let mut roots = rustls::RootCertStore::empty();
-        let der = <rustls::pki_types::CertificateDer<'_> as rustls::pki_types::pem::PemObject>::from_pem_file(&cert).unwrap();
-        roots.add(der).unwrap();
-        let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-        config.alpn_protocols = vec![b"h2".to_vec()];
-        let tcp = tokio::net::TcpStream::connect(("127.0.0.1", served.port))
-            .await
-            .unwrap();
-        let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
-        let tls = tokio_rustls::TlsConnector::from(Arc::new(config))
-            .connect(name, tcp)
-            .await
-            .unwrap();
+        let tls = h2_over_tls(&cert, served.port).await;
         let (send, connection) = h2::client::handshake(tls).await.unwrap();
         tokio::spawn(async move {
             let _ = connection.await;
@@ -602,25 +611,7 @@ fn an_http2_connection_without_a_request_is_closed_after_the_timeout() {
         .unwrap();
     let closed_after = runtime.block_on(async {
         use tokio::io::AsyncReadExt as _;
-        let mut roots = rustls::RootCertStore::empty();
-        let der = <rustls::pki_types::CertificateDer<'_> as rustls::pki_types::pem::PemObject>::from_pem_file(&cert).unwrap();
-        roots.add(der).unwrap();
-        let mut config = rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-        config.alpn_protocols = vec![b"h2".to_vec()];
-        let tcp = tokio::net::TcpStream::connect(("127.0.0.1", served.port))
-            .await
-            .unwrap();
-        let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
-        let mut tls = tokio_rustls::TlsConnector::from(Arc::new(config))
-            .connect(name, tcp)
-            .await
-            .unwrap();
+        let mut tls = h2_over_tls(&cert, served.port).await;
         assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
         // Silent: read (the server's SETTINGS, then) until the server closes.
         let started = std::time::Instant::now();

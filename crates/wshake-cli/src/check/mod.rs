@@ -91,10 +91,8 @@ impl Settings {
     fn from_args(args: &Args) -> Result<Self, String> {
         let mut extra = Vec::new();
         for header in &args.headers {
-            let (name, value) = header
-                .split_once(':')
-                .ok_or_else(|| format!("--header `{header}` is not `Name: value`"))?;
-            extra.push((name.trim().to_string(), value.trim().to_string()));
+            let (name, value) = crate::parse_header(header)?;
+            extra.push((name.to_string(), value.to_string()));
         }
         if let Some(origin) = &args.origin {
             extra.push(("Origin".to_string(), origin.clone()));

@@ -17,7 +17,7 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout, timeout_at};
 use wshake_client::wshake_proto::client::{ClientConfig, ClientHandshake, ResponseReader, Target};
-use wshake_client::wshake_proto::{Key, Limits, Status};
+use wshake_client::wshake_proto::{Headers, Key, Limits, Status};
 use wshake_client::{Client, Http2};
 
 use diagnose::{Diagnosis, Observed, Response, diagnose};
@@ -161,11 +161,9 @@ fn offer(args: &Args) -> Result<ClientConfig, String> {
             .map_err(|e| format!("--protocol {protocol}: {e}"))?;
     }
     for header in &args.headers {
-        let (name, value) = header
-            .split_once(':')
-            .ok_or_else(|| format!("--header `{header}` is not `Name: value`"))?;
+        let (name, value) = crate::parse_header(header)?;
         config = config
-            .header(name.trim(), value.trim())
+            .header(name, value)
             .map_err(|e| format!("--header {name}: {e}"))?;
     }
     if let Some(origin) = &args.origin {
@@ -291,19 +289,7 @@ fn parse(
     let mut reader = ResponseReader::new(limits);
     reader.feed(received);
     let (status, headers) = match reader.poll() {
-        Ok(Status::Ready(response)) => (
-            response.status(),
-            response
-                .headers()
-                .iter()
-                .map(|(name, value)| {
-                    (
-                        name.to_ascii_lowercase(),
-                        String::from_utf8_lossy(value).into_owned(),
-                    )
-                })
-                .collect(),
-        ),
+        Ok(Status::Ready(response)) => (response.status(), lowercase_headers(&response.headers())),
         _ => return None,
     };
     Some(Response {
@@ -312,6 +298,19 @@ fn parse(
         body: reader.leftover().to_vec(),
         verdict,
     })
+}
+
+/// Header names in lower case and values as text, as a diagnosis reads them.
+fn lowercase_headers(headers: &Headers<'_>) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.to_ascii_lowercase(),
+                String::from_utf8_lossy(value).into_owned(),
+            )
+        })
+        .collect()
 }
 
 /// A stream to the target: TCP, or TLS over it.
@@ -391,10 +390,13 @@ async fn http2(args: &Args, url: &str, tls: Option<Arc<rustls::ClientConfig>>) -
     for protocol in &args.protocols {
         builder = builder.protocol(protocol);
     }
-    for header in &args.headers {
-        if let Some((name, value)) = header.split_once(':') {
-            builder = builder.header(name.trim(), value.trim());
-        }
+    // Checked by `offer` before any attempt.
+    for (name, value) in args
+        .headers
+        .iter()
+        .filter_map(|h| crate::parse_header(h).ok())
+    {
+        builder = builder.header(name, value);
     }
     if let Some(origin) = &args.origin {
         builder = builder.origin(origin);
@@ -438,17 +440,7 @@ fn http2_observed(error: &wshake_client::Error) -> Observed {
     if let Some(refusal) = error.refusal() {
         return Observed::Response(Response {
             status: refusal.status(),
-            headers: refusal
-                .response()
-                .headers()
-                .iter()
-                .map(|(n, v)| {
-                    (
-                        n.to_ascii_lowercase(),
-                        String::from_utf8_lossy(v).into_owned(),
-                    )
-                })
-                .collect(),
+            headers: lowercase_headers(&refusal.response().headers()),
             body: refusal.body().to_vec(),
             verdict: Err(wshake_client::wshake_proto::Error::MissingAccept),
         });
