@@ -13,10 +13,12 @@ mod check_client;
 mod demo;
 mod doctor;
 mod handshake_json;
+mod log;
 mod page;
 mod probe;
 mod serve;
 mod serve_h2;
+mod serve_runtime;
 mod tls;
 
 use std::net::SocketAddr;
@@ -92,7 +94,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Serve(args) => run(serve::run(args)),
+        Command::Serve(args) => serve_runtime::main(args),
         Command::Probe(args) => run(probe::run(args)),
         Command::Check(args) => run(check::run(args)),
         Command::CheckClient(args) => run(check_client::run(args)),

@@ -1,9 +1,7 @@
 //! `wshake serve`: an echo server. The wshake handshake, then tokio-tungstenite frames.
 
-use std::io::Write as _;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +10,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::protocol::Role;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use wshake_client::wshake_proto::server::{OriginPolicy, Request, ServerConfig};
 use wshake_client::wshake_tokio::{self, Admitted, Answer, Options, PendingLimit, Served};
 
@@ -23,7 +21,7 @@ use crate::page;
 pub(crate) struct Args {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:9001", value_parser = crate::parse_listen)]
-    listen: SocketAddr,
+    pub(crate) listen: SocketAddr,
     /// A subprotocol the server speaks, in order of preference (repeatable).
     #[arg(long = "protocol", value_name = "NAME")]
     protocols: Vec<String>,
@@ -32,7 +30,7 @@ pub(crate) struct Args {
     allow_origins: Vec<String>,
     /// Handshake timeout in seconds.
     #[arg(long, default_value_t = 10)]
-    timeout: u64,
+    pub(crate) timeout: u64,
     /// A reverse proxy (IP address) trusted to forward the host and scheme the client
     /// addressed, in `Forwarded` or `X-Forwarded-Host`/`-Proto` (repeatable).
     #[arg(long = "trust-proxy", value_name = "IP")]
@@ -74,6 +72,15 @@ pub(crate) struct Args {
     /// between 16 and 65,536.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     max_pending: Option<u32>,
+    /// Threads serving connections. Default: one per core. Each thread has a runtime and
+    /// a listener of its own on the same port (`SO_REUSEPORT`, the kernel spreads the
+    /// connections), so a connection never leaves the thread that accepted it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) threads: Option<u16>,
+    /// One work-stealing runtime with `--threads` workers and one listener, instead of a
+    /// runtime and a listener per thread.
+    #[arg(long)]
+    pub(crate) shared_runtime: bool,
 }
 
 impl Args {
@@ -93,11 +100,13 @@ impl Args {
             no_http2_websockets: false,
             require_token: None,
             max_pending: None,
+            threads: None,
+            shared_runtime: false,
         }
     }
 
     /// The bound on handshakes in progress: see `--max-pending`.
-    fn pending_limit(&self) -> PendingLimit {
+    pub(crate) fn pending_limit(&self) -> PendingLimit {
         self.max_pending
             .map_or_else(PendingLimit::for_open_files, |max| {
                 PendingLimit::new(max as usize)
@@ -105,7 +114,7 @@ impl Args {
     }
 
     /// The TLS config of `--tls-cert` and `--tls-key`, if given.
-    fn tls(&self) -> Result<Option<Arc<rustls::ServerConfig>>, String> {
+    pub(crate) fn tls(&self) -> Result<Option<Arc<rustls::ServerConfig>>, String> {
         match (&self.tls_cert, &self.tls_key) {
             (Some(cert), Some(key)) => {
                 crate::tls::server_config(cert, key, self.tls_client_ca.as_deref()).map(Some)
@@ -151,66 +160,6 @@ impl Args {
     }
 }
 
-pub(crate) async fn run(args: Args) -> ExitCode {
-    init_logging();
-    let tls = match args.tls() {
-        Ok(tls) => tls,
-        Err(error) => {
-            eprintln!("wshake: {error}");
-            return ExitCode::from(2);
-        }
-    };
-    let listener = match listen(args.listen) {
-        Ok(listener) => listener,
-        Err(error) => {
-            eprintln!("wshake: cannot listen on {}: {error}", args.listen);
-            return ExitCode::FAILURE;
-        }
-    };
-    let Ok(address) = listener.local_addr() else {
-        eprintln!("wshake: cannot read the listening address");
-        return ExitCode::FAILURE;
-    };
-    let scheme = if tls.is_some() { "wss" } else { "ws" };
-    println!("listening on {scheme}://{address}/");
-    let _ = std::io::stdout().flush();
-    let limit = args.pending_limit();
-    tokio::select! {
-        () = serve(listener, &args, tls, limit.clone()) => {}
-        () = shutdown_signal() => {}
-    }
-    // The listener is closed: let the handshakes in progress finish, within the timeout.
-    let pending = limit.pending();
-    tracing::info!(
-        pending,
-        "stopping: no new connections, finishing handshakes in progress"
-    );
-    // Over TLS a handshake may take the TLS timeout and then its own.
-    let grace = 2 * Duration::from_secs(args.timeout) + Duration::from_secs(1);
-    if tokio::time::timeout(grace, limit.idle()).await.is_err() {
-        tracing::warn!(
-            pending = limit.pending(),
-            "handshakes still in progress at exit"
-        );
-    }
-    ExitCode::SUCCESS
-}
-
-/// A listener with room for 1,024 connections not yet accepted (capped by the system's
-/// `somaxconn`), rather than the 128 of `TcpListener::bind`: a burst, or a moment out of
-/// file descriptors, waits in the kernel instead of having its connections dropped.
-fn listen(address: SocketAddr) -> std::io::Result<TcpListener> {
-    let socket = if address.is_ipv4() {
-        tokio::net::TcpSocket::new_v4()?
-    } else {
-        tokio::net::TcpSocket::new_v6()?
-    };
-    #[cfg(not(windows))]
-    socket.set_reuseaddr(true)?;
-    socket.bind(address)?;
-    socket.listen(1024)
-}
-
 /// The answer to a valid request: the policies, after the token check of
 /// `--require-token` (`token`).
 pub(crate) fn answer(request: &Request<'_>, token: Option<&str>) -> Answer {
@@ -241,22 +190,6 @@ pub(crate) fn redact_token(json: String, token: Option<&str>) -> String {
         Some(token) => json.replace(&format!("bearer.{token}"), "bearer.(redacted)"),
         None => json,
     }
-}
-
-/// Ctrl-C, or SIGTERM on Unix (what service managers and `kill` send).
-async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = terminate.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Accepts connections forever, each in its own task, at most `limit` of them with a
@@ -414,13 +347,12 @@ async fn connection<S>(
             return;
         }
     };
-    tracing::info!(
-        %peer,
-        path = %accepted.request.view().path(),
-        http = "HTTP/1.1",
-        outcome = "101",
-        protocol = accepted.protocol.as_deref().unwrap_or("-"),
-        "handshake accepted"
+    crate::log::accepted(
+        peer,
+        accepted.request.view().path(),
+        "HTTP/1.1",
+        101,
+        accepted.protocol.as_deref().unwrap_or("-"),
     );
     let request = accepted.request.view();
     let first = crate::handshake_json::wanted(request.query()).then(|| {
@@ -438,7 +370,7 @@ pub(crate) async fn echo<S>(upgraded: S, peer: SocketAddr, first: Option<String>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let mut ws = WebSocketStream::from_raw_socket(upgraded, Role::Server, None).await;
+    let mut ws = WebSocketStream::from_raw_socket(upgraded, Role::Server, Some(frames())).await;
     if let Some(first) = first {
         if ws.send(Message::text(first)).await.is_err() {
             return;
@@ -461,13 +393,10 @@ where
     }
 }
 
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_target(false)
-        .try_init();
+/// tungstenite's framing settings for an echo connection: a 4 KiB read buffer instead of
+/// the default 128 KiB, which tungstenite zeroes on every read (a `memset` of 128 KiB and
+/// a fresh `mmap` per connection: a quarter of the server's user time per handshake in
+/// `perf`); larger messages still grow it as they arrive.
+pub(crate) fn frames() -> WebSocketConfig {
+    WebSocketConfig::default().read_buffer_size(4096)
 }

@@ -76,11 +76,8 @@ pub(crate) async fn connection<S>(
                             );
                             serve::redact_token(json.to_string(), token.as_deref())
                         });
-                        let protocol = upgrade.protocol().unwrap_or("-").to_string();
-                        tracing::info!(
-                            %peer, %path, http = "HTTP/2", outcome = "200", %protocol,
-                            "handshake accepted"
-                        );
+                        let protocol = upgrade.protocol().unwrap_or("-");
+                        crate::log::accepted(peer, &path, "HTTP/2", 200, protocol);
                         tokio::spawn(async move {
                             if let Ok(upgraded) = upgrade.await {
                                 serve::echo(upgraded, peer, first).await;

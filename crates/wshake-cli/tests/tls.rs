@@ -57,10 +57,19 @@ impl Served {
         Self { child, port }
     }
 
-    /// Stops the server and returns its log.
+    /// Stops the server (SIGTERM: it writes the lines it batched) and returns its log.
     fn log(mut self) -> String {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while self.child.try_wait().unwrap().is_none() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "serve did not stop on SIGTERM"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
         let mut log = String::new();
         self.child
             .stderr

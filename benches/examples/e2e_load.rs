@@ -1,0 +1,189 @@
+//! The load of `cargo xtask bench e2e-peers` (issue 16): `--connections` loops, each doing
+//! connect → a Chromium-shaped request → read the 101 → a masked close → drop, for
+//! `--warmup` then `--seconds` seconds, against one server. Prints one JSON line: the
+//! handshakes completed in the measured window, their rate, latency percentiles, and the
+//! server's CPU time over the same window (from `/proc/PID/stat`, user and system apart)
+//! per handshake.
+//!
+//! ```sh
+//! cargo run --release -p wshake-benches --example e2e_load -- 127.0.0.1:9001 --pid PID
+//! ```
+//!
+//! Plain threads and blocking sockets: the load generator shares the machine's cores with
+//! the server, so it does as little as it can per handshake (no runtime, no parsing beyond
+//! finding the end of the head).
+
+// Counts and rates: far below 2^52, where f64 is exact.
+#![allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
+
+use std::io::{Read as _, Write as _};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+
+/// Handshakes against one server, as fast as `--connections` loops go.
+#[derive(Debug, Parser)]
+struct Args {
+    /// The server's address.
+    address: SocketAddr,
+    /// Concurrent loops.
+    #[arg(long, default_value_t = 8)]
+    connections: usize,
+    /// Seconds of load before the measured window.
+    #[arg(long, default_value_t = 1.0)]
+    warmup: f64,
+    /// Seconds measured.
+    #[arg(long, default_value_t = 5.0)]
+    seconds: f64,
+    /// The server's process id, to read its CPU time.
+    #[arg(long)]
+    pid: Option<u32>,
+}
+
+/// The most handshakes one loop does, whatever the clock says (a bound on every loop).
+const MAX_PER_LOOP: usize = 5_000_000;
+
+fn main() {
+    let args = Args::parse();
+    let request = request(args.address);
+    let start = Instant::now();
+    let window_start = start + Duration::from_secs_f64(args.warmup);
+    let window_end = window_start + Duration::from_secs_f64(args.seconds);
+    let loops: Vec<_> = (0..args.connections)
+        .map(|_| {
+            let request = request.clone();
+            std::thread::spawn(move || one_loop(args.address, &request, window_start, window_end))
+        })
+        .collect();
+    std::thread::sleep(window_start.saturating_duration_since(Instant::now()));
+    let cpu_before = args.pid.map(cpu_ticks);
+    std::thread::sleep(window_end.saturating_duration_since(Instant::now()));
+    let cpu_after = args.pid.map(cpu_ticks);
+    let mut latencies = Vec::new();
+    let mut failures = 0u64;
+    for handle in loops {
+        let (mut measured, failed) = handle.join().expect("a load loop panicked");
+        latencies.append(&mut measured);
+        failures += failed;
+    }
+    latencies.sort_unstable();
+    let handshakes = latencies.len();
+    let percentile = |p: f64| {
+        latencies
+            .get(((handshakes as f64 * p) as usize).min(handshakes.saturating_sub(1)))
+            .copied()
+            .unwrap_or(0)
+    };
+    let per = |ticks: u64| {
+        // Clock ticks (USER_HZ, 100 on Linux) to microseconds per handshake.
+        ticks as f64 * 10_000.0 / handshakes.max(1) as f64
+    };
+    let (user, system) = match (cpu_before, cpu_after) {
+        (Some((u0, s0)), Some((u1, s1))) => (per(u1 - u0), per(s1 - s0)),
+        _ => (f64::NAN, f64::NAN),
+    };
+    println!(
+        "{{\"handshakes\":{handshakes},\"per_second\":{:.0},\"p50_us\":{},\"p99_us\":{},\"user_us\":{user:.1},\"system_us\":{system:.1},\"failures\":{failures}}}",
+        handshakes as f64 / args.seconds,
+        percentile(0.50),
+        percentile(0.99),
+    );
+}
+
+/// The captured Chromium request (no subprotocol offered, so every server answers the
+/// same way), its `Host` and `Origin` the server's address: 499 bytes for a 15-byte
+/// address.
+fn request(address: SocketAddr) -> Vec<u8> {
+    format!(
+        "GET /chat HTTP/1.1\r\n\
+         Host: {address}\r\n\
+         Connection: Upgrade\r\n\
+         Pragma: no-cache\r\n\
+         Cache-Control: no-cache\r\n\
+         User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36\r\n\
+         Upgrade: websocket\r\n\
+         Origin: http://{address}\r\n\
+         Sec-WebSocket-Version: 13\r\n\
+         Accept-Encoding: gzip, deflate, br, zstd\r\n\
+         Accept-Language: en-US,en;q=0.9\r\n\
+         Sec-WebSocket-Key: IIEITT8hVP1Nasro5+QsDg==\r\n\
+         Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\
+         \r\n"
+    )
+    .into_bytes()
+}
+
+/// One loop until `end`: the latencies (µs) of the handshakes that completed inside the
+/// window, and how many attempts failed (anything but a 101, or an I/O error).
+fn one_loop(address: SocketAddr, request: &[u8], start: Instant, end: Instant) -> (Vec<u32>, u64) {
+    // A close frame from the client: FIN + close, masked, 2 bytes of payload (1000).
+    const MASK: [u8; 4] = [0x12, 0x34, 0x56, 0x78];
+    let close = [
+        0x88,
+        0x82,
+        MASK[0],
+        MASK[1],
+        MASK[2],
+        MASK[3],
+        0x03 ^ MASK[0],
+        0xE8 ^ MASK[1],
+    ];
+    let mut latencies = Vec::with_capacity(100_000);
+    let mut failures = 0;
+    let mut response = [0u8; 1024];
+    for _ in 0..MAX_PER_LOOP {
+        let began = Instant::now();
+        if began >= end {
+            break;
+        }
+        let ok = (|| -> std::io::Result<bool> {
+            let mut socket = TcpStream::connect(address)?;
+            socket.set_nodelay(true)?;
+            socket.set_read_timeout(Some(Duration::from_secs(5)))?;
+            socket.write_all(request)?;
+            let mut filled = 0;
+            while !response[..filled].windows(4).any(|w| w == b"\r\n\r\n") {
+                if filled == response.len() {
+                    return Ok(false);
+                }
+                let read = socket.read(&mut response[filled..])?;
+                if read == 0 {
+                    return Ok(false);
+                }
+                filled += read;
+            }
+            let switched = response.starts_with(b"HTTP/1.1 101 ");
+            socket.write_all(&close)?;
+            Ok(switched)
+        })();
+        let done = Instant::now();
+        if matches!(ok, Ok(true)) {
+            if began >= start && done <= end {
+                latencies.push(
+                    u32::try_from(done.duration_since(began).as_micros()).unwrap_or(u32::MAX),
+                );
+            }
+        } else {
+            failures += 1;
+        }
+    }
+    (latencies, failures)
+}
+
+/// The process's user and system CPU time so far, in clock ticks.
+fn cpu_ticks(pid: u32) -> (u64, u64) {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The command name may hold spaces: the fields start after its closing parenthesis.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+    let field = |i: usize| fields.get(i).and_then(|f| f.parse().ok()).unwrap_or(0);
+    (field(11), field(12))
+}
