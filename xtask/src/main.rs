@@ -5,13 +5,15 @@
 //! - `cargo xtask interop [--write-docs]`: wshake against real peers, both directions.
 //! - `cargo xtask examples`: every README and crate-doc example built as a user pastes it.
 //! - `cargo xtask bench [NAME]`: the criterion benches; `bench --check | --bless |
-//!   --counts`: instructions per handshake under callgrind against the committed baseline.
+//!   --counts`: instructions per handshake under callgrind against the committed baseline;
+//!   `bench e2e-peers`: handshakes end to end against echo servers on other libraries.
 //! - `cargo xtask load`: 5,000 concurrent handshakes and 1,000 slow clients on loopback.
 
 mod ci;
 mod clients;
 mod deflate;
 mod deps;
+mod e2e_peers;
 mod examples;
 mod fuzz;
 mod http2;
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
     };
     let result = match command {
         "ci" => ci::run(rest),
+        "bench" if rest.first().is_some_and(|a| a == "e2e-peers") => e2e_peers::run(&rest[1..]),
         "bench" if rest.first().is_some_and(|a| a.starts_with("--")) => instructions::run(rest),
         "bench" => run::bench(rest),
         "fuzz" => fuzz::run(rest),
@@ -41,7 +44,7 @@ fn main() -> ExitCode {
         "load" => run::load(),
         "help" | "--help" | "-h" => {
             println!(
-                "usage: cargo xtask <ci | examples | fuzz [TARGET] [--time SECS] [--smoke] | interop [--write-docs] | bench [NAME] | bench --check|--bless|--counts | load>"
+                "usage: cargo xtask <ci | examples | fuzz [TARGET] [--time SECS] [--smoke] | interop [--write-docs] | bench [NAME] | bench --check|--bless|--counts | bench e2e-peers [--rounds N] [--seconds S] | load>"
             );
             Ok(())
         }

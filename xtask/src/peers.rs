@@ -97,6 +97,13 @@ pub(crate) struct Running {
     pub(crate) first_line: String,
 }
 
+impl Running {
+    /// The process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.child.kill();

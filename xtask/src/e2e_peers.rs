@@ -1,0 +1,286 @@
+//! `cargo xtask bench e2e-peers [--rounds N] [--seconds S]`: the same handshake load
+//! (`benches/examples/e2e_load.rs`: 8 loops of connect → a Chromium-shaped request → the
+//! 101 → a masked close → drop) against `wshake serve` and against echo servers on other
+//! libraries and languages, each started fresh, in an order that rotates every round;
+//! medians over the rounds. CPU per handshake is the server process's own user and system
+//! time over the measured window (`/proc/PID/stat`).
+//!
+//! Servers: `wshake serve` (defaults: its log on, written to a file) and two of its
+//! runtime layouts; soketto, fastwebsockets on hyper, tokio-tungstenite and
+//! tokio-websockets (`benches/examples/peer_echo.rs`); axum's own `WebSocketUpgrade`
+//! (`benches/examples/axum_builtin_echo.rs`); Bun (uWebSockets inside, npm `bun`). Go's
+//! gobwas/ws is reported as not built when no Go toolchain and module proxy are at hand.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use crate::peers::{self, Running};
+use crate::run::{cargo, root, status};
+
+/// One server to measure: a name for the table and how to start it (listening on
+/// 127.0.0.1:0, printing `listening on ws://IP:PORT/` first).
+struct Server {
+    name: &'static str,
+    command: Vec<String>,
+}
+
+/// One run's figures, from `e2e_load`'s JSON line.
+#[derive(Clone, Copy, Default)]
+struct Figures {
+    per_second: f64,
+    p50_us: f64,
+    p99_us: f64,
+    user_us: f64,
+    system_us: f64,
+    failures: f64,
+}
+
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let rounds: usize = option(args, "--rounds")?.unwrap_or(3);
+    let seconds: f64 = option(args, "--seconds")?.unwrap_or(5.0);
+    let servers = servers()?;
+    let load = root()
+        .join("target/release/examples/e2e_load")
+        .to_string_lossy()
+        .into_owned();
+    let logs = root().join("target/e2e-peers");
+    std::fs::create_dir_all(&logs).map_err(|e| e.to_string())?;
+    let mut results: BTreeMap<&str, Vec<Figures>> = BTreeMap::new();
+    for round in 0..rounds {
+        // Rotate the order, so that no server always runs first or right after another.
+        for i in 0..servers.len() {
+            let server = &servers[(i + round) % servers.len()];
+            let figures = measure(server, &load, seconds, &logs)?;
+            println!(
+                "round {}: {:<32} {:>7.0}/s  p50 {:>5.0} µs  p99 {:>6.0} µs  CPU {:>5.1} µs (user {:>4.1}, system {:>4.1}){}",
+                round + 1,
+                server.name,
+                figures.per_second,
+                figures.p50_us,
+                figures.p99_us,
+                figures.user_us + figures.system_us,
+                figures.user_us,
+                figures.system_us,
+                if figures.failures > 0.0 {
+                    format!("  {} failed", figures.failures)
+                } else {
+                    String::new()
+                }
+            );
+            results.entry(server.name).or_default().push(figures);
+        }
+    }
+    table(&servers, &results, rounds, seconds);
+    Ok(())
+}
+
+/// Builds the servers and says how to start each.
+fn servers() -> Result<Vec<Server>, String> {
+    status(&mut cargo(&[
+        "build",
+        "--release",
+        "-q",
+        "-p",
+        "wshake-cli",
+    ]))?;
+    status(&mut cargo(&[
+        "build",
+        "--release",
+        "-q",
+        "-p",
+        "wshake-benches",
+        "--example",
+        "peer_echo",
+        "--example",
+        "e2e_load",
+        "--example",
+        "axum_builtin_echo",
+    ]))?;
+    let release = root().join("target/release");
+    let examples = release.join("examples");
+    let path = |p: PathBuf| p.to_string_lossy().into_owned();
+    let wshake = path(release.join("wshake"));
+    let peer = path(examples.join("peer_echo"));
+    let listen = ["--listen", "127.0.0.1:0"].map(String::from);
+    let with_listen = |mut command: Vec<String>| {
+        command.extend(listen.iter().cloned());
+        command
+    };
+    let mut servers = vec![
+        Server {
+            name: "wshake serve",
+            command: with_listen(vec![wshake.clone(), "serve".into()]),
+        },
+        Server {
+            name: "wshake serve --threads 1",
+            command: with_listen(vec![
+                wshake.clone(),
+                "serve".into(),
+                "--threads".into(),
+                "1".into(),
+            ]),
+        },
+        Server {
+            name: "wshake serve --shared-runtime",
+            command: with_listen(vec![wshake, "serve".into(), "--shared-runtime".into()]),
+        },
+    ];
+    for (name, library) in [
+        ("soketto", "soketto"),
+        ("fastwebsockets + hyper", "fastwebsockets"),
+        ("tokio-tungstenite", "tokio-tungstenite"),
+        ("tokio-websockets", "tokio-websockets"),
+    ] {
+        servers.push(Server {
+            name,
+            command: with_listen(vec![peer.clone(), library.into()]),
+        });
+    }
+    servers.push(Server {
+        name: "axum WebSocketUpgrade",
+        command: with_listen(vec![path(examples.join("axum_builtin_echo"))]),
+    });
+    match bun() {
+        Ok(command) => servers.push(Server {
+            name: "Bun (uWebSockets)",
+            command,
+        }),
+        Err(why) => println!("Bun: not measured: {why}"),
+    }
+    println!(
+        "gobwas/ws (Go): not built: {}",
+        if peers::on_path("go") {
+            "a Go toolchain is here but its module proxy is not reachable from this machine"
+        } else {
+            "no Go toolchain on this machine, its module proxy is not reachable and Debian has no gobwas/ws package"
+        }
+    );
+
+    Ok(servers)
+}
+
+/// The medians, as a Markdown table.
+fn table(servers: &[Server], results: &BTreeMap<&str, Vec<Figures>>, rounds: usize, seconds: f64) {
+    println!();
+    println!("| server | handshakes/s | p50 | p99 | CPU per handshake | user | system |");
+    println!("|---|---|---|---|---|---|---|");
+    for server in servers {
+        let runs = &results[server.name];
+        let median = |f: fn(&Figures) -> f64| {
+            let mut values: Vec<f64> = runs.iter().map(f).collect();
+            values.sort_by(f64::total_cmp);
+            values[values.len() / 2]
+        };
+        println!(
+            "| {} | {:.0} | {:.0} µs | {:.0} µs | {:.1} µs | {:.1} µs | {:.1} µs |",
+            server.name,
+            median(|f| f.per_second),
+            median(|f| f.p50_us),
+            median(|f| f.p99_us),
+            median(|f| f.user_us + f.system_us),
+            median(|f| f.user_us),
+            median(|f| f.system_us),
+        );
+    }
+    println!(
+        "\n{rounds} rounds of {seconds} s per server (medians), 8 loops; CPU from /proc/PID/stat."
+    );
+}
+
+/// Starts `server` fresh, loads it, stops it.
+fn measure(
+    server: &Server,
+    load: &str,
+    seconds: f64,
+    logs: &std::path::Path,
+) -> Result<Figures, String> {
+    let mut command = Command::new(&server.command[0]);
+    command.args(&server.command[1..]);
+    let log = logs.join(format!("{}.log", server.name.replace([' ', '/', '+'], "_")));
+    let running: Running = peers::start_logging(command, Some(&log))?;
+    let address = running
+        .first_line
+        .strip_prefix("listening on ws://")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .ok_or_else(|| {
+            format!(
+                "{}: unexpected first line {:?}",
+                server.name, running.first_line
+            )
+        })?
+        .to_string();
+    let mut load_command = Command::new(load);
+    load_command
+        .arg(&address)
+        .args(["--seconds", &seconds.to_string()])
+        .args(["--pid", &running.pid().to_string()]);
+    let output = peers::run_bounded(load_command, Duration::from_secs_f64(seconds + 30.0))?;
+    drop(running);
+    // Let the closed connections' sockets drain before the next server starts.
+    std::thread::sleep(Duration::from_millis(500));
+    let field = |name: &str| -> f64 {
+        output
+            .split(&format!("\"{name}\":"))
+            .nth(1)
+            .and_then(|rest| rest.split([',', '}']).next())
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(f64::NAN)
+    };
+    Ok(Figures {
+        per_second: field("per_second"),
+        p50_us: field("p50_us"),
+        p99_us: field("p99_us"),
+        user_us: field("user_us"),
+        system_us: field("system_us"),
+        failures: field("failures"),
+    })
+}
+
+/// Bun's echo server (installed from npm into `target/peers/node`), as its docs write one.
+fn bun() -> Result<Vec<String>, String> {
+    let binary = peers::node_modules().join(".bin/bun");
+    if !binary.exists() {
+        status(
+            Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--prefix"])
+                .arg(root().join("target/peers/node"))
+                .arg("bun@1"),
+        )?;
+    }
+    let script = root().join("target/e2e-peers/bun_echo.js");
+    std::fs::create_dir_all(root().join("target/e2e-peers")).map_err(|e| e.to_string())?;
+    std::fs::write(
+        &script,
+        r#"// Bun.serve with a WebSocket handler: every path upgrades, messages echoed.
+const server = Bun.serve({
+  hostname: "127.0.0.1",
+  port: 0,
+  fetch(request, server) {
+    if (server.upgrade(request)) return;
+    return new Response("WebSocket only", { status: 426 });
+  },
+  websocket: { message(ws, message) { ws.send(message); } },
+});
+console.log(`listening on ws://127.0.0.1:${server.port}/`);
+"#,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(vec![
+        binary.to_string_lossy().into_owned(),
+        script.to_string_lossy().into_owned(),
+    ])
+}
+
+/// `--name VALUE` from `args`, parsed.
+fn option<T: std::str::FromStr>(args: &[String], name: &str) -> Result<Option<T>, String> {
+    match args.iter().position(|a| a == name) {
+        Some(i) => args
+            .get(i + 1)
+            .and_then(|v| v.parse().ok())
+            .map(Some)
+            .ok_or_else(|| format!("{name} needs a number")),
+        None => Ok(None),
+    }
+}
