@@ -43,6 +43,15 @@ struct Args {
     /// The server's process id, to read its CPU time.
     #[arg(long)]
     pid: Option<u32>,
+    /// Instead of the load: open this many connections, upgrade them and hold them idle,
+    /// and report the server's resident memory per connection (needs `--pid`; start the
+    /// server fresh: memory freed by earlier connections would hide the cost).
+    #[arg(long, value_name = "N", conflicts_with = "pending")]
+    idle: Option<usize>,
+    /// Instead of the load: open this many connections that send the request's first two
+    /// lines and stop, and report the server's resident memory per pending handshake.
+    #[arg(long, value_name = "N")]
+    pending: Option<usize>,
 }
 
 /// The most handshakes one loop does, whatever the clock says (a bound on every loop).
@@ -51,6 +60,9 @@ const MAX_PER_LOOP: usize = 5_000_000;
 fn main() {
     let args = Args::parse();
     let request = request(args.address);
+    if let Some(count) = args.idle.or(args.pending) {
+        return memory(&args, &request, count);
+    }
     let start = Instant::now();
     let window_start = start + Duration::from_secs_f64(args.warmup);
     let window_end = window_start + Duration::from_secs_f64(args.seconds);
@@ -173,6 +185,69 @@ fn one_loop(address: SocketAddr, request: &[u8], start: Instant, end: Instant) -
         }
     }
     (latencies, failures)
+}
+
+/// `--idle` or `--pending`: the server's resident memory per connection held.
+fn memory(args: &Args, request: &[u8], count: usize) {
+    let pid = args.pid.expect("--idle and --pending need --pid");
+    // The request's first lines: a handshake the server must wait on.
+    let partial = &request[..request
+        .windows(2)
+        .enumerate()
+        .filter(|(_, w)| w == b"\r\n")
+        .nth(1)
+        .map_or(request.len(), |(i, _)| i + 2)];
+    let settle = || std::thread::sleep(Duration::from_millis(500));
+    settle();
+    let before = resident_bytes(pid);
+    let mut held = Vec::with_capacity(count);
+    let mut response = [0u8; 1024];
+    for _ in 0..count {
+        let Ok(mut socket) = TcpStream::connect(args.address) else {
+            continue;
+        };
+        let _ = socket.set_read_timeout(Some(Duration::from_secs(5)));
+        if args.idle.is_some() {
+            if socket.write_all(request).is_err() {
+                continue;
+            }
+            let mut filled = 0;
+            while !response[..filled].windows(4).any(|w| w == b"\r\n\r\n")
+                && filled < response.len()
+            {
+                match socket.read(&mut response[filled..]) {
+                    Ok(0) | Err(_) => break,
+                    Ok(read) => filled += read,
+                }
+            }
+            if !response.starts_with(b"HTTP/1.1 101 ") {
+                continue;
+            }
+        } else if socket.write_all(partial).is_err() {
+            continue;
+        }
+        held.push(socket);
+    }
+    settle();
+    let after = resident_bytes(pid);
+    let kind = if args.idle.is_some() {
+        "idle"
+    } else {
+        "pending"
+    };
+    println!(
+        "{{\"{kind}\":{},\"bytes_each\":{:.0}}}",
+        held.len(),
+        (after.saturating_sub(before)) as f64 / held.len().max(1) as f64
+    );
+}
+
+/// The process's resident memory, from `/proc/PID/statm` (pages of 4 KiB).
+fn resident_bytes(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/statm"))
+        .ok()
+        .and_then(|statm| statm.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * 4096)
 }
 
 /// The process's user and system CPU time so far, in clock ticks.

@@ -35,6 +35,10 @@ struct Figures {
     user_us: f64,
     system_us: f64,
     failures: f64,
+    /// Resident memory per pending handshake, bytes.
+    pending_bytes: f64,
+    /// Resident memory per idle WebSocket after the handshake, bytes.
+    idle_bytes: f64,
 }
 
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
@@ -54,7 +58,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             let server = &servers[(i + round) % servers.len()];
             let figures = measure(server, &load, seconds, &logs)?;
             println!(
-                "round {}: {:<32} {:>7.0}/s  p50 {:>5.0} µs  p99 {:>6.0} µs  CPU {:>5.1} µs (user {:>4.1}, system {:>4.1}){}",
+                "round {}: {:<32} {:>7.0}/s  p50 {:>5.0} µs  p99 {:>6.0} µs  CPU {:>5.1} µs (user {:>4.1}, system {:>4.1})  pending {:>5.0} B  idle {:>6.0} B{}",
                 round + 1,
                 server.name,
                 figures.per_second,
@@ -63,6 +67,8 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
                 figures.user_us + figures.system_us,
                 figures.user_us,
                 figures.system_us,
+                figures.pending_bytes,
+                figures.idle_bytes,
                 if figures.failures > 0.0 {
                     format!("  {} failed", figures.failures)
                 } else {
@@ -164,8 +170,10 @@ fn servers() -> Result<Vec<Server>, String> {
 /// The medians, as a Markdown table.
 fn table(servers: &[Server], results: &BTreeMap<&str, Vec<Figures>>, rounds: usize, seconds: f64) {
     println!();
-    println!("| server | handshakes/s | p50 | p99 | CPU per handshake | user | system |");
-    println!("|---|---|---|---|---|---|---|");
+    println!(
+        "| server | handshakes/s | p50 | p99 | CPU per handshake | user | system | memory per pending handshake | per idle WebSocket |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
     for server in servers {
         let runs = &results[server.name];
         let median = |f: fn(&Figures) -> f64| {
@@ -174,7 +182,7 @@ fn table(servers: &[Server], results: &BTreeMap<&str, Vec<Figures>>, rounds: usi
             values[values.len() / 2]
         };
         println!(
-            "| {} | {:.0} | {:.0} µs | {:.0} µs | {:.1} µs | {:.1} µs | {:.1} µs |",
+            "| {} | {:.0} | {:.0} µs | {:.0} µs | {:.1} µs | {:.1} µs | {:.1} µs | {:.2} KiB | {:.2} KiB |",
             server.name,
             median(|f| f.per_second),
             median(|f| f.p50_us),
@@ -182,20 +190,50 @@ fn table(servers: &[Server], results: &BTreeMap<&str, Vec<Figures>>, rounds: usi
             median(|f| f.user_us + f.system_us),
             median(|f| f.user_us),
             median(|f| f.system_us),
+            median(|f| f.pending_bytes) / 1024.0,
+            median(|f| f.idle_bytes) / 1024.0,
         );
     }
     println!(
-        "\n{rounds} rounds of {seconds} s per server (medians), 8 loops; CPU from /proc/PID/stat."
+        "\n{rounds} rounds of {seconds} s per server (medians), 8 loops; CPU from /proc/PID/stat; memory: resident size grown for {HELD} connections held, each on a fresh server."
     );
 }
 
-/// Starts `server` fresh, loads it, stops it.
+/// Starts `server` fresh three times: for its memory per pending handshake, per idle
+/// WebSocket, then for the load.
 fn measure(
     server: &Server,
     load: &str,
     seconds: f64,
     logs: &std::path::Path,
 ) -> Result<Figures, String> {
+    let pending = drive(server, load, &["--pending", HELD], logs)?;
+    let idle = drive(server, load, &["--idle", HELD], logs)?;
+    let seconds = seconds.to_string();
+    let loaded = drive(server, load, &["--seconds", &seconds], logs)?;
+    Ok(Figures {
+        per_second: loaded("per_second"),
+        p50_us: loaded("p50_us"),
+        p99_us: loaded("p99_us"),
+        user_us: loaded("user_us"),
+        system_us: loaded("system_us"),
+        failures: loaded("failures"),
+        pending_bytes: pending("bytes_each"),
+        idle_bytes: idle("bytes_each"),
+    })
+}
+
+/// Connections held open for the memory figures.
+const HELD: &str = "2000";
+
+/// Starts `server`, runs `e2e_load` against it with `args`, stops it; the figures of the
+/// JSON line it printed, by name.
+fn drive(
+    server: &Server,
+    load: &str,
+    args: &[&str],
+    logs: &std::path::Path,
+) -> Result<impl Fn(&str) -> f64 + use<>, String> {
     let mut command = Command::new(&server.command[0]);
     command.args(&server.command[1..]);
     let log = logs.join(format!("{}.log", server.name.replace([' ', '/', '+'], "_")));
@@ -214,27 +252,19 @@ fn measure(
     let mut load_command = Command::new(load);
     load_command
         .arg(&address)
-        .args(["--seconds", &seconds.to_string()])
+        .args(args)
         .args(["--pid", &running.pid().to_string()]);
-    let output = peers::run_bounded(load_command, Duration::from_secs_f64(seconds + 30.0))?;
+    let output = peers::run_bounded(load_command, Duration::from_secs(60))?;
     drop(running);
     // Let the closed connections' sockets drain before the next server starts.
     std::thread::sleep(Duration::from_millis(500));
-    let field = |name: &str| -> f64 {
+    Ok(move |name: &str| -> f64 {
         output
             .split(&format!("\"{name}\":"))
             .nth(1)
             .and_then(|rest| rest.split([',', '}']).next())
             .and_then(|value| value.parse().ok())
             .unwrap_or(f64::NAN)
-    };
-    Ok(Figures {
-        per_second: field("per_second"),
-        p50_us: field("p50_us"),
-        p99_us: field("p99_us"),
-        user_us: field("user_us"),
-        system_us: field("system_us"),
-        failures: field("failures"),
     })
 }
 
