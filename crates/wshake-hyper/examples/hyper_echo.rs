@@ -15,7 +15,7 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use hyper::service::service_fn;
 use tokio::net::TcpListener;
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::protocol::Role;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use wshake_hyper::wshake_proto::server::{OriginPolicy, ServerConfig};
 
 /// The options every wshake echo server takes.
@@ -86,7 +86,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Echoes text and binary messages until the client closes.
 async fn echo(upgraded: wshake_hyper::Upgraded) {
-    let mut ws = WebSocketStream::from_raw_socket(upgraded, Role::Server, None).await;
+    // A 4 KiB read buffer: tungstenite's default 128 KiB is allocated and zeroed per
+    // connection (see wshake-tokio's `handoff` docs).
+    let frames = WebSocketConfig::default().read_buffer_size(4096);
+    let mut ws = WebSocketStream::from_raw_socket(upgraded, Role::Server, Some(frames)).await;
     while let Some(Ok(message)) = ws.next().await {
         if (message.is_text() || message.is_binary()) && ws.send(message).await.is_err() {
             break;

@@ -118,6 +118,41 @@
 //! `client_no_context_takeover` (`DeflateConfig::client_no_context_takeover`), as a client
 //! offer `server_no_context_takeover`.
 //!
+//! # Configure the server the way `wshake serve` is measured
+//!
+//! On a server that takes many short connections, the handshake is a small part of each
+//! connection's cost; what surrounds it decides the rest. Measured end to end with
+//! `cargo xtask bench e2e-peers` (figures in the repository's `benches/README.md`):
+//!
+//! - **tungstenite's read buffer.** `WebSocketConfig::default()` reads into a 128 KiB
+//!   buffer that it allocates per connection and zeroes before every read: a fresh
+//!   `mmap`, page faults and a 128 KiB `memset` for each connection, about a quarter of
+//!   the server's user time per handshake, and 134 KiB of resident memory per idle
+//!   WebSocket. Pass `Some(WebSocketConfig::default().read_buffer_size(4096))` to
+//!   `from_raw_socket` (larger messages still arrive; each read then takes up to 4 KiB).
+//!   fastwebsockets and tokio-websockets read into uninitialised room and need nothing.
+//! - **One runtime per core.** A multi-threaded runtime with the accept loop on one thread
+//!   hands every connection to another through a wake-up; a current-thread runtime per
+//!   core, each with its own `SO_REUSEPORT` listener on the same port, keeps each
+//!   connection on the thread that accepted it (`wshake serve`'s default; its
+//!   `--shared-runtime` is the other layout). Spawn the accept loop as a task, not in
+//!   `block_on`, if you keep one multi-threaded runtime.
+//! - **The log.** A formatted tracing event per handshake cost more than the handshake;
+//!   format the access line yourself and write lines in batches when the log is a file.
+//! - **Memory per pending handshake.** Keep the task small: [`accept`](crate::accept)
+//!   boxes its answering steps, so a connection waiting for its head holds about 1.4 KiB
+//!   of future plus its [`Options::read_chunk`](crate::Options::read_chunk).
+//!
+//! ```
+//! use tokio_tungstenite::WebSocketStream;
+//! use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
+//! # async fn hand_off(stream: wshake_tokio::Upgraded<tokio::io::DuplexStream>) {
+//! let frames = WebSocketConfig::default().read_buffer_size(4096);
+//! let ws = WebSocketStream::from_raw_socket(stream, Role::Server, Some(frames)).await;
+//! # drop(ws);
+//! # }
+//! ```
+//!
 //! # Without this crate
 //!
 //! On the sans-IO path ([`wshake_proto`]) the leftover bytes are the machine's
