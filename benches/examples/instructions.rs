@@ -14,6 +14,8 @@
 
 #[path = "../benches/common/axum.rs"]
 mod axum_scenario;
+#[path = "../benches/common/peers.rs"]
+mod peers;
 
 use std::hint::black_box;
 
@@ -37,6 +39,10 @@ fn main() {
         "tokio-duplex" => tokio_duplex(times),
         "http1-types" => http_types(false, times),
         "http2-types" => http_types(true, times),
+        "client-tungstenite" => client_tungstenite(times),
+        "http-fastwebsockets" => http_peer(peers::fastwebsockets_round, times),
+        "http-clone" => http_peer(peers::clone_round, times),
+        other if other.starts_with("peer-") => peer(other, times),
         other => {
             let scenario = other
                 .strip_prefix("axum-duplex-")
@@ -58,6 +64,49 @@ fn server(config: ServerConfig, times: usize) {
     let mut out = Vec::with_capacity(1024);
     for _ in 0..times {
         black_box(server_round(&mut machine, &request, &mut out));
+    }
+}
+
+/// `peer-LIBRARY-SIZE`: one server handshake through LIBRARY's public API
+/// (`benches/common/peers.rs`) on the Chromium request (`480`: 529 bytes, no cookies) or
+/// with 2 KiB of cookies (`2k`).
+fn peer(scenario: &str, times: usize) {
+    let (library, size) = scenario
+        .strip_prefix("peer-")
+        .and_then(|rest| rest.rsplit_once('-'))
+        .unwrap_or_else(|| panic!("unknown scenario `{scenario}`"));
+    let request = match size {
+        "480" => wshake_benches::CHROMIUM_REQUEST.to_vec(),
+        "2k" => wshake_benches::chromium_request_2k(),
+        other => panic!("unknown size `{other}`"),
+    };
+    let mut out = Vec::with_capacity(1024);
+    let mut machine = ServerHandshake::new(plain_server_config());
+    let round: &mut dyn FnMut(&[u8]) -> usize = match library {
+        "floor" => &mut |r| peers::floor_round(r, &mut out),
+        "wshake" => &mut |r| server_round(&mut machine, r, &mut out),
+        "tungstenite" => &mut peers::tungstenite_round,
+        "soketto" => &mut peers::soketto_round,
+        "tokio-websockets" => &mut peers::tokio_websockets_round,
+        other => panic!("unknown library `{other}`"),
+    };
+    // One warm-up round (the count for 0 includes it): first-use setup out of the count.
+    for _ in 0..=times {
+        black_box(round(black_box(&request)));
+    }
+}
+
+fn http_peer(round: fn(&http::Request<()>) -> usize, times: usize) {
+    let request = wshake_benches::chromium_http1_request();
+    for _ in 0..times {
+        black_box(round(black_box(&request)));
+    }
+}
+
+/// tungstenite's `ClientHandshake` on the same exchange as `client`.
+fn client_tungstenite(times: usize) {
+    for _ in 0..times {
+        black_box(peers::tungstenite_client_round());
     }
 }
 

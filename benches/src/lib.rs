@@ -22,6 +22,22 @@ pub fn chromium_request_with_cookies() -> Vec<u8> {
     request
 }
 
+/// The Chromium request with the cookies of a busy site: about 2 KiB, the size where
+/// a browser's handshake stops fitting a small read.
+pub fn chromium_request_2k() -> Vec<u8> {
+    let mut request = CHROMIUM_REQUEST[..CHROMIUM_REQUEST.len() - 2].to_vec();
+    request.extend_from_slice(b"Cookie: ");
+    for i in 0..24u8 {
+        if i > 0 {
+            request.extend_from_slice(b"; ");
+        }
+        request.extend_from_slice(format!("c{i:02}=").as_bytes());
+        request.extend_from_slice(&[b'a' + i; 56]);
+    }
+    request.extend_from_slice(b"\r\n\r\n");
+    request
+}
+
 /// A request head of about 64 KiB: the valid handshake padded with headers.
 pub fn large_request() -> Vec<u8> {
     let mut request = CHROMIUM_REQUEST[..CHROMIUM_REQUEST.len() - 2].to_vec();
