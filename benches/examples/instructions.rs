@@ -43,6 +43,7 @@ fn main() {
         "http-fastwebsockets" => http_peer(peers::fastwebsockets_round, times),
         "http-clone" => http_peer(peers::clone_round, times),
         other if other.starts_with("peer-") => peer(other, times),
+        other if other.starts_with("scale-") => scale(other, times),
         other => {
             let scenario = other
                 .strip_prefix("axum-duplex-")
@@ -64,6 +65,44 @@ fn server(config: ServerConfig, times: usize) {
     let mut out = Vec::with_capacity(1024);
     for _ in 0..times {
         black_box(server_round(&mut machine, &request, &mut out));
+    }
+}
+
+/// `scale-size-BYTES`, `scale-headers-COUNT`, `scale-chunk-BYTES` (issue 16's curves):
+/// the smallest valid request (157 bytes, 5 header lines) padded with `X-Padding` lines to
+/// BYTES in all, or to COUNT header lines, fed whole; or the 2 KiB request fed BYTES at a time with a `poll` after each.
+/// Limits raised so that every point is a valid handshake; no policies.
+fn scale(scenario: &str, times: usize) {
+    let (kind, n) = scenario
+        .strip_prefix("scale-")
+        .and_then(|rest| rest.rsplit_once('-'))
+        .and_then(|(kind, n)| Some((kind, n.parse::<usize>().ok()?)))
+        .unwrap_or_else(|| panic!("unknown scenario `{scenario}`"));
+    let (request, chunk) = match kind {
+        "size" => (wshake_benches::padded_to_bytes(n), usize::MAX),
+        "headers" => (wshake_benches::padded_to_headers(n), usize::MAX),
+        "chunk" => (wshake_benches::chromium_request_2k(), n.max(1)),
+        other => panic!("unknown curve `{other}`"),
+    };
+    let limits = Limits::new()
+        .max_head_bytes(64 * 1024)
+        .max_headers(256)
+        .expect("the ceiling itself is allowed");
+    let mut machine = ServerHandshake::new(plain_server_config().limits(limits));
+    let mut out = Vec::with_capacity(1024);
+    for _ in 0..=times {
+        machine.reset();
+        out.clear();
+        for piece in request.chunks(chunk.min(request.len())) {
+            machine.feed(piece);
+            if let Ok(Status::Ready(incoming)) = machine.poll() {
+                out.clear();
+                let answer = incoming.decide().expect("accepted");
+                incoming.accept(&answer, &mut out).expect("written");
+                break;
+            }
+        }
+        assert!(!out.is_empty(), "{scenario}: no 101");
     }
 }
 

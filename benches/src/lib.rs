@@ -38,6 +38,39 @@ pub fn chromium_request_2k() -> Vec<u8> {
     request
 }
 
+/// The smallest valid handshake, 5 header lines and 157 bytes: the base of the scaling
+/// curves.
+pub const MINIMAL_REQUEST: &[u8] = b"GET /chat HTTP/1.1\r\nHost: 127.0.0.1:9001\r\nUpgrade: websocket\r\n\
+Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+
+/// [`MINIMAL_REQUEST`] padded with `X-Padding` lines to `bytes` in all (at least the
+/// request itself), lines of at most 100 bytes.
+pub fn padded_to_bytes(bytes: usize) -> Vec<u8> {
+    let mut request = MINIMAL_REQUEST[..MINIMAL_REQUEST.len() - 2].to_vec();
+    while request.len() + 2 < bytes {
+        let room = bytes - 2 - request.len();
+        // "X-Padding: " + value + CRLF, at least one value byte.
+        let value = room.saturating_sub(13).clamp(1, 87);
+        request.extend_from_slice(b"X-Padding: ");
+        request.extend(std::iter::repeat_n(b'p', value));
+        request.extend_from_slice(b"\r\n");
+    }
+    request.extend_from_slice(b"\r\n");
+    request
+}
+
+/// [`MINIMAL_REQUEST`] with short `X-Padding` lines added until it has `count` header
+/// lines (at least its own 5).
+pub fn padded_to_headers(count: usize) -> Vec<u8> {
+    let mut request = MINIMAL_REQUEST[..MINIMAL_REQUEST.len() - 2].to_vec();
+    let own = request.split(|&b| b == b'\n').count() - 2;
+    for i in own..count {
+        request.extend_from_slice(format!("X-Padding-{i}: p\r\n").as_bytes());
+    }
+    request.extend_from_slice(b"\r\n");
+    request
+}
+
 /// A request head of about 64 KiB: the valid handshake padded with headers.
 pub fn large_request() -> Vec<u8> {
     let mut request = CHROMIUM_REQUEST[..CHROMIUM_REQUEST.len() - 2].to_vec();

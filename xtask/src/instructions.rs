@@ -108,7 +108,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 }
 
 /// Instructions per round of `scenario`: its count for `rounds` minus its count for 0.
-fn per_round(scenario: &str, rounds: usize) -> Result<u64, String> {
+pub(crate) fn per_round(scenario: &str, rounds: usize) -> Result<u64, String> {
     let none = collected(scenario, 0)?;
     let some = collected(scenario, rounds)?;
     let rounds = u64::try_from(rounds).unwrap_or(u64::MAX);

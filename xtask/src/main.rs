@@ -6,11 +6,13 @@
 //! - `cargo xtask examples`: every README and crate-doc example built as a user pastes it.
 //! - `cargo xtask bench [NAME]`: the criterion benches; `bench --check | --bless |
 //!   --counts`: instructions per handshake under callgrind against the committed baseline;
-//!   `bench e2e-peers`: handshakes end to end against echo servers on other libraries.
+//!   `bench e2e-peers`: handshakes end to end against echo servers on other libraries;
+//!   `bench --curves`: cost against size, headers, feed size and connections, as SVG.
 //! - `cargo xtask load`: 5,000 concurrent handshakes and 1,000 slow clients on loopback.
 
 mod ci;
 mod clients;
+mod curves;
 mod deflate;
 mod deps;
 mod e2e_peers;
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
     let result = match command {
         "ci" => ci::run(rest),
         "bench" if rest.first().is_some_and(|a| a == "e2e-peers") => e2e_peers::run(&rest[1..]),
+        "bench" if rest.first().is_some_and(|a| a == "--curves") => curves::run(),
         "bench" if rest.first().is_some_and(|a| a.starts_with("--")) => instructions::run(rest),
         "bench" => run::bench(rest),
         "fuzz" => fuzz::run(rest),
@@ -44,7 +47,7 @@ fn main() -> ExitCode {
         "load" => run::load(),
         "help" | "--help" | "-h" => {
             println!(
-                "usage: cargo xtask <ci | examples | fuzz [TARGET] [--time SECS] [--smoke] | interop [--write-docs] | bench [NAME] | bench --check|--bless|--counts | bench e2e-peers [--rounds N] [--seconds S] | load>"
+                "usage: cargo xtask <ci | examples | fuzz [TARGET] [--time SECS] [--smoke] | interop [--write-docs] | bench [NAME] | bench --check|--bless|--counts | bench e2e-peers [--rounds N] [--seconds S] | bench --curves | load>"
             );
             Ok(())
         }
