@@ -6,54 +6,13 @@
 #![allow(missing_docs)]
 
 use std::hint::black_box;
-use std::io::{self, Read, Write};
+
+#[path = "common/peers.rs"]
+mod peers;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use tungstenite::handshake::machine::TryParse as _;
-use wshake_benches::{PYTHON_RESPONSE, RFC_KEY, client_machine, client_round};
-
-/// Reads the canned response, swallows what is written.
-struct Canned<'a> {
-    input: &'a [u8],
-    written: usize,
-}
-
-impl Read for Canned<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.input.read(buf)
-    }
-}
-
-impl Write for Canned<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.written += buf.len();
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-fn tungstenite_request() -> tungstenite::handshake::client::Request {
-    tungstenite::http::Request::builder()
-        .uri("ws://127.0.0.1/chat")
-        .header("Host", "127.0.0.1")
-        .header("Connection", "Upgrade")
-        .header("Upgrade", "websocket")
-        .header("Sec-WebSocket-Version", "13")
-        .header(
-            "Sec-WebSocket-Key",
-            std::str::from_utf8(RFC_KEY).unwrap_or_default(),
-        )
-        .header("Sec-WebSocket-Protocol", "chat")
-        .header(
-            "Sec-WebSocket-Extensions",
-            "permessage-deflate; client_max_window_bits",
-        )
-        .body(())
-        .expect("valid request")
-}
+use wshake_benches::{PYTHON_RESPONSE, client_machine, client_round};
 
 fn client(c: &mut Criterion) {
     let (mut machine, key) = client_machine();
@@ -65,20 +24,7 @@ fn client(c: &mut Criterion) {
         b.iter(|| black_box(client_round(&mut machine, key, &mut out)));
     });
     group.bench_function("tungstenite ClientHandshake: request + verify", |b| {
-        b.iter(|| {
-            let stream = Canned {
-                input: black_box(PYTHON_RESPONSE),
-                written: 0,
-            };
-            let handshake = tungstenite::handshake::client::ClientHandshake::start(
-                stream,
-                tungstenite_request(),
-                None,
-            )
-            .expect("started");
-            let (socket, response) = handshake.handshake().expect("verified");
-            black_box((socket.get_ref().written, response.status()))
-        });
+        b.iter(|| black_box(peers::tungstenite_client_round()));
     });
     group.bench_function("tungstenite Response::try_parse only (no checks)", |b| {
         b.iter(|| {

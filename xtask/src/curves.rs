@@ -12,11 +12,12 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 
 use crate::instructions::per_round;
-use crate::peers;
-use crate::run::{cargo, root, status};
+use crate::run::root;
+use crate::{e2e_peers, peers};
 
 /// One curve: its file, title, axis labels, whether x is logarithmic, and its points.
 struct Curve {
@@ -30,24 +31,8 @@ struct Curve {
 
 pub(crate) fn run() -> Result<(), String> {
     peers::ensure_apt(&[("valgrind", "valgrind")])?;
-    status(&mut cargo(&[
-        "build",
-        "--release",
-        "-q",
-        "-p",
-        "wshake-benches",
-        "--example",
-        "instructions",
-        "--example",
-        "e2e_load",
-    ]))?;
-    status(&mut cargo(&[
-        "build",
-        "--release",
-        "-q",
-        "-p",
-        "wshake-cli",
-    ]))?;
+    crate::run::build_bench_examples(&["instructions", "e2e_load"])?;
+    crate::run::build_release_cli()?;
     let instructions = |scenario: &str, xs: &[usize]| -> Result<Vec<(f64, f64)>, String> {
         xs.iter()
             .map(|&x| {
@@ -119,13 +104,8 @@ fn concurrency(loops: &[usize]) -> Result<(Vec<(f64, f64)>, Vec<(f64, f64)>), St
     for &n in loops {
         let mut server = Command::new(&wshake);
         server.args(["serve", "--listen", "127.0.0.1:0", "--max-pending", "16384"]);
-        let running = peers::start_logging(server, Some(&root().join("target/curves-serve.log")))?;
-        let address = running
-            .first_line
-            .strip_prefix("listening on ws://")
-            .and_then(|rest| rest.strip_suffix('/'))
-            .ok_or("unexpected first line")?
-            .to_string();
+        let (running, address) =
+            e2e_peers::start_echo(server, &root().join("target/curves-serve.log"))?;
         let mut command = Command::new(&load);
         command
             .arg(&address)
@@ -134,14 +114,7 @@ fn concurrency(loops: &[usize]) -> Result<(Vec<(f64, f64)>, Vec<(f64, f64)>), St
         let output = peers::run_bounded(command, Duration::from_secs(60))?;
         drop(running);
         std::thread::sleep(Duration::from_millis(500));
-        let field = |name: &str| -> f64 {
-            output
-                .split(&format!("\"{name}\":"))
-                .nth(1)
-                .and_then(|rest| rest.split([',', '}']).next())
-                .and_then(|value| value.parse().ok())
-                .unwrap_or(f64::NAN)
-        };
+        let field = |name: &str| e2e_peers::json_field(&output, name);
         let per = field("user_us") + field("system_us");
         println!(
             "connections {n}: {:.0}/s, CPU {per:.1} µs per handshake, p50 {:.0} µs, p99 {:.0} µs, {} failed",
@@ -170,45 +143,48 @@ fn draw(curve: &Curve, path: &Path) -> Result<(), String> {
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(70);
-    let series: Vec<(f64, f64)> = curve.points.clone();
     if curve.log_x {
-        let mut chart = builder
-            .build_cartesian_2d((x_min..x_max).log_scale(), 0.0..y_max)
-            .map_err(|e| error(&e))?;
-        chart
-            .configure_mesh()
-            .x_desc(curve.x_label)
-            .y_desc(curve.y_label)
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .draw()
-            .map_err(|e| error(&e))?;
-        chart
-            .draw_series(LineSeries::new(series.clone(), &BLUE))
-            .map_err(|e| error(&e))?;
-        chart
-            .draw_series(series.iter().map(|&p| Circle::new(p, 3, BLUE.filled())))
-            .map_err(|e| error(&e))?;
+        plot(&mut builder, (x_min..x_max).log_scale(), y_max, curve).map_err(|e| error(&e))?;
     } else {
-        let mut chart = builder
-            .build_cartesian_2d(0.0..x_max * 1.05, 0.0..y_max)
-            .map_err(|e| error(&e))?;
-        chart
-            .configure_mesh()
-            .x_desc(curve.x_label)
-            .y_desc(curve.y_label)
-            .x_label_formatter(&|x| format!("{x:.0}"))
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .draw()
-            .map_err(|e| error(&e))?;
-        chart
-            .draw_series(LineSeries::new(series.clone(), &BLUE))
-            .map_err(|e| error(&e))?;
-        chart
-            .draw_series(series.iter().map(|&p| Circle::new(p, 3, BLUE.filled())))
-            .map_err(|e| error(&e))?;
+        plot(&mut builder, 0.0..x_max * 1.05, y_max, curve).map_err(|e| error(&e))?;
     }
     root_area.present().map_err(|e| error(&e))?;
     println!("drew {}", path.display());
+    Ok(())
+}
+
+/// The axes, the line and its points, on an x axis of either kind.
+fn plot<X>(
+    builder: &mut ChartBuilder<'_, '_, SVGBackend<'_>>,
+    x: X,
+    y_max: f64,
+    curve: &Curve,
+) -> Result<(), String>
+where
+    X: AsRangedCoord<Value = f64>,
+    X::CoordDescType: ValueFormatter<f64>,
+{
+    let mut chart = builder
+        .build_cartesian_2d(x, 0.0..y_max)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc(curve.x_label)
+        .y_desc(curve.y_label)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(LineSeries::new(curve.points.iter().copied(), &BLUE))
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series(
+            curve
+                .points
+                .iter()
+                .map(|&p| Circle::new(p, 3, BLUE.filled())),
+        )
+        .map_err(|e| e.to_string())?;
     Ok(())
 }

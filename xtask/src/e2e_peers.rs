@@ -12,12 +12,12 @@
 //! gobwas/ws is reported as not built when no Go toolchain and module proxy are at hand.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
 use crate::peers::{self, Running};
-use crate::run::{cargo, root, status};
+use crate::run::{root, status};
 
 /// One server to measure: a name for the table and how to start it (listening on
 /// 127.0.0.1:0, printing `listening on ws://IP:PORT/` first).
@@ -84,26 +84,8 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 
 /// Builds the servers and says how to start each.
 fn servers() -> Result<Vec<Server>, String> {
-    status(&mut cargo(&[
-        "build",
-        "--release",
-        "-q",
-        "-p",
-        "wshake-cli",
-    ]))?;
-    status(&mut cargo(&[
-        "build",
-        "--release",
-        "-q",
-        "-p",
-        "wshake-benches",
-        "--example",
-        "peer_echo",
-        "--example",
-        "e2e_load",
-        "--example",
-        "axum_builtin_echo",
-    ]))?;
+    crate::run::build_release_cli()?;
+    crate::run::build_bench_examples(&["peer_echo", "e2e_load", "axum_builtin_echo"])?;
     let release = root().join("target/release");
     let examples = release.join("examples");
     let path = |p: PathBuf| p.to_string_lossy().into_owned();
@@ -237,18 +219,7 @@ fn drive(
     let mut command = Command::new(&server.command[0]);
     command.args(&server.command[1..]);
     let log = logs.join(format!("{}.log", server.name.replace([' ', '/', '+'], "_")));
-    let running: Running = peers::start_logging(command, Some(&log))?;
-    let address = running
-        .first_line
-        .strip_prefix("listening on ws://")
-        .and_then(|rest| rest.strip_suffix('/'))
-        .ok_or_else(|| {
-            format!(
-                "{}: unexpected first line {:?}",
-                server.name, running.first_line
-            )
-        })?
-        .to_string();
+    let (running, address) = start_echo(command, &log)?;
     let mut load_command = Command::new(load);
     load_command
         .arg(&address)
@@ -258,14 +229,30 @@ fn drive(
     drop(running);
     // Let the closed connections' sockets drain before the next server starts.
     std::thread::sleep(Duration::from_millis(500));
-    Ok(move |name: &str| -> f64 {
-        output
-            .split(&format!("\"{name}\":"))
-            .nth(1)
-            .and_then(|rest| rest.split([',', '}']).next())
-            .and_then(|value| value.parse().ok())
-            .unwrap_or(f64::NAN)
-    })
+    Ok(move |name: &str| json_field(&output, name))
+}
+
+/// Starts an echo server (its log to `log`): the process and the `IP:PORT` of its first
+/// line, `listening on ws://IP:PORT/`.
+pub(crate) fn start_echo(command: Command, log: &Path) -> Result<(Running, String), String> {
+    let running: Running = peers::start_logging(command, Some(log))?;
+    let address = running
+        .first_line
+        .strip_prefix("listening on ws://")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .ok_or_else(|| format!("unexpected first line {:?}", running.first_line))?
+        .to_string();
+    Ok((running, address))
+}
+
+/// A number of `e2e_load`'s one-line JSON, by name (NaN when absent).
+pub(crate) fn json_field(output: &str, name: &str) -> f64 {
+    output
+        .split(&format!("\"{name}\":"))
+        .nth(1)
+        .and_then(|rest| rest.split([',', '}']).next())
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(f64::NAN)
 }
 
 /// Bun's echo server (installed from npm into `target/peers/node`), as its docs write one.

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 use std::process::Command;
 
-use crate::run::{cargo, root, status};
+use crate::run::root;
 
 /// The gated scenarios of `benches/examples/instructions.rs`, each with how many rounds
 /// are counted (the count for that many minus the count for none, divided).
@@ -42,15 +42,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         other => return Err(format!("unknown bench option {other:?}")),
     };
     crate::peers::ensure_apt(&[("valgrind", "valgrind")])?;
-    status(&mut cargo(&[
-        "build",
-        "--release",
-        "-q",
-        "-p",
-        "wshake-benches",
-        "--example",
-        "instructions",
-    ]))?;
+    crate::run::build_bench_examples(&["instructions"])?;
     let counts = SCENARIOS
         .iter()
         .map(|&(scenario, rounds)| Ok((scenario, per_round(scenario, rounds)?)))

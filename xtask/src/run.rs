@@ -32,6 +32,26 @@ pub(crate) fn status(command: &mut Command) -> Result<(), String> {
     }
 }
 
+/// Builds `wshake` in release (the server measured end to end).
+pub(crate) fn build_release_cli() -> Result<(), String> {
+    status(&mut cargo(&[
+        "build",
+        "--release",
+        "-q",
+        "-p",
+        "wshake-cli",
+    ]))
+}
+
+/// Builds these examples of wshake-benches in release (the measuring programs).
+pub(crate) fn build_bench_examples(examples: &[&str]) -> Result<(), String> {
+    let mut command = cargo(&["build", "--release", "-q", "-p", "wshake-benches"]);
+    for example in examples {
+        command.args(["--example", example]);
+    }
+    status(&mut command)
+}
+
 /// Runs one named step and prints its duration, whatever the outcome.
 pub(crate) fn step<T>(name: &str, body: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     println!("==> {name}");

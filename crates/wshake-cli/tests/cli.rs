@@ -1,8 +1,7 @@
 //! The `wshake` binary itself: output, exit codes, and `check` against good and
 //! deliberately broken servers.
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -10,9 +9,9 @@ use tokio::net::TcpListener;
 use wshake_client::wshake_proto::Status;
 use wshake_client::wshake_proto::server::{ServerConfig, ServerHandshake};
 
-fn wshake() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_wshake"))
-}
+mod common;
+
+use common::{Served, wshake};
 
 #[test]
 fn accept_prints_the_rfc_value() {
@@ -100,41 +99,15 @@ fn probe_of_an_unreachable_url_exits_1_with_the_error() {
     assert_eq!(output.status.code(), Some(1));
 }
 
-/// Starts `wshake serve` on port 0 and reads its first line.
-struct Served {
-    child: std::process::Child,
-    url: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
+/// `wshake serve` on port 0 (log discarded), read up to its first line.
 fn serve(extra: &[&str]) -> Served {
-    let mut child = wshake()
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("first line: {line:?}"))
-        .trim()
-        .to_string();
+    let served = Served::serve(extra, Stdio::null());
     assert!(
-        url.starts_with("ws://127.0.0.1:") && url.ends_with('/'),
-        "{url}"
+        served.url.starts_with("ws://127.0.0.1:") && served.url.ends_with('/'),
+        "{}",
+        served.url
     );
-    Served { child, url }
+    served
 }
 
 #[test]

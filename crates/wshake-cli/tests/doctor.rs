@@ -3,14 +3,14 @@
 //! server that never answers, nothing listening, TLS spoken to a plain port, and HTTP/2
 //! without extended CONNECT. (Real nginx in each misconfiguration: `cargo xtask interop`.)
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::net::TcpListener;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
-fn wshake() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_wshake"))
-}
+mod common;
+
+use common::{Served, wshake};
 
 /// A server on a port of its own that reads each request head and answers `answer`
 /// (nothing at all when `None`), for a few connections.
@@ -123,37 +123,9 @@ fn doctor_shows_the_exact_bytes_with_v() {
     assert!(text.contains("< X-Why: origin"), "{text}");
 }
 
-/// `wshake serve` with these options, and its URL.
-struct Served {
-    child: std::process::Child,
-    url: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
+/// `wshake serve` with these options (log discarded).
 fn serve(extra: &[&str]) -> Served {
-    let mut child = wshake()
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_string();
-    Served { child, url }
+    Served::serve(extra, Stdio::null())
 }
 
 #[test]

@@ -2,48 +2,27 @@
 //! running out of file descriptors, and a graceful stop on SIGTERM. Each test runs its
 //! own server process; every wait is bounded.
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// A `wshake serve` process and its address; killed when dropped.
-struct Server {
-    child: Child,
-    address: SocketAddr,
-}
+mod common;
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::Served;
 
 /// Starts `wshake serve` on port 0 through `sh -c "PREFIX exec wshake serve …"` (so that a
 /// `ulimit` applies to the server alone), stderr to `log`, and reads its first line.
-fn serve(prefix: &str, extra: &[&str], log: &std::path::Path) -> Server {
+fn serve(prefix: &str, extra: &[&str], log: &std::path::Path) -> Served {
     let script = format!("{prefix} exec \"$0\" serve --listen 127.0.0.1:0 \"$@\"");
-    let mut child = Command::new("sh")
+    let mut command = Command::new("sh");
+    command
         .arg("-c")
         .arg(script)
         .arg(env!("CARGO_BIN_EXE_wshake"))
         .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(log).unwrap())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let address = line
-        .strip_prefix("listening on ws://")
-        .and_then(|rest| rest.trim().strip_suffix('/'))
-        .unwrap_or_else(|| panic!("first line: {line:?}"))
-        .parse()
-        .unwrap();
-    Server { child, address }
+        .stderr(std::fs::File::create(log).unwrap());
+    Served::spawn(command)
 }
 
 fn log_file(name: &str) -> std::path::PathBuf {

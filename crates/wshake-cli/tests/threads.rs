@@ -2,63 +2,17 @@
 //! layout serves and stops on SIGTERM, a thread per core means a listener per thread, and
 //! access lines reach a log file while the server runs. Every wait is bounded.
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A `wshake serve` process and its address; killed when dropped.
-struct Server {
-    child: Child,
-    address: SocketAddr,
-}
+mod common;
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::Served;
 
-impl Server {
-    /// `wshake serve --listen 127.0.0.1:0 EXTRA…`, stderr to `log`.
-    fn start(extra: &[&str], log: &std::path::Path) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_wshake"))
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(log).unwrap())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let address = line
-            .strip_prefix("listening on ws://")
-            .and_then(|rest| rest.trim().strip_suffix('/'))
-            .unwrap_or_else(|| panic!("first line: {line:?}"))
-            .parse()
-            .unwrap();
-        Self { child, address }
-    }
-
-    /// SIGTERM, then the exit status (within 30 s).
-    fn terminate(mut self) -> std::process::ExitStatus {
-        let killed = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "no exit within 30 s of SIGTERM");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
+/// `wshake serve --listen 127.0.0.1:0 EXTRA…`, stderr to `log`.
+fn start(extra: &[&str], log: &std::path::Path) -> Served {
+    Served::serve(extra, std::fs::File::create(log).unwrap())
 }
 
 fn log_file(name: &str) -> std::path::PathBuf {
@@ -116,7 +70,7 @@ fn every_runtime_layout_serves_and_stops_on_sigterm() {
         &["--shared-runtime", "--threads", "2"],
     ] {
         let log = log_file("layouts");
-        let server = Server::start(layout, &log);
+        let mut server = start(layout, &log);
         for _ in 0..60 {
             assert_eq!(
                 handshake(server.address),
@@ -139,7 +93,7 @@ fn a_thread_per_core_is_a_listener_per_thread_and_one_when_shared() {
         (&["--shared-runtime", "--threads", "3"], 1),
     ] {
         let log = log_file("listeners");
-        let server = Server::start(layout, &log);
+        let server = start(layout, &log);
         // The other threads bind right after the first line is printed.
         let deadline = Instant::now() + Duration::from_secs(10);
         while listeners_on(server.address.port()) < listeners {
@@ -165,7 +119,7 @@ fn a_thread_per_core_is_a_listener_per_thread_and_one_when_shared() {
 #[test]
 fn access_lines_reach_a_log_file_while_the_server_runs() {
     let log = log_file("access");
-    let mut server = Server::start(&[], &log);
+    let mut server = start(&[], &log);
     assert_eq!(
         handshake(server.address),
         "HTTP/1.1 101 Switching Protocols"

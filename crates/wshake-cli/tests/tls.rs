@@ -1,14 +1,14 @@
 //! `wshake serve --tls-cert --tls-key` (HTTP/1.1 and HTTP/2 by ALPN) and `wshake probe
 //! --http2 --cacert` against it, with a certificate made here by rcgen.
 
-use std::io::{BufRead as _, BufReader, Read as _};
+use std::io::Read as _;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::sync::Arc;
 
-fn wshake() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_wshake"))
-}
+mod common;
+
+use common::{Served, wshake};
 
 /// A certificate for `localhost` and its key, as PEM files in a directory of this test.
 fn certificate(name: &str) -> (PathBuf, PathBuf) {
@@ -22,70 +22,37 @@ fn certificate(name: &str) -> (PathBuf, PathBuf) {
 }
 
 /// `wshake serve` with TLS; stderr (the log) kept for the end.
-struct Served {
-    child: Child,
-    port: u16,
+fn serve_tls(cert: &PathBuf, key: &PathBuf) -> Served {
+    serve_tls_with(cert, key, &[])
 }
 
-impl Served {
-    fn start(cert: &PathBuf, key: &PathBuf) -> Self {
-        Self::start_with(cert, key, &[])
-    }
-
-    fn start_with(cert: &PathBuf, key: &PathBuf, extra: &[&str]) -> Self {
-        let mut child = wshake()
-            .args(["serve", "--listen", "127.0.0.1:0", "--protocol", "chat"])
-            .args(extra)
-            .arg("--tls-cert")
-            .arg(cert)
-            .arg("--tls-key")
-            .arg(key)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .strip_prefix("listening on wss://127.0.0.1:")
-            .and_then(|rest| rest.strip_suffix("/\n"))
-            .unwrap_or_else(|| panic!("first line: {line:?}"))
-            .parse()
-            .unwrap();
-        Self { child, port }
-    }
-
-    /// Stops the server (SIGTERM: it writes the lines it batched) and returns its log.
-    fn log(mut self) -> String {
-        let _ = std::process::Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while self.child.try_wait().unwrap().is_none() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "serve did not stop on SIGTERM"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        let mut log = String::new();
-        self.child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut log)
-            .unwrap();
-        log
-    }
+fn serve_tls_with(cert: &PathBuf, key: &PathBuf, extra: &[&str]) -> Served {
+    let mut command = wshake();
+    command
+        .args(["serve", "--listen", "127.0.0.1:0", "--protocol", "chat"])
+        .args(extra)
+        .arg("--tls-cert")
+        .arg(cert)
+        .arg("--tls-key")
+        .arg(key)
+        .stderr(Stdio::piped());
+    let served = Served::spawn(command);
+    assert!(served.url.starts_with("wss://127.0.0.1:"), "{}", served.url);
+    served
 }
 
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Stops the server (SIGTERM: it writes the lines it batched) and returns its log.
+fn log(mut served: Served) -> String {
+    let _ = served.terminate();
+    let mut log = String::new();
+    served
+        .child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    log
 }
 
 fn probe(args: &[&str], cert: &PathBuf) -> (bool, String) {
@@ -107,8 +74,8 @@ fn probe(args: &[&str], cert: &PathBuf) -> (bool, String) {
 #[test]
 fn e32_serve_with_tls_answers_http2_and_http1_by_alpn_and_logs_the_version() {
     let (cert, key) = certificate("serve-alpn");
-    let served = Served::start(&cert, &key);
-    let url = format!("wss://localhost:{}/chat", served.port);
+    let served = serve_tls(&cert, &key);
+    let url = format!("wss://localhost:{}/chat", served.port());
 
     let (ok, out) = probe(
         &["--http2", "--protocol", "chat", "--send", "over h2", &url],
@@ -133,7 +100,7 @@ fn e32_serve_with_tls_answers_http2_and_http1_by_alpn_and_logs_the_version() {
     assert!(out.contains("http: HTTP/1.1 (Upgrade)"), "{out}");
     assert!(out.contains("received: over h1"), "{out}");
 
-    let log = served.log();
+    let log = log(served);
     assert!(
         log.contains(r#"http="HTTP/2" outcome="200""#),
         "the HTTP/2 handshake is logged as such: {log}"
@@ -171,19 +138,19 @@ async fn h2_over_tls(
 #[test]
 fn serve_with_tls_serves_the_page_over_http2() {
     let (cert, key) = certificate("serve-page");
-    let served = Served::start(&cert, &key);
+    let served = serve_tls(&cert, &key);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     let (status, body) = runtime.block_on(async {
-        let tls = h2_over_tls(&cert, served.port).await;
+        let tls = h2_over_tls(&cert, served.port()).await;
         let (send, connection) = h2::client::handshake(tls).await.unwrap();
         tokio::spawn(async move {
             let _ = connection.await;
         });
         let mut send = send.ready().await.unwrap();
-        let request = http::Request::get(format!("https://localhost:{}/", served.port))
+        let request = http::Request::get(format!("https://localhost:{}/", served.port()))
             .body(())
             .unwrap();
         let (response, _) = send.send_request(request, true).unwrap();
@@ -200,7 +167,7 @@ fn serve_with_tls_serves_the_page_over_http2() {
     });
     assert_eq!(status, 200);
     assert!(body.contains("new WebSocket("), "{body}");
-    let log = served.log();
+    let log = log(served);
     assert!(
         log.contains("200 page peer=") && log.contains(r#"http="HTTP/2""#),
         "{log}"
@@ -231,24 +198,9 @@ fn serve_with_unreadable_tls_files_exits_2_naming_the_file() {
 fn e30_probe_http2_against_a_plain_http1_server_says_so() {
     let (cert, _) = certificate("probe-h1-only");
     // `wshake serve` without TLS speaks HTTP/1.1 only: prior-knowledge HTTP/2 fails.
-    let mut child = wshake()
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_string();
-    let (ok, out) = probe(&["--http2", "--timeout", "3", &url], &cert);
-    let _ = child.kill();
-    let _ = child.wait();
+    let served = Served::serve(&[], Stdio::null());
+    let (ok, out) = probe(&["--http2", "--timeout", "3", &served.url], &cert);
+    drop(served);
     assert!(!ok, "{out}");
     assert!(out.contains("HTTP/2"), "{out}");
 }
@@ -268,8 +220,8 @@ fn check_http2(url: &str, cert: &PathBuf) -> (Option<i32>, serde_json::Value) {
 #[test]
 fn e30_e31_check_http2_passes_every_case_against_wshake_serve() {
     let (cert, key) = certificate("check-h2");
-    let served = Served::start(&cert, &key);
-    let url = format!("wss://localhost:{}/", served.port);
+    let served = serve_tls(&cert, &key);
+    let url = format!("wss://localhost:{}/", served.port());
     let (code, json) = check_http2(&url, &cert);
     let cases = json["cases"].as_array().unwrap();
     let failed: Vec<_> = cases.iter().filter(|c| c["verdict"] != "pass").collect();
@@ -281,30 +233,10 @@ fn e30_e31_check_http2_passes_every_case_against_wshake_serve() {
 #[test]
 fn e30_check_http2_against_a_server_without_extended_connect_judges_nothing_else() {
     let (cert, key) = certificate("check-h2-off");
-    let mut child = wshake()
-        .args(["serve", "--listen", "127.0.0.1:0", "--no-http2-websockets"])
-        .arg("--tls-cert")
-        .arg(&cert)
-        .arg("--tls-key")
-        .arg(&key)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port = line
-        .trim()
-        .trim_end_matches('/')
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .to_string();
-    let (code, json) = check_http2(&format!("wss://localhost:{port}/"), &cert);
-    let _ = child.kill();
-    let _ = child.wait();
+    let served = serve_tls_with(&cert, &key, &["--no-http2-websockets"]);
+    let url = format!("wss://localhost:{}/", served.port());
+    let (code, json) = check_http2(&url, &cert);
+    drop(served);
     let cases = json["cases"].as_array().unwrap();
     assert_eq!(cases[0]["id"], "E30");
     assert_eq!(cases[0]["verdict"], "MUST-fail");
@@ -319,8 +251,8 @@ fn e30_check_http2_against_a_server_without_extended_connect_judges_nothing_else
 #[test]
 fn check_speaks_wss_with_a_private_ca_and_writes_junit() {
     let (cert, key) = certificate("check-wss");
-    let served = Served::start(&cert, &key);
-    let url = format!("wss://localhost:{}/", served.port);
+    let served = serve_tls(&cert, &key);
+    let url = format!("wss://localhost:{}/", served.port());
     let junit = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("check-wss/junit.xml");
     let output = wshake()
         .args([
@@ -416,8 +348,8 @@ fn c3_certificate_failures_say_what_is_wrong_and_a_private_ca_is_trusted() {
     let (expired, expired_key) = leaf(&dir, "expired", &ca, &["localhost"], true);
     let (selfsigned, selfsigned_key) = certificate("trust-self-signed");
 
-    let served = Served::start(&good, &good_key);
-    let url = format!("wss://localhost:{}/", served.port);
+    let served = serve_tls(&good, &good_key);
+    let url = format!("wss://localhost:{}/", served.port());
     let (ok, out, err) = probe_with(&["--cacert", &ca_pem, "--send", "via my CA", &url]);
     assert!(ok, "{out}{err}");
     assert!(out.contains("received: via my CA"), "{out}");
@@ -439,8 +371,8 @@ fn c3_certificate_failures_say_what_is_wrong_and_a_private_ca_is_trusted() {
             "the certificate's issuer is not trusted",
         ),
     ] {
-        let served = Served::start(cert, key);
-        let url = format!("wss://localhost:{}/", served.port);
+        let served = serve_tls(cert, key);
+        let url = format!("wss://localhost:{}/", served.port());
         let (ok, _, err) = probe_with(&["--cacert", &ca_pem, &url]);
         assert!(!ok, "{says}");
         assert!(err.contains(says), "{says}: {err}");
@@ -456,8 +388,8 @@ fn c3_certificate_failures_say_what_is_wrong_and_a_private_ca_is_trusted() {
 #[test]
 fn c3_insecure_connects_to_any_certificate_and_warns_every_time() {
     let (cert, key) = certificate("insecure");
-    let served = Served::start(&cert, &key);
-    let url = format!("wss://localhost:{}/", served.port);
+    let served = serve_tls(&cert, &key);
+    let url = format!("wss://localhost:{}/", served.port());
     let (ok, out, err) = probe_with(&["--insecure", "--send", "unverified", &url]);
     assert!(ok, "{out}{err}");
     assert!(out.contains("received: unverified"), "{out}");
@@ -483,8 +415,8 @@ fn c3_insecure_connects_to_any_certificate_and_warns_every_time() {
 #[test]
 fn serve_requires_the_bearer_protocol_token_over_http2_too() {
     let (cert, key) = certificate("serve-token-h2");
-    let served = Served::start_with(&cert, &key, &["--require-token", "t0k"]);
-    let url = format!("wss://localhost:{}/", served.port);
+    let served = serve_tls_with(&cert, &key, &["--require-token", "t0k"]);
+    let url = format!("wss://localhost:{}/", served.port());
     for http2 in [true, false] {
         let version: &[&str] = if http2 { &["--http2"] } else { &[] };
         let args = |token: &'static str| {
@@ -529,8 +461,8 @@ fn mutual_tls_serve_requires_a_client_certificate_and_probe_presents_one() {
     );
 
     let ca_arg = ca_pem.to_str().unwrap();
-    let served = Served::start_with(&server_cert, &server_key, &["--tls-client-ca", ca_arg]);
-    let url = format!("wss://localhost:{}/", served.port);
+    let served = serve_tls_with(&server_cert, &server_key, &["--tls-client-ca", ca_arg]);
+    let url = format!("wss://localhost:{}/", served.port());
     let (client_cert, client_key) = (client_cert.to_str().unwrap(), client_key.to_str().unwrap());
     let (ok, out, err) = probe_with(&[
         &url,
@@ -602,7 +534,7 @@ fn mutual_tls_serve_requires_a_client_certificate_and_probe_presents_one() {
         text.contains("cause: the server requires a client certificate"),
         "{text}"
     );
-    let log = served.log();
+    let log = log(served);
     assert!(log.contains("client=client-a.test"), "{log}");
     assert!(!log.contains("client=client-b"), "{log}");
 }
@@ -613,14 +545,14 @@ fn mutual_tls_serve_requires_a_client_certificate_and_probe_presents_one() {
 #[test]
 fn an_http2_connection_without_a_request_is_closed_after_the_timeout() {
     let (cert, key) = certificate("serve-h2-idle");
-    let served = Served::start_with(&cert, &key, &["--timeout", "1"]);
+    let served = serve_tls_with(&cert, &key, &["--timeout", "1"]);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     let closed_after = runtime.block_on(async {
         use tokio::io::AsyncReadExt as _;
-        let mut tls = h2_over_tls(&cert, served.port).await;
+        let mut tls = h2_over_tls(&cert, served.port()).await;
         assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
         // Silent: read (the server's SETTINGS, then) until the server closes.
         let started = std::time::Instant::now();
@@ -636,6 +568,6 @@ fn an_http2_connection_without_a_request_is_closed_after_the_timeout() {
         closed_after < std::time::Duration::from_secs(5),
         "{closed_after:?}"
     );
-    let log = served.log();
+    let log = log(served);
     assert!(log.contains("no request in time: closed"), "{log}");
 }
