@@ -271,9 +271,9 @@ pub(crate) async fn serve(
         let token = token.clone();
         let _ = socket.set_nodelay(true);
         let Some(acceptor) = acceptor.clone() else {
-            tokio::spawn(async move {
-                connection(socket, peer, config, options, admitted, token).await;
-            });
+            // Spawned as it is, not wrapped in an `async` block: a wrapper would hold the
+            // arguments a second time in every pending handshake's task.
+            tokio::spawn(connection(socket, peer, config, options, admitted, token));
             continue;
         };
         let timeout = Duration::from_secs(args.timeout);
