@@ -8,7 +8,8 @@
 //! Servers: `wshake serve` (defaults: its log on, written to a file) and two of its
 //! runtime layouts; soketto, fastwebsockets on hyper, tokio-tungstenite and
 //! tokio-websockets (`benches/examples/peer_echo.rs`); axum's own `WebSocketUpgrade`
-//! (`benches/examples/axum_builtin_echo.rs`); Bun (uWebSockets inside, npm `bun`). Go's
+//! (`benches/examples/axum_builtin_echo.rs`); wshake-hyper's and wshake-axum's echo
+//! examples; Bun (uWebSockets inside, npm `bun`). Go's
 //! gobwas/ws is reported as not built when no Go toolchain and module proxy are at hand.
 
 use std::collections::BTreeMap;
@@ -17,7 +18,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::peers::{self, Running};
-use crate::run::{root, status};
+use crate::run::{cargo, root, status};
 
 /// One server to measure: a name for the table and how to start it (listening on
 /// 127.0.0.1:0, printing `listening on ws://IP:PORT/` first).
@@ -130,6 +131,26 @@ fn servers() -> Result<Vec<Server>, String> {
         name: "axum WebSocketUpgrade",
         command: with_listen(vec![path(examples.join("axum_builtin_echo"))]),
     });
+    // wshake's own hyper and axum paths: their echo examples (the same contract).
+    status(&mut cargo(&[
+        "build",
+        "--release",
+        "-q",
+        "-p",
+        "wshake-hyper",
+        "--example",
+        "hyper_echo",
+        "-p",
+        "wshake-axum",
+        "--example",
+        "axum_echo",
+    ]))?;
+    for (name, example) in [("wshake-hyper", "hyper_echo"), ("wshake-axum", "axum_echo")] {
+        servers.push(Server {
+            name,
+            command: with_listen(vec![path(examples.join(example))]),
+        });
+    }
     match bun() {
         Ok(command) => servers.push(Server {
             name: "Bun (uWebSockets)",
