@@ -82,12 +82,18 @@ pub(crate) fn main(args: Args) -> ExitCode {
             std::thread::spawn(move || {
                 let runtime = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
-                    .build()?;
-                runtime.block_on(async {
-                    let listener = listen(address, true)?;
-                    serve_until(listener, &args, tls, limit, stopped).await;
-                    Ok::<_, std::io::Error>(())
-                })
+                    .build();
+                let served = runtime.and_then(|runtime| {
+                    runtime.block_on(async {
+                        let listener = listen(address, true)?;
+                        serve_until(listener, &args, tls, limit, stopped).await;
+                        Ok(())
+                    })
+                });
+                // Said at once: the other threads serve on without this one.
+                if let Err(error) = served {
+                    tracing::warn!(%error, "a serving thread could not start; the others serve");
+                }
             })
         })
         .collect();
@@ -107,10 +113,8 @@ pub(crate) fn main(args: Args) -> ExitCode {
     };
     runtime.block_on(first);
     for other in others {
-        match other.join() {
-            Ok(Ok(())) => {}
-            Ok(Err(error)) => tracing::warn!(%error, "a serving thread could not listen"),
-            Err(_) => tracing::warn!("a serving thread panicked"),
+        if other.join().is_err() {
+            tracing::warn!("a serving thread panicked");
         }
     }
     crate::log::flush();
