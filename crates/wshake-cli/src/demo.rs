@@ -4,13 +4,13 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use tokio::net::TcpListener;
 use wshake_client::wshake_tokio::PendingLimit;
 
 use crate::{check, probe, serve};
 
 pub(crate) async fn run() -> ExitCode {
-    let listener = match TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await {
+    let listener = match crate::serve_runtime::listen(SocketAddr::from(([127, 0, 0, 1], 0)), false)
+    {
         Ok(listener) => listener,
         Err(error) => {
             eprintln!("wshake: cannot listen on 127.0.0.1: {error}");
@@ -27,7 +27,7 @@ pub(crate) async fn run() -> ExitCode {
             listener,
             &serve::Args::on(address),
             None,
-            PendingLimit::new(64),
+            serve::Admission::new(PendingLimit::new(64)),
         )
         .await;
     });

@@ -3,6 +3,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
@@ -192,16 +193,43 @@ pub(crate) fn redact_token(json: String, token: Option<&str>) -> String {
     }
 }
 
+/// What every serving thread shares about admitting connections: the bound on handshakes
+/// in progress; the smaller bound on 503s being written (an eighth of it: a flood past
+/// the limit costs at most that many more sockets, each for under a second; beyond it,
+/// connections are closed at once); and the current runs of failed accepts and of
+/// refusals, so that each run is logged once whichever thread sees it.
+#[derive(Clone)]
+pub(crate) struct Admission {
+    pub(crate) pending: PendingLimit,
+    refusing: PendingLimit,
+    failed_accepts: Arc<AtomicU64>,
+    refused: Arc<AtomicU64>,
+}
+
+impl Admission {
+    pub(crate) fn new(pending: PendingLimit) -> Self {
+        Self {
+            refusing: PendingLimit::new(pending.max() / 8),
+            pending,
+            failed_accepts: Arc::default(),
+            refused: Arc::default(),
+        }
+    }
+}
+
 /// Accepts connections forever, each in its own task, at most `limit` of them with a
 /// handshake in progress (past it, a 503); with `tls`, each TLS connection is HTTP/2 or
 /// HTTP/1.1 as its ALPN chose. Failed accepts (out of file descriptors, say) wait and
-/// try again, logged once per run of failures.
+/// try again, logged once per run of failures. `listener` comes from
+/// [`serve_runtime::listen`](crate::serve_runtime::listen), whose `TCP_NODELAY` the
+/// accepted sockets inherit.
 pub(crate) async fn serve(
     listener: TcpListener,
     args: &Args,
     tls: Option<Arc<rustls::ServerConfig>>,
-    limit: PendingLimit,
+    admission: Admission,
 ) {
+    let limit = &admission.pending;
     let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
     // `run` and the demo read it before: a bound listener has its address.
     let bound = listener
@@ -209,13 +237,7 @@ pub(crate) async fn serve(
         .expect("the listener was bound and its address read");
     let config = Arc::new(args.config(bound));
     let options = Options::new().timeout(Duration::from_secs(args.timeout));
-    // The 503s have a small bound of their own (an eighth of the limit): a flood past the
-    // limit costs at most that many more sockets, each for under a second; beyond it,
-    // connections are closed at once.
-    let refusing = PendingLimit::new(limit.max() / 8);
     let token: Option<Arc<str>> = args.require_token.as_deref().map(Arc::from);
-    let mut failed_accepts = 0u64;
-    let mut refused = 0u64;
     loop {
         let (socket, peer) = match listener.accept().await {
             Ok(accepted) => accepted,
@@ -232,29 +254,30 @@ pub(crate) async fn serve(
             }
             // Out of descriptors or memory: wait for some to free up, without spinning.
             Err(error) => {
-                if failed_accepts == 0 {
+                if admission.failed_accepts.fetch_add(1, Ordering::Relaxed) == 0 {
                     tracing::warn!(%error, "accept failed; trying again every 50 ms");
                 }
-                failed_accepts += 1;
                 tokio::time::sleep(Duration::from_millis(50)).await;
                 continue;
             }
         };
-        if failed_accepts > 0 {
-            tracing::info!(failed_accepts, "accepting again");
-            failed_accepts = 0;
+        // A load first: the common case writes nothing shared.
+        if admission.failed_accepts.load(Ordering::Relaxed) > 0 {
+            let failed_accepts = admission.failed_accepts.swap(0, Ordering::Relaxed);
+            if failed_accepts > 0 {
+                tracing::info!(failed_accepts, "accepting again");
+            }
         }
         let Some(admitted) = limit.try_admit() else {
-            if refused == 0 {
+            if admission.refused.fetch_add(1, Ordering::Relaxed) == 0 {
                 let max_pending = limit.max();
                 tracing::warn!(
                     max_pending,
                     "too many handshakes in progress: new connections get 503"
                 );
             }
-            refused += 1;
             tracing::debug!(%peer, outcome = 503, "too many handshakes in progress");
-            if let Some(refusal) = refusing.try_admit() {
+            if let Some(refusal) = admission.refusing.try_admit() {
                 tokio::spawn(async move {
                     wshake_tokio::refuse_busy(socket, Duration::from_secs(1)).await;
                     drop(refusal);
@@ -262,14 +285,18 @@ pub(crate) async fn serve(
             }
             continue;
         };
-        if refused > 0 {
-            tracing::info!(refused, "handshakes admitted again");
-            refused = 0;
+        if admission.refused.load(Ordering::Relaxed) > 0 {
+            let refused = admission.refused.swap(0, Ordering::Relaxed);
+            if refused > 0 {
+                tracing::info!(refused, "handshakes admitted again");
+            }
         }
         let config = Arc::clone(&config);
         let options = options.peer(peer.ip());
         let token = token.clone();
-        let _ = socket.set_nodelay(true);
+        if !crate::serve_runtime::ACCEPTED_NODELAY {
+            let _ = socket.set_nodelay(true);
+        }
         let Some(acceptor) = acceptor.clone() else {
             // Spawned as it is, not wrapped in an `async` block: a wrapper would hold the
             // arguments a second time in every pending handshake's task.

@@ -15,7 +15,6 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use wshake_client::wshake_tokio::PendingLimit;
 
 use crate::serve::{self, Args};
 
@@ -68,15 +67,15 @@ pub(crate) fn main(args: Args) -> ExitCode {
     let _ = std::io::Write::flush(&mut std::io::stdout());
 
     let args = Arc::new(args);
-    let limit = args.pending_limit();
+    let admission = serve::Admission::new(args.pending_limit());
     let (stop, stopped) = watch::channel(false);
     // The other threads, each binding its own listener to the port the first one got.
     let others: Vec<_> = (1..if per_thread { threads } else { 1 })
         .map(|_| {
-            let (args, tls, limit, stopped) = (
+            let (args, tls, admission, stopped) = (
                 Arc::clone(&args),
                 tls.clone(),
-                limit.clone(),
+                admission.clone(),
                 stopped.clone(),
             );
             std::thread::spawn(move || {
@@ -86,7 +85,7 @@ pub(crate) fn main(args: Args) -> ExitCode {
                 let served = runtime.and_then(|runtime| {
                     runtime.block_on(async {
                         let listener = listen(address, true)?;
-                        serve_until(listener, &args, tls, limit, stopped).await;
+                        serve_until(listener, &args, tls, admission, stopped).await;
                         Ok(())
                     })
                 });
@@ -99,12 +98,11 @@ pub(crate) fn main(args: Args) -> ExitCode {
         .collect();
     let first = {
         let args = Arc::clone(&args);
-        let limit = limit.clone();
         async move {
             // Spawned, so that on a shared runtime the accept loop runs on a worker and
             // the connections it spawns start on that worker's own queue.
             let serving = tokio::spawn(async move {
-                serve_until(listener, &args, tls, limit, stopped).await;
+                serve_until(listener, &args, tls, admission, stopped).await;
             });
             shutdown_signal().await;
             let _ = stop.send(true);
@@ -127,12 +125,13 @@ async fn serve_until(
     listener: TcpListener,
     args: &Args,
     tls: Option<Arc<rustls::ServerConfig>>,
-    limit: PendingLimit,
+    admission: serve::Admission,
     mut stopped: watch::Receiver<bool>,
 ) {
+    let limit = admission.pending.clone();
     let flusher = tokio::spawn(crate::log::flush_every());
     tokio::select! {
-        () = serve::serve(listener, args, tls, limit.clone()) => {}
+        () = serve::serve(listener, args, tls, admission) => {}
         _ = stopped.wait_for(|stopped| *stopped) => {}
     }
     // The listener is closed: let the handshakes in progress finish, within the timeout.
@@ -152,7 +151,8 @@ async fn serve_until(
     crate::log::flush();
 }
 
-/// A listener with room for 1,024 connections not yet accepted (capped by the system's
+/// A listener (`TCP_NODELAY` on: its connections write small answers and echoes at once)
+/// with room for 1,024 connections not yet accepted (capped by the system's
 /// `somaxconn`), rather than the 128 of `TcpListener::bind`: a burst, or a moment out of
 /// file descriptors, waits in the kernel instead of having its connections dropped. With
 /// `share_port`, other listeners may bind the same port (`SO_REUSEPORT`).
@@ -169,9 +169,15 @@ pub(crate) fn listen(address: SocketAddr, share_port: bool) -> std::io::Result<T
         socket.set_reuseport(true)?;
     }
     let _ = share_port;
+    // Linux hands this to every accepted socket: no `setsockopt` per connection.
+    socket.set_nodelay(true)?;
     socket.bind(address)?;
     socket.listen(1024)
 }
+
+/// Whether sockets accepted from [`listen`]'s listeners come with `TCP_NODELAY` set
+/// already (on Linux they inherit it from the listener).
+pub(crate) const ACCEPTED_NODELAY: bool = cfg!(target_os = "linux");
 
 /// Ctrl-C, or SIGTERM on Unix (what service managers and `kill` send).
 async fn shutdown_signal() {
@@ -187,4 +193,24 @@ async fn shutdown_signal() {
         }
     }
     let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn accepted_sockets_inherit_nodelay_where_we_count_on_it() {
+        let listener = listen("127.0.0.1:0".parse().unwrap(), false).unwrap();
+        let address = listener.local_addr().unwrap();
+        let client = tokio::net::TcpStream::connect(address).await.unwrap();
+        let (accepted, _) = listener.accept().await.unwrap();
+        assert!(
+            !client.nodelay().unwrap(),
+            "a fresh socket starts with Nagle on"
+        );
+        if ACCEPTED_NODELAY {
+            assert!(accepted.nodelay().unwrap());
+        }
+    }
 }
