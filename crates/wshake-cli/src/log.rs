@@ -45,6 +45,11 @@ pub(crate) fn init() {
         .try_init();
 }
 
+/// Whether lines are batched (stderr is not a terminal): then [`flush_every`] must run.
+pub(crate) fn batched() -> bool {
+    SINK.lock().unwrap_or_else(PoisonError::into_inner).batched
+}
+
 /// Writes the lines waiting in the batch.
 pub(crate) fn flush() {
     let mut sink = SINK.lock().unwrap_or_else(PoisonError::into_inner);
@@ -97,7 +102,8 @@ impl std::io::Write for Line {
 /// `2026-12-02T06:26:50.800995Z  INFO handshake accepted peer=127.0.0.1:44422 path=/chat
 /// http="HTTP/1.1" outcome="101" protocol="chat"`.
 pub(crate) fn accepted(peer: SocketAddr, path: &str, http: &str, outcome: u16, protocol: &str) {
-    if !tracing::enabled!(tracing::Level::INFO) {
+    // The target the access lines always had, for `RUST_LOG` filters that name it.
+    if !tracing::enabled!(target: "wshake::serve", tracing::Level::INFO) {
         return;
     }
     let mut line = Vec::with_capacity(160);

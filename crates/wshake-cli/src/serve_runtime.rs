@@ -33,17 +33,10 @@ pub(crate) fn main(args: Args) -> ExitCode {
         || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
         usize::from,
     );
-    let per_thread = !args.shared_runtime && threads > 1 && cfg!(unix);
-    let runtime = if args.shared_runtime {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(threads)
-            .enable_all()
-            .build()
-    } else {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-    };
+    // Only Linux spreads one port's connections across `SO_REUSEPORT` listeners;
+    // elsewhere several threads share one work-stealing runtime.
+    let per_thread = !args.shared_runtime && threads > 1 && SPREADS_CONNECTIONS;
+    let runtime = runtime(threads, per_thread);
     let runtime = match runtime {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -51,8 +44,13 @@ pub(crate) fn main(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let listener = match runtime.block_on(async { listen(args.listen, per_thread) }) {
-        Ok(listener) => listener,
+    // The signals are caught from before the first line: a SIGTERM sent as soon as it is
+    // read stops the server cleanly.
+    let (listener, signals) = match runtime.block_on(async {
+        let signals = Signals::new()?;
+        Ok::<_, std::io::Error>((listen_once(args.listen, per_thread)?, signals))
+    }) {
+        Ok(bound) => bound,
         Err(error) => {
             eprintln!("wshake: cannot listen on {}: {error}", args.listen);
             return ExitCode::FAILURE;
@@ -68,13 +66,85 @@ pub(crate) fn main(args: Args) -> ExitCode {
 
     let args = Arc::new(args);
     let admission = serve::Admission::new(args.pending_limit());
+    let limit = admission.pending.clone();
     let (stop, stopped) = watch::channel(false);
-    // The other threads, each binding its own listener to the port the first one got.
-    let others: Vec<_> = (1..if per_thread { threads } else { 1 })
+    let others = spawn_others(
+        if per_thread { threads - 1 } else { 0 },
+        address,
+        &args,
+        tls.as_ref(),
+        &admission,
+        &stopped,
+    );
+    let first = {
+        let limit = limit.clone();
+        async move {
+            // Spawned, so that on a shared runtime the accept loop runs on a worker and
+            // the connections it spawns start on that worker's own queue.
+            let serving = {
+                let args = Arc::clone(&args);
+                tokio::spawn(async move {
+                    serve_until(listener, &args, tls, admission, stopped).await;
+                })
+            };
+            // The log's batches, written from this runtime alone.
+            let flusher = crate::log::batched().then(|| tokio::spawn(crate::log::flush_every()));
+            signals.recv().await;
+            let _ = stop.send(true);
+            tracing::info!(
+                pending = limit.pending(),
+                "stopping: no new connections, finishing handshakes in progress"
+            );
+            let _ = serving.await;
+            if let Some(flusher) = flusher {
+                flusher.abort();
+            }
+        }
+    };
+    runtime.block_on(first);
+    for other in others {
+        if other.join().is_err() {
+            tracing::warn!("a serving thread panicked");
+        }
+    }
+    if limit.pending() > 0 {
+        tracing::warn!(
+            pending = limit.pending(),
+            "handshakes still in progress at exit"
+        );
+    }
+    crate::log::flush();
+    ExitCode::SUCCESS
+}
+
+/// The first thread's runtime: a work-stealing one when several threads share it.
+fn runtime(threads: usize, per_thread: bool) -> std::io::Result<tokio::runtime::Runtime> {
+    if threads > 1 && !per_thread {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    }
+}
+
+/// `count` more threads, each with a runtime and a listener of its own on `address`.
+fn spawn_others(
+    count: usize,
+    address: SocketAddr,
+    args: &Arc<Args>,
+    tls: Option<&Arc<rustls::ServerConfig>>,
+    admission: &serve::Admission,
+    stopped: &watch::Receiver<bool>,
+) -> Vec<std::thread::JoinHandle<()>> {
+    (0..count)
         .map(|_| {
             let (args, tls, admission, stopped) = (
-                Arc::clone(&args),
-                tls.clone(),
+                Arc::clone(args),
+                tls.cloned(),
                 admission.clone(),
                 stopped.clone(),
             );
@@ -95,32 +165,16 @@ pub(crate) fn main(args: Args) -> ExitCode {
                 }
             })
         })
-        .collect();
-    let first = {
-        let args = Arc::clone(&args);
-        async move {
-            // Spawned, so that on a shared runtime the accept loop runs on a worker and
-            // the connections it spawns start on that worker's own queue.
-            let serving = tokio::spawn(async move {
-                serve_until(listener, &args, tls, admission, stopped).await;
-            });
-            shutdown_signal().await;
-            let _ = stop.send(true);
-            let _ = serving.await;
-        }
-    };
-    runtime.block_on(first);
-    for other in others {
-        if other.join().is_err() {
-            tracing::warn!("a serving thread panicked");
-        }
-    }
-    crate::log::flush();
-    ExitCode::SUCCESS
+        .collect()
 }
 
+/// Whether the kernel spreads one port's connections across the listeners that share it
+/// with `SO_REUSEPORT` (macOS and the BSDs deliver them all to one; Solaris has no such
+/// option).
+const SPREADS_CONNECTIONS: bool = cfg!(any(target_os = "linux", target_os = "android"));
+
 /// One thread's (or the shared runtime's) serving: accepts until `stopped`, then waits for
-/// the handshakes in progress, within the timeout. Writes the log's batches meanwhile.
+/// the handshakes in progress, within the timeout.
 async fn serve_until(
     listener: TcpListener,
     args: &Args,
@@ -129,26 +183,24 @@ async fn serve_until(
     mut stopped: watch::Receiver<bool>,
 ) {
     let limit = admission.pending.clone();
-    let flusher = tokio::spawn(crate::log::flush_every());
     tokio::select! {
         () = serve::serve(listener, args, tls, admission) => {}
         _ = stopped.wait_for(|stopped| *stopped) => {}
     }
     // The listener is closed: let the handshakes in progress finish, within the timeout.
-    tracing::info!(
-        pending = limit.pending(),
-        "stopping: no new connections, finishing handshakes in progress"
-    );
     // Over TLS a handshake may take the TLS timeout and then its own.
     let grace = 2 * Duration::from_secs(args.timeout) + Duration::from_secs(1);
-    if tokio::time::timeout(grace, limit.idle()).await.is_err() {
-        tracing::warn!(
-            pending = limit.pending(),
-            "handshakes still in progress at exit"
-        );
+    let _ = tokio::time::timeout(grace, limit.idle()).await;
+}
+
+/// The first listener. A port given by number is first bound without `SO_REUSEPORT`, so
+/// that a port another server holds is refused as it was before listeners were shared
+/// (sockets that share a port must all ask for it).
+fn listen_once(address: SocketAddr, share_port: bool) -> std::io::Result<TcpListener> {
+    if share_port && address.port() != 0 {
+        drop(listen(address, false)?);
     }
-    flusher.abort();
-    crate::log::flush();
+    listen(address, share_port)
 }
 
 /// A listener (`TCP_NODELAY` on: its connections write small answers and echoes at once)
@@ -179,38 +231,39 @@ pub(crate) fn listen(address: SocketAddr, share_port: bool) -> std::io::Result<T
 /// already (on Linux they inherit it from the listener).
 pub(crate) const ACCEPTED_NODELAY: bool = cfg!(target_os = "linux");
 
-/// Ctrl-C, or SIGTERM on Unix (what service managers and `kill` send).
-async fn shutdown_signal() {
+/// Ctrl-C, or SIGTERM on Unix (what service managers and `kill` send), caught from the
+/// moment this is made.
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = terminate.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+impl Signals {
+    fn new() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                terminate: signal(SignalKind::terminate())?,
+                interrupt: signal(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Self {})
+    }
 
-    #[tokio::test]
-    async fn accepted_sockets_inherit_nodelay_where_we_count_on_it() {
-        let listener = listen("127.0.0.1:0".parse().unwrap(), false).unwrap();
-        let address = listener.local_addr().unwrap();
-        let client = tokio::net::TcpStream::connect(address).await.unwrap();
-        let (accepted, _) = listener.accept().await.unwrap();
-        assert!(
-            !client.nodelay().unwrap(),
-            "a fresh socket starts with Nagle on"
-        );
-        if ACCEPTED_NODELAY {
-            assert!(accepted.nodelay().unwrap());
+    async fn recv(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.terminate.recv() => {}
+            _ = self.interrupt.recv() => {}
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = &mut self;
+            let _ = tokio::signal::ctrl_c().await;
         }
     }
 }

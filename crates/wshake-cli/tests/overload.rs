@@ -75,7 +75,13 @@ fn handshake(address: SocketAddr) -> std::io::Result<String> {
 #[test]
 fn max_pending_answers_503_with_retry_after_and_serves_again_once_a_slot_frees() {
     let log = log_file("max-pending");
-    let server = serve("", &["--max-pending", "2", "--timeout", "10"], &log);
+    // One thread, one accept loop: connections are admitted in the order they arrive
+    // (with a listener per thread, each thread's queue is taken in its own order).
+    let server = serve(
+        "",
+        &["--max-pending", "2", "--timeout", "10", "--threads", "1"],
+        &log,
+    );
     let address = server.address;
     // Two handshakes in progress: half a head each.
     let mut pending: Vec<TcpStream> = (0..2)
@@ -224,7 +230,8 @@ fn out_of_file_descriptors_the_accept_loop_neither_dies_nor_spins_and_serves_aga
 #[cfg(unix)]
 fn sigterm_stops_accepting_and_lets_a_handshake_in_progress_finish() {
     let log = log_file("sigterm");
-    let mut server = serve("", &["--timeout", "10"], &log);
+    // One accept loop, so that the order below holds (see the test above).
+    let mut server = serve("", &["--timeout", "10", "--threads", "1"], &log);
     let address = server.address;
     let mut in_progress = connect(address);
     in_progress

@@ -158,3 +158,35 @@ fn access_lines_reach_a_log_file_while_the_server_runs() {
     drop(server);
     let _ = std::fs::remove_file(log);
 }
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_port_another_server_holds_is_refused_though_listeners_share_ports() {
+    let log = log_file("port-in-use");
+    let first = start(&["--threads", "2"], &log);
+    let second = common::wshake()
+        .args(["serve", "--threads", "2", "--listen"])
+        .arg(first.address.to_string())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains("cannot listen on"), "{stderr}");
+    assert!(String::from_utf8_lossy(&second.stdout).is_empty());
+    drop(first);
+    let _ = std::fs::remove_file(log);
+}
+
+#[test]
+#[cfg(unix)]
+fn sigterm_right_after_the_first_line_stops_the_server_cleanly() {
+    for _ in 0..10 {
+        let log = log_file("early-sigterm");
+        let mut server = start(&[], &log);
+        let status = server.terminate();
+        assert!(status.success(), "{status:?}");
+        let _ = std::fs::remove_file(log);
+    }
+}
