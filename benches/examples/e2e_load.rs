@@ -78,16 +78,17 @@ fn main() {
     let cpu_after = args.pid.map(cpu_ticks);
     let mut latencies = Vec::new();
     let mut failures = 0u64;
+    let mut handshakes = 0usize;
     for handle in loops {
-        let (mut measured, failed) = handle.join().expect("a load loop panicked");
-        latencies.append(&mut measured);
-        failures += failed;
+        let mut measured = handle.join().expect("a load loop panicked");
+        latencies.append(&mut measured.latencies);
+        failures += measured.failures;
+        handshakes += measured.completed;
     }
     latencies.sort_unstable();
-    let handshakes = latencies.len();
     let percentile = |p: f64| {
         latencies
-            .get(((handshakes as f64 * p) as usize).min(handshakes.saturating_sub(1)))
+            .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
             .copied()
             .unwrap_or(0)
     };
@@ -132,7 +133,7 @@ fn request(address: SocketAddr) -> Vec<u8> {
 
 /// One loop until `end`: the latencies (µs) of the handshakes that completed inside the
 /// window, and how many attempts failed (anything but a 101, or an I/O error).
-fn one_loop(address: SocketAddr, request: &[u8], start: Instant, end: Instant) -> (Vec<u32>, u64) {
+fn one_loop(address: SocketAddr, request: &[u8], start: Instant, end: Instant) -> Loop {
     // A close frame from the client: FIN + close, masked, 2 bytes of payload (1000).
     const MASK: [u8; 4] = [0x12, 0x34, 0x56, 0x78];
     let close = [
@@ -146,6 +147,7 @@ fn one_loop(address: SocketAddr, request: &[u8], start: Instant, end: Instant) -
         0xE8 ^ MASK[1],
     ];
     let mut latencies = Vec::with_capacity(100_000);
+    let mut completed = 0;
     let mut failures = 0;
     let mut response = [0u8; 1024];
     for _ in 0..MAX_PER_LOOP {
@@ -175,16 +177,36 @@ fn one_loop(address: SocketAddr, request: &[u8], start: Instant, end: Instant) -
         })();
         let done = Instant::now();
         if matches!(ok, Ok(true)) {
-            if began >= start && done <= end {
-                latencies.push(
-                    u32::try_from(done.duration_since(began).as_micros()).unwrap_or(u32::MAX),
-                );
+            // Every handshake that ends in the window counts for the rate and the CPU per
+            // handshake (the CPU was measured over the window); latencies only from those
+            // that also began in it.
+            if done >= start && done <= end {
+                completed += 1;
+                if began >= start {
+                    latencies.push(
+                        u32::try_from(done.duration_since(began).as_micros()).unwrap_or(u32::MAX),
+                    );
+                }
             }
-        } else {
+        } else if done >= start && done <= end {
             failures += 1;
         }
     }
-    (latencies, failures)
+    Loop {
+        completed,
+        latencies,
+        failures,
+    }
+}
+
+/// What one loop saw inside the measured window.
+struct Loop {
+    /// Handshakes that ended in the window.
+    completed: usize,
+    /// Latencies (µs) of those that also began in it.
+    latencies: Vec<u32>,
+    /// Attempts that ended in the window without a 101.
+    failures: u64,
 }
 
 /// `--idle` or `--pending`: the server's resident memory per connection held.
@@ -230,6 +252,15 @@ fn memory(args: &Args, request: &[u8], count: usize) {
     }
     settle();
     let after = resident_bytes(pid);
+    // Only connections the server still holds count: one it refused (a 503 past its
+    // limit) or closed has sent something or ended.
+    held.retain(|socket| {
+        let _ = socket.set_nonblocking(true);
+        matches!(
+            socket.peek(&mut [0u8; 1]),
+            Err(error) if error.kind() == std::io::ErrorKind::WouldBlock
+        )
+    });
     let kind = if args.idle.is_some() {
         "idle"
     } else {
@@ -242,7 +273,8 @@ fn memory(args: &Args, request: &[u8], count: usize) {
     );
 }
 
-/// The process's resident memory, from `/proc/PID/statm` (pages of 4 KiB).
+/// The process's resident memory, from `/proc/PID/statm` (pages of 4 KiB, as on this
+/// machine's `x86_64` kernel).
 fn resident_bytes(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/statm"))
         .ok()

@@ -135,16 +135,18 @@ fn peer(scenario: &str, times: usize) {
     }
 }
 
+/// One warm-up round (the count for 0 includes it), as in [`peer`].
 fn http_peer(round: fn(&http::Request<()>) -> usize, times: usize) {
     let request = wshake_benches::chromium_http1_request();
-    for _ in 0..times {
+    for _ in 0..=times {
         black_box(round(black_box(&request)));
     }
 }
 
-/// tungstenite's `ClientHandshake` on the same exchange as `client`.
+/// tungstenite's `ClientHandshake` on the same exchange as `client`, after one warm-up
+/// round.
 fn client_tungstenite(times: usize) {
-    for _ in 0..times {
+    for _ in 0..=times {
         black_box(peers::tungstenite_client_round());
     }
 }

@@ -10,7 +10,8 @@
 //! `LIBRARY` is one of `soketto`, `fastwebsockets` (on hyper 1.x), `tokio-tungstenite` or
 //! `tokio-websockets`; axum's own is `axum_builtin_echo`. Every path upgrades; text and
 //! binary messages are echoed; a close is answered by the library. Each server runs on
-//! `#[tokio::main]`'s default multi-threaded runtime, as `wshake serve` does, one task per
+//! `#[tokio::main]`'s default multi-threaded runtime (what most users of these libraries
+//! run; `wshake serve` is measured in that layout too, `--shared-runtime`), one task per
 //! connection, and logs nothing: what a user of the library gets from its examples.
 
 use std::io::Write as _;

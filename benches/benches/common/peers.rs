@@ -88,22 +88,20 @@ pub(crate) fn floor_round(request: &[u8], out: &mut Vec<u8>) -> usize {
     let mut headers = [httparse::EMPTY_HEADER; 32];
     let mut parsed = httparse::Request::new(&mut headers);
     let Ok(httparse::Status::Complete(_)) = parsed.parse(request) else {
-        return 0;
+        panic!("the floor's request does not parse");
     };
-    let Some(key) = parsed
+    let key = parsed
         .headers
         .iter()
         .find(|h| h.name.eq_ignore_ascii_case("sec-websocket-key"))
-    else {
-        return 0;
-    };
+        .expect("the request has a key");
     let mut sha1 = sha1::Sha1::new();
     sha1.update(key.value);
     sha1.update(GUID);
     let mut accept = [0u8; 28];
     let written = base64::engine::general_purpose::STANDARD
         .encode_slice(sha1.finalize(), &mut accept)
-        .unwrap_or(0);
+        .expect("28 bytes hold the accept value");
     out.clear();
     out.extend_from_slice(
         b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ",
