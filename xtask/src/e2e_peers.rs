@@ -1,4 +1,5 @@
-//! `cargo xtask bench e2e-peers [--rounds N] [--seconds S]`: the same handshake load
+//! `cargo xtask bench e2e-peers [--rounds N] [--seconds S] [--also 'NAME=COMMAND']`: the
+//! same handshake load
 //! (`benches/examples/e2e_load.rs`: 8 loops of connect → a Chromium-shaped request → the
 //! 101 → a masked close → drop) against `wshake serve` and against echo servers on other
 //! libraries and languages, each started fresh, in an order that rotates every round;
@@ -23,7 +24,7 @@ use crate::run::{cargo, root, status};
 /// One server to measure: a name for the table and how to start it (listening on
 /// 127.0.0.1:0, printing `listening on ws://IP:PORT/` first).
 struct Server {
-    name: &'static str,
+    name: String,
     command: Vec<String>,
 }
 
@@ -45,7 +46,22 @@ struct Figures {
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let rounds: usize = option(args, "--rounds")?.unwrap_or(3);
     let seconds: f64 = option(args, "--seconds")?.unwrap_or(5.0);
-    let servers = servers()?;
+    let mut servers = servers()?;
+    // `--also 'NAME=COMMAND ARGS…'`: one more row, e.g. an earlier build of `wshake serve`.
+    for (i, arg) in args.iter().enumerate() {
+        if arg == "--also" {
+            let (name, command) = args
+                .get(i + 1)
+                .and_then(|spec| spec.split_once('='))
+                .ok_or("--also needs NAME=COMMAND")?;
+            let mut command: Vec<String> = command.split_whitespace().map(String::from).collect();
+            command.extend(["--listen".to_string(), "127.0.0.1:0".to_string()]);
+            servers.push(Server {
+                name: name.to_string(),
+                command,
+            });
+        }
+    }
     let load = root()
         .join("target/release/examples/e2e_load")
         .to_string_lossy()
@@ -76,7 +92,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
                     String::new()
                 }
             );
-            results.entry(server.name).or_default().push(figures);
+            results
+                .entry(server.name.as_str())
+                .or_default()
+                .push(figures);
         }
     }
     table(&servers, &results, rounds, seconds);
@@ -99,11 +118,11 @@ fn servers() -> Result<Vec<Server>, String> {
     };
     let mut servers = vec![
         Server {
-            name: "wshake serve",
+            name: "wshake serve".into(),
             command: with_listen(vec![wshake.clone(), "serve".into()]),
         },
         Server {
-            name: "wshake serve --threads 1",
+            name: "wshake serve --threads 1".into(),
             command: with_listen(vec![
                 wshake.clone(),
                 "serve".into(),
@@ -112,7 +131,7 @@ fn servers() -> Result<Vec<Server>, String> {
             ]),
         },
         Server {
-            name: "wshake serve --shared-runtime",
+            name: "wshake serve --shared-runtime".into(),
             command: with_listen(vec![wshake, "serve".into(), "--shared-runtime".into()]),
         },
     ];
@@ -123,12 +142,12 @@ fn servers() -> Result<Vec<Server>, String> {
         ("tokio-websockets", "tokio-websockets"),
     ] {
         servers.push(Server {
-            name,
+            name: name.to_string(),
             command: with_listen(vec![peer.clone(), library.into()]),
         });
     }
     servers.push(Server {
-        name: "axum WebSocketUpgrade",
+        name: "axum WebSocketUpgrade".into(),
         command: with_listen(vec![path(examples.join("axum_builtin_echo"))]),
     });
     // wshake's own hyper and axum paths: their echo examples (the same contract).
@@ -147,13 +166,13 @@ fn servers() -> Result<Vec<Server>, String> {
     ]))?;
     for (name, example) in [("wshake-hyper", "hyper_echo"), ("wshake-axum", "axum_echo")] {
         servers.push(Server {
-            name,
+            name: name.to_string(),
             command: with_listen(vec![path(examples.join(example))]),
         });
     }
     match bun() {
         Ok(command) => servers.push(Server {
-            name: "Bun (uWebSockets)",
+            name: "Bun (uWebSockets)".into(),
             command,
         }),
         Err(why) => println!("Bun: not measured: {why}"),
@@ -178,7 +197,7 @@ fn table(servers: &[Server], results: &BTreeMap<&str, Vec<Figures>>, rounds: usi
     );
     println!("|---|---|---|---|---|---|---|---|---|");
     for server in servers {
-        let runs = &results[server.name];
+        let runs = &results[server.name.as_str()];
         let median = |f: fn(&Figures) -> f64| {
             let mut values: Vec<f64> = runs.iter().map(f).collect();
             values.sort_by(f64::total_cmp);
