@@ -122,17 +122,23 @@ fn servers() -> Result<Vec<Server>, String> {
             command: with_listen(vec![wshake.clone(), "serve".into()]),
         },
         Server {
-            name: "wshake serve --threads 1".into(),
+            name: "wshake serve --threads 2".into(),
             command: with_listen(vec![
                 wshake.clone(),
                 "serve".into(),
                 "--threads".into(),
-                "1".into(),
+                "2".into(),
             ]),
         },
         Server {
-            name: "wshake serve --shared-runtime".into(),
-            command: with_listen(vec![wshake, "serve".into(), "--shared-runtime".into()]),
+            name: "wshake serve --shared-runtime --threads 2".into(),
+            command: with_listen(vec![
+                wshake,
+                "serve".into(),
+                "--shared-runtime".into(),
+                "--threads".into(),
+                "2".into(),
+            ]),
         },
     ];
     for (name, library) in [

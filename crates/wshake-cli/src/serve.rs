@@ -73,8 +73,9 @@ pub(crate) struct Args {
     /// between 16 and 65,536.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     max_pending: Option<u32>,
-    /// Threads serving connections. Default: one per core. Each thread has a runtime and
-    /// a listener of its own on the same port (`SO_REUSEPORT`, the kernel spreads the
+    /// Threads serving connections (default 1, the leanest per handshake where the
+    /// clients share the cores; see benches/README.md). On Linux each thread has a runtime
+    /// and a listener of its own on the same port (`SO_REUSEPORT`, the kernel spreads the
     /// connections), so a connection never leaves the thread that accepted it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub(crate) threads: Option<u16>,

@@ -131,12 +131,13 @@
 //!   WebSocket. Pass `Some(WebSocketConfig::default().read_buffer_size(4096))` to
 //!   `from_raw_socket` (larger messages still arrive; each read then takes up to 4 KiB).
 //!   fastwebsockets and tokio-websockets read into uninitialised room and need nothing.
-//! - **One runtime per core.** A multi-threaded runtime with the accept loop on one thread
-//!   hands every connection to another through a wake-up; a current-thread runtime per
-//!   core, each with its own `SO_REUSEPORT` listener on the same port, keeps each
-//!   connection on the thread that accepted it (`wshake serve`'s default; its
-//!   `--shared-runtime` is the other layout). Spawn the accept loop as a task, not in
-//!   `block_on`, if you keep one multi-threaded runtime.
+//! - **A current-thread runtime.** A multi-threaded runtime with the accept loop on one
+//!   thread hands every connection to another through a wake-up. One current-thread
+//!   runtime (`wshake serve`'s default) spent the least CPU per handshake; to use more
+//!   cores, give each thread a current-thread runtime and its own `SO_REUSEPORT`
+//!   listener on the same port (`wshake serve --threads N`), so that a connection stays
+//!   on the thread that accepted it. Spawn the accept loop as a task, not in `block_on`,
+//!   if you keep one multi-threaded runtime.
 //! - **The log.** A tracing event per handshake with tracing-subscriber's formatter cost
 //!   about 11,000 instructions, close to the whole handshake's 12,000; format the access
 //!   line yourself and write lines in batches when the log is a file.
