@@ -266,3 +266,23 @@ impl Signals {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn accepted_sockets_inherit_nodelay_where_we_count_on_it() {
+        let listener = listen("127.0.0.1:0".parse().unwrap(), false).unwrap();
+        let address = listener.local_addr().unwrap();
+        let client = tokio::net::TcpStream::connect(address).await.unwrap();
+        let (accepted, _) = listener.accept().await.unwrap();
+        assert!(
+            !client.nodelay().unwrap(),
+            "a fresh socket starts with Nagle on"
+        );
+        if ACCEPTED_NODELAY {
+            assert!(accepted.nodelay().unwrap());
+        }
+    }
+}
