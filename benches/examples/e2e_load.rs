@@ -160,18 +160,7 @@ fn one_loop(address: SocketAddr, request: &[u8], start: Instant, end: Instant) -
             socket.set_nodelay(true)?;
             socket.set_read_timeout(Some(Duration::from_secs(5)))?;
             socket.write_all(request)?;
-            let mut filled = 0;
-            while !response[..filled].windows(4).any(|w| w == b"\r\n\r\n") {
-                if filled == response.len() {
-                    return Ok(false);
-                }
-                let read = socket.read(&mut response[filled..])?;
-                if read == 0 {
-                    return Ok(false);
-                }
-                filled += read;
-            }
-            let switched = response.starts_with(b"HTTP/1.1 101 ");
+            let switched = read_101(&mut socket, &mut response)?;
             socket.write_all(&close)?;
             Ok(switched)
         })();
@@ -197,6 +186,23 @@ fn one_loop(address: SocketAddr, request: &[u8], start: Instant, end: Instant) -
         latencies,
         failures,
     }
+}
+
+/// Reads a response head into `buffer`: whether it is a 101 (false when it does not end
+/// within the buffer or the connection ends first).
+fn read_101(socket: &mut TcpStream, buffer: &mut [u8]) -> std::io::Result<bool> {
+    let mut filled = 0;
+    while !buffer[..filled].windows(4).any(|w| w == b"\r\n\r\n") {
+        if filled == buffer.len() {
+            return Ok(false);
+        }
+        let read = socket.read(&mut buffer[filled..])?;
+        if read == 0 {
+            return Ok(false);
+        }
+        filled += read;
+    }
+    Ok(buffer[..filled].starts_with(b"HTTP/1.1 101 "))
 }
 
 /// What one loop saw inside the measured window.
@@ -230,19 +236,9 @@ fn memory(args: &Args, request: &[u8], count: usize) {
         };
         let _ = socket.set_read_timeout(Some(Duration::from_secs(5)));
         if args.idle.is_some() {
-            if socket.write_all(request).is_err() {
-                continue;
-            }
-            let mut filled = 0;
-            while !response[..filled].windows(4).any(|w| w == b"\r\n\r\n")
-                && filled < response.len()
+            if socket.write_all(request).is_err()
+                || !matches!(read_101(&mut socket, &mut response), Ok(true))
             {
-                match socket.read(&mut response[filled..]) {
-                    Ok(0) | Err(_) => break,
-                    Ok(read) => filled += read,
-                }
-            }
-            if !response.starts_with(b"HTTP/1.1 101 ") {
                 continue;
             }
         } else if socket.write_all(partial).is_err() {

@@ -19,7 +19,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::peers::{self, Running};
-use crate::run::{cargo, root, status};
+use crate::run::{root, status};
 
 /// One server to measure: a name for the table and how to start it (listening on
 /// 127.0.0.1:0, printing `listening on ws://IP:PORT/` first).
@@ -157,19 +157,7 @@ fn servers() -> Result<Vec<Server>, String> {
         command: with_listen(vec![path(examples.join("axum_builtin_echo"))]),
     });
     // wshake's own hyper and axum paths: their echo examples (the same contract).
-    status(&mut cargo(&[
-        "build",
-        "--release",
-        "-q",
-        "-p",
-        "wshake-hyper",
-        "--example",
-        "hyper_echo",
-        "-p",
-        "wshake-axum",
-        "--example",
-        "axum_echo",
-    ]))?;
+    crate::stacks::build(true)?;
     for (name, example) in [("wshake-hyper", "hyper_echo"), ("wshake-axum", "axum_echo")] {
         servers.push(Server {
             name: name.to_string(),

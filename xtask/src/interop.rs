@@ -47,7 +47,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             "--example",
             "deflate_client",
         ]))?;
-        stacks::build()
+        stacks::build(false)
     })?;
     let mut rows = Vec::new();
     step("interop: wshake serve with real clients", || {

@@ -36,10 +36,13 @@ fn servers() -> [(&'static str, PathBuf, &'static [&'static str], bool); 3] {
     ]
 }
 
-pub(crate) fn build() -> Result<(), String> {
-    status(&mut cargo(&[
-        "build",
-        "-q",
+/// Builds wshake-hyper's and wshake-axum's echo examples (in release for measuring).
+pub(crate) fn build(release: bool) -> Result<(), String> {
+    let mut command = cargo(&["build", "-q"]);
+    if release {
+        command.arg("--release");
+    }
+    command.args([
         "-p",
         "wshake-hyper",
         "--example",
@@ -48,7 +51,8 @@ pub(crate) fn build() -> Result<(), String> {
         "wshake-axum",
         "--example",
         "axum_echo",
-    ]))
+    ]);
+    status(&mut command)
 }
 
 /// Real clients against each server, then `wshake check` with every case passing but

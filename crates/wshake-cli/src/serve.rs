@@ -232,7 +232,7 @@ pub(crate) async fn serve(
 ) {
     let limit = &admission.pending;
     let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
-    // `run` and the demo read it before: a bound listener has its address.
+    // `serve_runtime::main` and the demo read it before: a bound listener has its address.
     let bound = listener
         .local_addr()
         .expect("the listener was bound and its address read");

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-use common::Served;
+use common::{Served, status_line};
 
 /// Starts `wshake serve` on port 0 through `sh -c "PREFIX exec wshake serve …"` (so that a
 /// `ulimit` applies to the server alone), stderr to `log`, and reads its first line.
@@ -45,23 +45,6 @@ fn connect(address: SocketAddr) -> TcpStream {
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     stream
-}
-
-/// The response head's status line, read up to the blank line.
-fn status_line(stream: &mut TcpStream) -> String {
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") && head.len() < 4096 {
-        match stream.read(&mut byte) {
-            Ok(1) => head.push(byte[0]),
-            _ => break,
-        }
-    }
-    String::from_utf8_lossy(&head)
-        .lines()
-        .next()
-        .unwrap_or("")
-        .to_string()
 }
 
 /// A complete handshake on a new connection: its status line.

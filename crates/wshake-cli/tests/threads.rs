@@ -2,13 +2,13 @@
 //! layout serves and stops on SIGTERM, a thread per core means a listener per thread, and
 //! access lines reach a log file while the server runs. Every wait is bounded.
 
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 mod common;
 
-use common::Served;
+use common::{Served, status_line};
 
 /// `wshake serve --listen 127.0.0.1:0 EXTRA…`, stderr to `log`.
 fn start(extra: &[&str], log: &std::path::Path) -> Served {
@@ -31,19 +31,7 @@ fn handshake(address: SocketAddr) -> String {
          Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
     )
     .unwrap();
-    let mut head = Vec::new();
-    let mut byte = [0u8];
-    while !head.ends_with(b"\r\n\r\n") && head.len() < 4096 {
-        match socket.read(&mut byte) {
-            Ok(1) => head.push(byte[0]),
-            _ => break,
-        }
-    }
-    String::from_utf8_lossy(&head)
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_string()
+    status_line(&mut socket)
 }
 
 /// Sockets listening on `port` on 127.0.0.1, from `/proc/net/tcp` (state 0A).

@@ -4,7 +4,7 @@
 // Each test file uses part of it.
 #![allow(dead_code)]
 
-use std::io::{BufRead as _, BufReader};
+use std::io::{BufRead as _, BufReader, Read};
 use std::net::SocketAddr;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -77,6 +77,24 @@ impl Served {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
+}
+
+/// A response head's status line, read (a byte at a time, at most 4 KiB) up to the blank
+/// line; empty when the connection ends first.
+pub(crate) fn status_line(stream: &mut impl Read) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && head.len() < 4096 {
+        match stream.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => break,
+        }
+    }
+    String::from_utf8_lossy(&head)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string()
 }
 
 impl Drop for Served {
