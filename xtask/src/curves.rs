@@ -9,8 +9,6 @@
 #![allow(clippy::cast_precision_loss)]
 
 use std::path::Path;
-use std::process::Command;
-use std::time::Duration;
 
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
@@ -97,24 +95,30 @@ pub(crate) fn run() -> Result<(), String> {
 /// 3 s: CPU per handshake (user + system) and p50 latency.
 #[allow(clippy::type_complexity)]
 fn concurrency(loops: &[usize]) -> Result<(Vec<(f64, f64)>, Vec<(f64, f64)>), String> {
-    let wshake = root().join("target/release/wshake");
+    let server = e2e_peers::Server {
+        name: "curves wshake serve".into(),
+        command: [
+            &root().join("target/release/wshake").to_string_lossy(),
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--max-pending",
+            "16384",
+        ]
+        .map(String::from)
+        .to_vec(),
+    };
     let load = root().join("target/release/examples/e2e_load");
     let mut cpu = Vec::new();
     let mut latency = Vec::new();
     for &n in loops {
-        let mut server = Command::new(&wshake);
-        server.args(["serve", "--listen", "127.0.0.1:0", "--max-pending", "16384"]);
-        let (running, address) =
-            e2e_peers::start_echo(server, &root().join("target/curves-serve.log"))?;
-        let mut command = Command::new(&load);
-        command
-            .arg(&address)
-            .args(["--connections", &n.to_string(), "--seconds", "3"])
-            .args(["--pid", &running.pid().to_string()]);
-        let output = peers::run_bounded(command, Duration::from_secs(60))?;
-        drop(running);
-        std::thread::sleep(Duration::from_millis(500));
-        let field = |name: &str| e2e_peers::json_field(&output, name);
+        let loops = n.to_string();
+        let field = e2e_peers::drive(
+            &server,
+            &load.to_string_lossy(),
+            &["--connections", &loops, "--seconds", "3"],
+            &root().join("target"),
+        )?;
         let per = field("user_us") + field("system_us");
         println!(
             "connections {n}: {:.0}/s, CPU {per:.1} µs per handshake, p50 {:.0} µs, p99 {:.0} µs, {} failed",

@@ -23,9 +23,9 @@ use crate::run::{root, status};
 
 /// One server to measure: a name for the table and how to start it (listening on
 /// 127.0.0.1:0, printing `listening on ws://IP:PORT/` first).
-struct Server {
-    name: String,
-    command: Vec<String>,
+pub(crate) struct Server {
+    pub(crate) name: String,
+    pub(crate) command: Vec<String>,
 }
 
 /// One run's figures, from `e2e_load`'s JSON line.
@@ -244,7 +244,7 @@ const HELD: &str = "2000";
 
 /// Starts `server`, runs `e2e_load` against it with `args`, stops it; the figures of the
 /// JSON line it printed, by name.
-fn drive(
+pub(crate) fn drive(
     server: &Server,
     load: &str,
     args: &[&str],
@@ -268,7 +268,7 @@ fn drive(
 
 /// Starts an echo server (its log to `log`): the process and the `IP:PORT` of its first
 /// line, `listening on ws://IP:PORT/`.
-pub(crate) fn start_echo(command: Command, log: &Path) -> Result<(Running, String), String> {
+fn start_echo(command: Command, log: &Path) -> Result<(Running, String), String> {
     let running: Running = peers::start_logging(command, Some(log))?;
     let address = running
         .first_line
@@ -280,7 +280,7 @@ pub(crate) fn start_echo(command: Command, log: &Path) -> Result<(Running, Strin
 }
 
 /// A number of `e2e_load`'s one-line JSON, by name (NaN when absent).
-pub(crate) fn json_field(output: &str, name: &str) -> f64 {
+fn json_field(output: &str, name: &str) -> f64 {
     output
         .split(&format!("\"{name}\":"))
         .nth(1)
