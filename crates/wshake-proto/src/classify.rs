@@ -64,6 +64,32 @@ pub(crate) fn classify(name: &[u8]) -> Known {
     }
 }
 
+/// [`classify`] for a name `http` parsed: every name the handshake reads is one of
+/// `http`'s standard headers, which compare as enum values, so no byte is read (a name
+/// `http` keeps as custom is never one of them). Gives what `classify` gives on
+/// `name.as_str()`: a test holds them together.
+#[cfg(feature = "http")]
+pub(crate) fn classify_header_name(name: &http::HeaderName) -> Known {
+    use http::header;
+    const KNOWN: [(header::HeaderName, Known); 11] = [
+        (header::HOST, Known::Host),
+        (header::UPGRADE, Known::Upgrade),
+        (header::CONNECTION, Known::Connection),
+        (header::SEC_WEBSOCKET_KEY, Known::Key),
+        (header::SEC_WEBSOCKET_VERSION, Known::Version),
+        (header::SEC_WEBSOCKET_PROTOCOL, Known::Protocol),
+        (header::SEC_WEBSOCKET_EXTENSIONS, Known::Extensions),
+        (header::SEC_WEBSOCKET_ACCEPT, Known::Accept),
+        (header::ORIGIN, Known::Origin),
+        (header::CONTENT_LENGTH, Known::ContentLength),
+        (header::TRANSFER_ENCODING, Known::TransferEncoding),
+    ];
+    KNOWN
+        .iter()
+        .find(|(known, _)| known == name)
+        .map_or(Known::Other, |&(_, kind)| kind)
+}
+
 /// A set of field indices (a head has at most `MAX_HEADERS_CEILING` fields).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct FieldSet([u64; crate::limits::MAX_HEADERS_CEILING / 64]);
@@ -99,6 +125,69 @@ mod known_tests {
         assert_eq!(classify(b"Transfer-Encoding"), Known::TransferEncoding);
         assert_eq!(classify(b"hosts"), Known::Other);
         assert_eq!(classify(b"X-Host"), Known::Other);
+    }
+
+    /// The `http` path classifies `HeaderName`s without reading bytes: the same answer as
+    /// the byte path for each of the handshake's names, standard names it does not read,
+    /// and custom names (one of the same length and first letter as a known one).
+    #[cfg(feature = "http")]
+    #[test]
+    fn h22_classify_header_name_agrees_with_classify() {
+        let mut names: alloc::vec::Vec<http::HeaderName> = [
+            "host",
+            "origin",
+            "upgrade",
+            "connection",
+            "content-length",
+            "transfer-encoding",
+            "sec-websocket-key",
+            "sec-websocket-version",
+            "sec-websocket-protocol",
+            "sec-websocket-extensions",
+            "sec-websocket-accept",
+            "cookie",
+            "user-agent",
+            "accept",
+            "te",
+            "forwarded",
+            "x-forwarded-host",
+            "hosts",
+            "x-host",
+            "hxst",
+            "originx",
+            "sec-websocket-keys",
+            "sec-websocket-kez",
+            "transfer-encodinx",
+            "content-lengtx",
+        ]
+        .iter()
+        .map(|name| http::HeaderName::from_static(name))
+        .collect();
+        names.push(http::HeaderName::from_bytes(b"HOST").unwrap());
+        names.push(http::HeaderName::from_bytes(b"Sec-WebSocket-Key").unwrap());
+        for name in names {
+            assert_eq!(
+                classify_header_name(&name),
+                classify(name.as_str().as_bytes()),
+                "{name}"
+            );
+        }
+        for kind in [
+            Known::Host,
+            Known::Upgrade,
+            Known::Connection,
+            Known::Key,
+            Known::Version,
+            Known::Protocol,
+            Known::Extensions,
+            Known::Accept,
+            Known::Origin,
+            Known::ContentLength,
+            Known::TransferEncoding,
+        ] {
+            let name = http::HeaderName::from_static(kind.name());
+            assert_eq!(classify_header_name(&name), kind);
+        }
     }
 
     #[test]

@@ -42,7 +42,127 @@ enum Source<'a> {
         fields: &'a [Field],
     },
     #[cfg(feature = "http")]
+    Http(HttpLines<'a>),
+}
+
+/// The lines of a message in `http` types: the map another stack parsed, or the list an
+/// owned copy keeps (a list of `Bytes`-backed clones costs one allocation, a map's clone
+/// two and a hash table).
+#[cfg(feature = "http")]
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum HttpLines<'a> {
     Map(&'a http::HeaderMap),
+    List(&'a [(http::HeaderName, http::HeaderValue)]),
+}
+
+#[cfg(feature = "http")]
+impl<'a> HttpLines<'a> {
+    /// A copy as a list, in the map's order.
+    pub(crate) fn to_list(self) -> alloc::vec::Vec<(http::HeaderName, http::HeaderValue)> {
+        let mut list = alloc::vec::Vec::with_capacity(self.len());
+        list.extend(
+            self.iter()
+                .map(|(name, value)| (name.clone(), value.clone())),
+        );
+        list
+    }
+
+    /// Every line, in order (lines of one name together, as the map holds them).
+    pub(crate) fn iter(
+        self,
+    ) -> impl Iterator<Item = (&'a http::HeaderName, &'a http::HeaderValue)> + 'a {
+        match self {
+            Self::Map(map) => Either::Left(map.iter()),
+            Self::List(list) => Either::Right(list.iter().map(|(name, value)| (name, value))),
+        }
+    }
+
+    /// The number of lines.
+    pub(crate) fn len(self) -> usize {
+        match self {
+            Self::Map(map) => map.len(),
+            Self::List(list) => list.len(),
+        }
+    }
+
+    /// The first value of `name`.
+    pub(crate) fn get(self, name: &http::HeaderName) -> Option<&'a http::HeaderValue> {
+        match self {
+            Self::Map(map) => map.get(name),
+            Self::List(list) => list.iter().find(|(n, _)| n == name).map(|(_, value)| value),
+        }
+    }
+
+    /// Every value of `name`, in order.
+    pub(crate) fn values(
+        self,
+        name: http::HeaderName,
+    ) -> impl Iterator<Item = &'a [u8]> + Clone + 'a {
+        match self {
+            Self::Map(map) => Either::Left(MapValues::new(map, name)),
+            Self::List(list) => Either::Right(
+                list.iter()
+                    .filter(move |(n, _)| *n == name)
+                    .map(|(_, value)| value.as_bytes()),
+            ),
+        }
+    }
+
+    /// Every value of the header `name`, compared without case (H22).
+    fn values_named<'n>(self, name: &'n str) -> impl Iterator<Item = &'a [u8]> + use<'a, 'n> {
+        self.iter()
+            .filter(move |(n, _)| n.as_str().eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_bytes())
+    }
+}
+
+/// The values of one header, in order: a `Clone` iterator (`http`'s own is not), whose
+/// clone resumes where it was.
+#[cfg(feature = "http")]
+struct MapValues<'a> {
+    map: &'a http::HeaderMap,
+    name: http::HeaderName,
+    values: http::header::ValueIter<'a, http::HeaderValue>,
+    taken: usize,
+}
+
+#[cfg(feature = "http")]
+impl<'a> MapValues<'a> {
+    fn new(map: &'a http::HeaderMap, name: http::HeaderName) -> Self {
+        Self {
+            map,
+            values: map.get_all(&name).iter(),
+            name,
+            taken: 0,
+        }
+    }
+}
+
+#[cfg(feature = "http")]
+impl<'a> Iterator for MapValues<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let value = self.values.next()?;
+        self.taken += 1;
+        Some(value.as_bytes())
+    }
+}
+
+#[cfg(feature = "http")]
+impl Clone for MapValues<'_> {
+    fn clone(&self) -> Self {
+        let mut values = self.map.get_all(&self.name).iter();
+        for _ in 0..self.taken {
+            values.next();
+        }
+        Self {
+            map: self.map,
+            name: self.name.clone(),
+            values,
+            taken: self.taken,
+        }
+    }
 }
 
 impl<'a> Headers<'a> {
@@ -57,8 +177,14 @@ impl<'a> Headers<'a> {
     /// the same name together, in the order received).
     #[cfg(feature = "http")]
     pub(crate) fn from_map(map: &'a http::HeaderMap) -> Self {
+        Self::from_http(HttpLines::Map(map))
+    }
+
+    /// The lines of a message in `http` types, as a map or a list.
+    #[cfg(feature = "http")]
+    pub(crate) fn from_http(lines: HttpLines<'a>) -> Self {
         Self {
-            source: Source::Map(map),
+            source: Source::Http(lines),
         }
     }
 
@@ -77,11 +203,7 @@ impl<'a> Headers<'a> {
                     .map(move |f| &head[f.value.clone()]),
             ),
             #[cfg(feature = "http")]
-            Source::Map(map) => Either::Right(
-                map.get_all(name)
-                    .into_iter()
-                    .map(http::HeaderValue::as_bytes),
-            ),
+            Source::Http(lines) => Either::Right(lines.values_named(name)),
         }
     }
 
@@ -95,8 +217,9 @@ impl<'a> Headers<'a> {
                     .map(move |f| (ascii_str(&head[f.name.clone()]), &head[f.value.clone()])),
             ),
             #[cfg(feature = "http")]
-            Source::Map(map) => Either::Right(
-                map.iter()
+            Source::Http(lines) => Either::Right(
+                lines
+                    .iter()
                     .map(|(name, value)| (name.as_str(), value.as_bytes())),
             ),
         }
@@ -111,8 +234,9 @@ impl<'a> Headers<'a> {
                     .map(move |f| (&head[f.name.clone()], &head[f.value.clone()])),
             ),
             #[cfg(feature = "http")]
-            Source::Map(map) => Either::Right(
-                map.iter()
+            Source::Http(lines) => Either::Right(
+                lines
+                    .iter()
                     .map(|(name, value)| (name.as_str().as_bytes(), value.as_bytes())),
             ),
         }
@@ -124,7 +248,7 @@ impl<'a> Headers<'a> {
         match self.source {
             Source::Head { head, fields } => Some((head, fields)),
             #[cfg(feature = "http")]
-            Source::Map(_) => None,
+            Source::Http(_) => None,
         }
     }
 
@@ -133,7 +257,7 @@ impl<'a> Headers<'a> {
         match self.source {
             Source::Head { fields, .. } => fields.len(),
             #[cfg(feature = "http")]
-            Source::Map(map) => map.len(),
+            Source::Http(lines) => lines.len(),
         }
     }
 

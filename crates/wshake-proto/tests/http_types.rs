@@ -240,6 +240,7 @@ fn compare_ready(
             }
         }
     }
+    compare_owned(server, config, &http())?;
     // The application's own answers are checked against either request the same way.
     let answers = [
         AcceptConnection::new().protocol("chat"),
@@ -269,6 +270,55 @@ fn compare_ready(
     let mut out = Vec::new();
     common::ready(server).reject(&reject, &mut out);
     same_response("rejection", &out, &http().reject_response(&reject))
+}
+
+/// The owned copy an extractor keeps across awaits (`into_owned`, a list of the lines)
+/// reads, looks up and decides like the request on the byte path.
+fn compare_owned(
+    server: &mut ServerHandshake,
+    config: &ServerConfig,
+    http: &Incoming<'_>,
+) -> Result<(), String> {
+    let owned = http.request().into_owned();
+    {
+        let (bytes, kept) = (
+            common::ready(server),
+            Incoming::validated(config, owned.view()),
+        );
+        same("owned host", bytes.host(), kept.host())?;
+        same("owned origin", bytes.origin(), kept.origin())?;
+        same("owned query", bytes.query(), kept.query())?;
+        same(
+            "owned protocols",
+            bytes.protocols().collect::<Vec<_>>(),
+            kept.protocols().collect(),
+        )?;
+        same(
+            "owned extensions",
+            bytes
+                .extensions()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>(),
+            kept.extensions().map(|e| e.to_string()).collect(),
+        )?;
+        same(
+            "owned headers",
+            grouped(&header_lines(bytes.headers())),
+            header_lines(kept.headers()),
+        )?;
+        let (bytes_headers, kept_headers) = (bytes.headers(), kept.headers());
+        for (name, _) in header_lines(bytes_headers) {
+            let upper = name.to_ascii_uppercase();
+            same(
+                "owned get_all",
+                bytes_headers.get_all(&upper).collect::<Vec<_>>(),
+                kept_headers.get_all(&upper).collect(),
+            )?;
+        }
+        same("owned len", bytes_headers.len(), kept_headers.len())?;
+        same("owned decide", bytes.decide(), kept.decide())?;
+    }
+    Ok(())
 }
 
 // --- Server: configurations --------------------------------------------------------------

@@ -230,13 +230,13 @@ impl<'a> Cursor<'a> {
     }
 
     fn token(&mut self) -> Option<&'a [u8]> {
-        let start = self.at;
-        let length = self.bytes[start..]
-            .iter()
-            .position(|&b| !is_tchar(b))
-            .unwrap_or(self.bytes.len() - start);
-        self.at += length;
-        (length > 0).then(|| &self.bytes[start..self.at])
+        let (start, bytes) = (self.at, self.bytes);
+        let mut end = start;
+        while end < bytes.len() && is_tchar(bytes[end]) {
+            end += 1;
+        }
+        self.at = end;
+        (end > start).then(|| &bytes[start..end])
     }
 
     /// `"…"` with `\` escapes; the unescaped content must be a token.

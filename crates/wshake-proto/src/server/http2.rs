@@ -8,11 +8,13 @@ use http::{HeaderMap, Method, Uri, Version};
 use crate::Error;
 use crate::error::Excerpt;
 use crate::grammar::{ascii_str, is_valid_host};
+use crate::headers::HttpLines;
 use crate::limits::Limits;
 
 use super::http_types::{HttpRequest, check_limits};
 use super::request::RequestHeaders;
 use super::{Incoming, Request, ServerConfig};
+use crate::classify::classify_header_name;
 
 /// What an HTTP/2 stack knows beside the `http::Request`: the `:protocol` pseudo-header,
 /// which `http` types do not carry (hyper hands it over as `hyper::ext::Protocol` in the
@@ -162,8 +164,9 @@ fn validate<'a>(
     }
     let mut rules = RequestHeaders::<&'a [u8]>::http2();
     for (index, (name, value)) in headers.iter().enumerate() {
-        rules.line(
+        rules.classified_line(
             index,
+            classify_header_name(name),
             name.as_str().as_bytes(),
             value.as_bytes(),
             value.as_bytes(),
@@ -181,7 +184,7 @@ fn validate<'a>(
     Ok(HttpRequest {
         method,
         uri,
-        headers,
+        headers: HttpLines::Map(headers),
         host,
         key: None,
     })

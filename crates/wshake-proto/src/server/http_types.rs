@@ -3,12 +3,14 @@
 //! the limits, the target and version checks), and answered as an `http::Response`
 //! composed by the same code that writes the bytes.
 
+use alloc::vec::Vec;
 use bytes::Bytes;
-use http::{HeaderMap, Method, Uri, Version};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Uri, Version};
 use wshake_accept::Key;
 
 use crate::error::Excerpt;
 use crate::grammar::{ascii_str, is_valid_host};
+use crate::headers::HttpLines;
 use crate::http_sink::HttpSink;
 use crate::limits::Limits;
 use crate::{Error, LocalError};
@@ -17,13 +19,14 @@ use super::request::RequestHeaders;
 use super::{
     AcceptConnection, Answer, Answered, Incoming, RejectConnection, Request, ServerConfig,
 };
+use crate::classify::classify_header_name;
 
 /// A request validated from `http` types: borrowed, nothing copied.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct HttpRequest<'a> {
     pub(crate) method: &'a Method,
     pub(crate) uri: &'a Uri,
-    pub(crate) headers: &'a HeaderMap,
+    pub(crate) headers: HttpLines<'a>,
     pub(crate) host: &'a str,
     /// `None` for an HTTP/2 (or HTTP/3) extended CONNECT, which has no key.
     pub(crate) key: Option<Key>,
@@ -34,19 +37,19 @@ impl HttpRequest<'_> {
         OwnedHttpRequest {
             method: self.method.clone(),
             uri: self.uri.clone(),
-            headers: self.headers.clone(),
+            headers: self.headers.to_list(),
             key: self.key,
         }
     }
 }
 
-/// An owned copy: clones of the method, the URI and the header map (their bytes are
-/// shared, not copied, when the stack that parsed them kept them in `Bytes`).
+/// An owned copy: clones of the method, the URI and the header lines, as a list (their
+/// bytes are shared, not copied, when the stack that parsed them kept them in `Bytes`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct OwnedHttpRequest {
     method: Method,
     uri: Uri,
-    headers: HeaderMap,
+    headers: Vec<(HeaderName, HeaderValue)>,
     key: Option<Key>,
 }
 
@@ -55,14 +58,13 @@ impl OwnedHttpRequest {
         HttpRequest {
             method: &self.method,
             uri: &self.uri,
-            headers: &self.headers,
+            headers: HttpLines::List(&self.headers),
             // As validation chose it: over HTTP/2 (no key) `:authority` when there is one,
             // else `Host`.
             host: match self.uri.authority() {
                 Some(authority) if self.key.is_none() => authority.as_str(),
-                _ => self
-                    .headers
-                    .get(http::header::HOST)
+                _ => HttpLines::List(&self.headers)
+                    .get(&http::header::HOST)
                     .map_or("", |host| ascii_str(host.as_bytes())),
             },
             key: self.key,
@@ -100,8 +102,9 @@ fn validate<'a>(
     }
     let mut rules = RequestHeaders::<&'a [u8]>::default();
     for (index, (name, value)) in headers.iter().enumerate() {
-        rules.line(
+        rules.classified_line(
             index,
+            classify_header_name(name),
             name.as_str().as_bytes(),
             value.as_bytes(),
             value.as_bytes(),
@@ -111,7 +114,7 @@ fn validate<'a>(
     Ok(HttpRequest {
         method,
         uri,
-        headers,
+        headers: HttpLines::Map(headers),
         host: ascii_str(host),
         key: Some(key),
     })
@@ -276,50 +279,5 @@ impl<'a> Incoming<'a> {
         let mut sink = HttpSink::for_request(&self.request);
         reject.compose(&mut sink);
         sink.into_response()
-    }
-}
-
-/// The values of one header, in order: a `Clone` iterator (`http`'s own is not), whose
-/// clone resumes where it was.
-pub(crate) struct MapValues<'a> {
-    map: &'a HeaderMap,
-    name: http::HeaderName,
-    values: http::header::ValueIter<'a, http::HeaderValue>,
-    taken: usize,
-}
-
-impl<'a> MapValues<'a> {
-    pub(crate) fn new(map: &'a HeaderMap, name: http::HeaderName) -> Self {
-        Self {
-            map,
-            values: map.get_all(&name).iter(),
-            name,
-            taken: 0,
-        }
-    }
-}
-
-impl<'a> Iterator for MapValues<'a> {
-    type Item = &'a [u8];
-
-    fn next(&mut self) -> Option<&'a [u8]> {
-        let value = self.values.next()?;
-        self.taken += 1;
-        Some(value.as_bytes())
-    }
-}
-
-impl Clone for MapValues<'_> {
-    fn clone(&self) -> Self {
-        let mut values = self.map.get_all(&self.name).iter();
-        for _ in 0..self.taken {
-            values.next();
-        }
-        Self {
-            map: self.map,
-            name: self.name.clone(),
-            values,
-            taken: self.taken,
-        }
     }
 }

@@ -161,7 +161,22 @@ impl<L> RequestHeaders<L> {
         value: &[u8],
         at: L,
     ) -> Result<(), Error> {
-        match classify(name) {
+        self.classified_line(index, classify(name), name, value, at)
+    }
+
+    /// [`line`](Self::line) for a line whose name was classified already (`http` types
+    /// classify their `HeaderName`s without reading the bytes). The name is read only for
+    /// an HTTP/2 request's connection-specific headers.
+    #[cfg_attr(not(feature = "http"), allow(unused_variables))]
+    pub(crate) fn classified_line(
+        &mut self,
+        index: usize,
+        kind: Known,
+        name: &[u8],
+        value: &[u8],
+        at: L,
+    ) -> Result<(), Error> {
+        match kind {
             #[cfg(feature = "http")]
             Known::Other if self.http2 && crate::rules::is_connection_specific(name, value) => {
                 Err(Error::ConnectionSpecificHeader {
@@ -471,7 +486,7 @@ impl<'a> Request<'a> {
             #[cfg(feature = "http")]
             Source::Http(request) => request
                 .headers
-                .get(http::header::ORIGIN)
+                .get(&http::header::ORIGIN)
                 .map(http::HeaderValue::as_bytes),
         }
     }
@@ -575,7 +590,7 @@ impl<'a> Request<'a> {
                 } else {
                     http::header::SEC_WEBSOCKET_EXTENSIONS
                 };
-                Either::Right(super::http_types::MapValues::new(request.headers, name))
+                Either::Right(request.headers.values(name))
             }
         }
     }
@@ -585,7 +600,7 @@ impl<'a> Request<'a> {
         match self.source {
             Source::Head { head, fields, .. } => Headers::from_head(head, fields),
             #[cfg(feature = "http")]
-            Source::Http(request) => Headers::from_map(request.headers),
+            Source::Http(request) => Headers::from_http(request.headers),
         }
     }
 
