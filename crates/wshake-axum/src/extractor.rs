@@ -2,7 +2,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
@@ -39,10 +39,12 @@ impl From<Arc<ServerConfig>> for HandshakeConfig {
     }
 }
 
-/// A router without state uses the default config (same-origin, no subprotocols).
+/// A router without state uses the default config (same-origin, no subprotocols): one,
+/// shared, so that a request costs no allocation for it.
 impl FromRef<()> for HandshakeConfig {
     fn from_ref((): &()) -> Self {
-        Self::default()
+        static DEFAULT: LazyLock<HandshakeConfig> = LazyLock::new(HandshakeConfig::default);
+        DEFAULT.clone()
     }
 }
 

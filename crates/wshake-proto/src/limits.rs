@@ -77,8 +77,9 @@ impl Limits {
 impl Limits {
     /// The limits as the byte path's scan meets them, for a head another stack parsed,
     /// measured as HTTP/1.1 would carry it: `first_line` bytes (CRLF included), the
-    /// request-target at (offset, length) within it, then header lines of the lengths
-    /// `lines` yields (CRLF included; called twice) and the blank line. The scan reads at
+    /// request-target at (offset, length) within it, then `count` header lines of `bytes`
+    /// in all (CRLF included; `lines` yields each one's length, read only when a limit is
+    /// near) and the blank line. The scan reads at
     /// most `max_head_bytes`: a target too long within them is 414, a line past `max_headers`
     /// ending within them 431, and a head not ending within them 431.
     #[cfg(feature = "http")]
@@ -86,9 +87,9 @@ impl Limits {
         &self,
         first_line: usize,
         (target_offset, target_length): (usize, usize),
+        (count, bytes): (usize, usize),
         lines: impl Fn() -> I,
     ) -> Result<(), crate::Error> {
-        let (count, bytes) = lines().fold((0, 0), |(count, bytes), line| (count + 1, bytes + line));
         let total = first_line + bytes + 2;
         if total <= self.max_head_bytes && target_length <= self.max_target_bytes {
             // The common case: the scan would read the whole head, so every line counts.

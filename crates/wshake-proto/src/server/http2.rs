@@ -11,10 +11,9 @@ use crate::grammar::{ascii_str, is_valid_host};
 use crate::headers::HttpLines;
 use crate::limits::Limits;
 
-use super::http_types::{HttpRequest, check_limits};
+use super::http_types::{HttpRequest, check_limits, scan_lines};
 use super::request::RequestHeaders;
 use super::{Incoming, Request, ServerConfig};
-use crate::classify::classify_header_name;
 
 /// What an HTTP/2 stack knows beside the `http::Request`: the `:protocol` pseudo-header,
 /// which `http` types do not carry (hyper hands it over as `hyper::ext::Protocol` in the
@@ -135,7 +134,9 @@ fn validate<'a>(
     headers: &'a HeaderMap,
     connect: ExtendedConnect<'_>,
 ) -> Result<HttpRequest<'a>, Error> {
-    check_limits(limits, method, uri, headers)?;
+    let mut rules = RequestHeaders::<&'a [u8]>::http2();
+    let lines = scan_lines(headers, &mut rules);
+    check_limits(limits, method, uri, headers, &lines)?;
     if version < Version::HTTP_2 {
         // An HTTP/1.x request has no extended CONNECT: `Incoming::from_http` is its path.
         return Err(Error::UnsupportedHttpVersion);
@@ -162,15 +163,8 @@ fn validate<'a>(
     if authority.is_some_and(|authority| !is_valid_host(authority.as_bytes())) {
         return Err(Error::InvalidHost);
     }
-    let mut rules = RequestHeaders::<&'a [u8]>::http2();
-    for (index, (name, value)) in headers.iter().enumerate() {
-        rules.classified_line(
-            index,
-            classify_header_name(name),
-            name.as_str().as_bytes(),
-            value.as_bytes(),
-            value.as_bytes(),
-        )?;
+    if let Some(error) = lines.error {
+        return Err(error);
     }
     let (host, _origin, _, _) = rules.finish_http2()?;
     let host = match (authority, host.map(ascii_str)) {

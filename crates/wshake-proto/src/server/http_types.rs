@@ -82,7 +82,9 @@ fn validate<'a>(
     version: Version,
     headers: &'a HeaderMap,
 ) -> Result<HttpRequest<'a>, Error> {
-    check_limits(limits, method, uri, headers)?;
+    let mut rules = RequestHeaders::<&'a [u8]>::default();
+    let lines = scan_lines(headers, &mut rules);
+    check_limits(limits, method, uri, headers, &lines)?;
     if version > Version::HTTP_11 {
         // HTTP/2 and later open WebSockets with an extended CONNECT (RFC 8441), whose
         // `:protocol` is not in `http` types: `Incoming::from_http2` validates those.
@@ -100,15 +102,8 @@ fn validate<'a>(
         Version::HTTP_09 | Version::HTTP_10 => return Err(Error::Http10),
         _ => return Err(Error::UnsupportedHttpVersion),
     }
-    let mut rules = RequestHeaders::<&'a [u8]>::default();
-    for (index, (name, value)) in headers.iter().enumerate() {
-        rules.classified_line(
-            index,
-            classify_header_name(name),
-            name.as_str().as_bytes(),
-            value.as_bytes(),
-            value.as_bytes(),
-        )?;
+    if let Some(error) = lines.error {
+        return Err(error);
     }
     let (host, _origin, key, _, _) = rules.finish()?;
     Ok(HttpRequest {
@@ -120,6 +115,41 @@ fn validate<'a>(
     })
 }
 
+/// One pass over the header lines: each through the rules, in the map's order, until
+/// one breaks them, and the lines' count and size as HTTP/1.1 would carry them
+/// (`name: value\r\n`) for the limits.
+pub(super) struct LineScan {
+    count: usize,
+    bytes: usize,
+    /// The first line's error: reported after the limits and the request line's checks,
+    /// in the byte path's order.
+    pub(super) error: Option<Error>,
+}
+
+/// Runs every line of `headers` through `rules` and measures them, in one pass.
+pub(super) fn scan_lines<'a>(
+    headers: &'a HeaderMap,
+    rules: &mut RequestHeaders<&'a [u8]>,
+) -> LineScan {
+    let mut scan = LineScan {
+        count: 0,
+        bytes: 0,
+        error: None,
+    };
+    for (name, value) in headers {
+        let (name_bytes, value_bytes) = (name.as_str().as_bytes(), value.as_bytes());
+        if scan.error.is_none() {
+            let kind = classify_header_name(name);
+            let line =
+                rules.classified_line(scan.count, kind, name_bytes, value_bytes, value_bytes);
+            scan.error = line.err();
+        }
+        scan.count += 1;
+        scan.bytes += name_bytes.len() + 2 + value_bytes.len() + 2;
+    }
+    scan
+}
+
 /// The byte path's limits, measured on the request as HTTP/1.1 would carry it
 /// (`METHOD target HTTP/1.1\r\n`, then `name: value\r\n` per line) and met in the order
 /// the byte path's scan meets them: 414 for the target, 431 for the number of lines or
@@ -129,6 +159,7 @@ pub(super) fn check_limits(
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
+    scan: &LineScan,
 ) -> Result<(), Error> {
     let target = target_len(uri);
     let offset = method.as_str().len() + 1;
@@ -138,7 +169,12 @@ pub(super) fn check_limits(
             .iter()
             .map(|(name, value)| name.as_str().len() + 2 + value.len() + 2)
     };
-    limits.check_parsed(first_line, (offset, target), lines)
+    limits.check_parsed(
+        first_line,
+        (offset, target),
+        (scan.count, scan.bytes),
+        lines,
+    )
 }
 
 /// The length of the request-target the URI was parsed from.
