@@ -58,7 +58,9 @@ pub(crate) fn list_elements(value: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 /// Whether a `#list` value contains `wanted`, compared case-insensitively.
 pub(crate) fn list_contains(value: &[u8], wanted: &str) -> bool {
-    list_elements(value).any(|element| element.eq_ignore_ascii_case(wanted.as_bytes()))
+    // The usual value is the one element alone (`Upgrade: websocket`): no split needed.
+    value.eq_ignore_ascii_case(wanted.as_bytes())
+        || list_elements(value).any(|element| element.eq_ignore_ascii_case(wanted.as_bytes()))
 }
 
 /// Converts bytes already checked to be ASCII tokens into `&str`.
@@ -132,8 +134,13 @@ pub(crate) fn is_valid_host(value: &[u8]) -> bool {
     port.is_none_or(|port| {
         !port.is_empty()
             && port.len() <= 5
-            && port.iter().all(u8::is_ascii_digit)
-            && ascii_str(port).parse::<u32>().is_ok_and(|p| p <= 65_535)
+            && port
+                .iter()
+                .try_fold(0u32, |number, &b| {
+                    b.is_ascii_digit()
+                        .then(|| number * 10 + u32::from(b - b'0'))
+                })
+                .is_some_and(|number| number <= 65_535)
     })
 }
 
@@ -151,6 +158,9 @@ mod tests {
     #[test]
     fn h22_list_match_is_case_insensitive_and_whole_element() {
         assert!(list_contains(b"keep-alive, UPGRADE", "upgrade"));
+        assert!(list_contains(b"WebSocket", "websocket"));
+        assert!(list_contains(b" websocket ", "websocket"));
+        assert!(!list_contains(b"websockets", "websocket"));
         assert!(!list_contains(b"notupgrade", "upgrade"));
         assert!(!list_contains(b"upgrade-insecure", "upgrade"));
     }
@@ -172,6 +182,8 @@ mod tests {
             &b"example.com"[..],
             b"example.com:8080",
             b"127.0.0.1:9001",
+            b"example.com:65535",
+            b"example.com:0",
             b"[::1]",
             b"[::1]:443",
             b"xn--bcher-kva.example",
@@ -187,6 +199,9 @@ mod tests {
             b":80",
             b"example.com:",
             b"example.com:99999",
+            b"example.com:65536",
+            b"example.com:123456",
+            b"example.com:+80",
             b"example.com:8a",
             b"exa mple.com",
             b"user@example.com",
