@@ -1,5 +1,6 @@
 //! The `Handshake` extractor: validation at extraction, the answer in the handler.
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock};
@@ -10,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use http::request::Parts;
 use hyper::upgrade::OnUpgrade;
 use wshake_hyper::Upgraded;
-use wshake_hyper::wshake_proto::extensions::DeflateParams;
+use wshake_hyper::wshake_proto::extensions::{DeflateParams, Extension};
 use wshake_hyper::wshake_proto::server::{Answer, Incoming, OwnedRequest, Request, ServerConfig};
 
 use crate::Rejection;
@@ -79,7 +80,7 @@ where
                 version: parts.version,
             })?
             .request()
-            .into_owned();
+            .into_owned_for_answer();
         let on_upgrade = parts
             .extensions
             .remove::<OnUpgrade>()
@@ -98,12 +99,74 @@ where
     }
 }
 
+/// What the request asked for, read while deciding. For any other header, take axum's
+/// `HeaderMap` (or a `TypedHeader`) beside the `Handshake`: the extractor keeps only what
+/// answering reads, not a copy of every line.
 impl Handshake {
-    /// The validated request: path, query, headers, offered subprotocols and extensions.
-    pub fn request(&self) -> Request<'_> {
-        self.request.view()
+    /// Whether the request is an HTTP/2 extended CONNECT (RFC 8441) rather than an
+    /// HTTP/1.1 upgrade.
+    pub fn is_http2(&self) -> bool {
+        self.view().is_http2()
     }
 
+    /// The method: `GET` over HTTP/1.1, `CONNECT` over HTTP/2.
+    pub fn method(&self) -> &str {
+        self.view().method()
+    }
+
+    /// The path, e.g. `/chat`.
+    pub fn path(&self) -> &str {
+        self.view().path()
+    }
+
+    /// The query, without `?`, if any.
+    pub fn query(&self) -> Option<&str> {
+        self.view().query()
+    }
+
+    /// The first value of the query parameter `name`, percent-decoded (see
+    /// [`Request::query_param`]).
+    pub fn query_param(&self, name: &str) -> Option<Cow<'_, str>> {
+        self.view().query_param(name)
+    }
+
+    /// The host the request names (`Host`, or `:authority` over HTTP/2).
+    pub fn host(&self) -> &str {
+        self.view().host()
+    }
+
+    /// The `Origin` value, if sent.
+    pub fn origin(&self) -> Option<&[u8]> {
+        self.view().origin()
+    }
+
+    /// The offered subprotocols, in the client's order, across every line.
+    pub fn protocols(&self) -> impl Iterator<Item = &str> {
+        self.view().protocols()
+    }
+
+    /// Whether the client offered this subprotocol (compared exactly).
+    pub fn offers_protocol(&self, protocol: &str) -> bool {
+        self.view().offers_protocol(protocol)
+    }
+
+    /// The rest of the first offered subprotocol that starts with `prefix` (a browser's
+    /// way to send a token, see [`Request::protocol_token`]).
+    pub fn protocol_token(&self, prefix: &str) -> Option<&str> {
+        self.view().protocol_token(prefix)
+    }
+
+    /// The offered extensions, in the client's order, across every line.
+    pub fn extensions(&self) -> impl Iterator<Item = Extension<'_>> {
+        self.view().extensions()
+    }
+
+    fn view(&self) -> Request<'_> {
+        self.request.view()
+    }
+}
+
+impl Handshake {
     /// The address the connection came from, when the app was served with
     /// `ConnectInfo<SocketAddr>`.
     pub fn peer(&self) -> Option<SocketAddr> {
@@ -143,7 +206,6 @@ impl Handshake {
                         let accepted = Accepted {
                             protocol: upgraded.protocol().map(str::to_string),
                             deflate: upgraded.deflate(),
-                            request,
                         };
                         callback(upgraded, accepted).await;
                     }
@@ -156,12 +218,12 @@ impl Handshake {
     }
 }
 
-/// What the handshake agreed, for the task that owns the upgraded stream.
+/// What the handshake agreed, for the task that owns the upgraded stream. What the task
+/// needs of the request (the path, a header), the callback captures from the handler.
 #[derive(Debug)]
 pub struct Accepted {
     protocol: Option<String>,
     deflate: Option<DeflateParams>,
-    request: OwnedRequest,
 }
 
 impl Accepted {
@@ -173,10 +235,5 @@ impl Accepted {
     /// The permessage-deflate parameters agreed: the framing library must use them.
     pub fn deflate(&self) -> Option<DeflateParams> {
         self.deflate
-    }
-
-    /// The request that was accepted.
-    pub fn request(&self) -> Request<'_> {
-        self.request.view()
     }
 }

@@ -12,7 +12,7 @@
 //!
 //! async fn chat(handshake: Handshake) -> Response {
 //!     // The handler may await before it answers: a session store, a token check…
-//!     let answer = match handshake.request().query_param("token").as_deref() {
+//!     let answer = match handshake.query_param("token").as_deref() {
 //!         Some("let-me-in") => Answer::policy(),
 //!         _ => Answer::reject(401).header("WWW-Authenticate", "Bearer"),
 //!     };

@@ -140,7 +140,7 @@ fn deciding_config() -> ServerConfig {
 
 /// The handler's decision from the query's `as`, after an await.
 fn decision(handshake: &Handshake) -> Answer {
-    match handshake.request().query_param("as").as_deref() {
+    match handshake.query_param("as").as_deref() {
         Some("b") => Answer::accept().protocol("b"),
         Some("unoffered") => Answer::accept().protocol("c"),
         Some("policy") => Answer::policy(),
@@ -299,6 +299,57 @@ async fn s20_a_valid_request_without_hyper_upgrades_is_answered_500() {
         assert_same_refusal(&response, &LocalError::InvalidResource.to_response());
         assert_eq!(response.status(), 500);
         assert!(handler_ran.try_recv().is_err(), "the handler ran");
+    })
+    .await
+    .unwrap();
+}
+
+/// What the handler reads of the request it decides on: the handshake's own view
+/// (method, path, query, host, origin, offered subprotocols and extensions, a browser's
+/// token), with every other header read through axum's own `HeaderMap` beside it.
+#[tokio::test]
+async fn s13_the_handler_reads_what_the_request_offered() {
+    tokio::time::timeout(LIMIT, async {
+        let (seen, mut heard) = mpsc::unbounded_channel();
+        let handler = move |handshake: Handshake, headers: http::HeaderMap| {
+            let _ = seen.send(format!(
+                "{} {} {:?} {:?} {} {:?} {:?} {:?} {:?} {} {:?}",
+                handshake.method(),
+                handshake.path(),
+                handshake.query(),
+                handshake.query_param("room"),
+                handshake.host(),
+                handshake.origin().map(String::from_utf8_lossy),
+                handshake.protocols().collect::<Vec<_>>(),
+                handshake.protocol_token("bearer."),
+                handshake.extensions().map(|e| e.to_string()).collect::<Vec<_>>(),
+                handshake.offers_protocol("chat"),
+                headers.get("cookie"),
+            ));
+            async move {
+                handshake
+                    .answer(Answer::accept())
+                    .on_upgrade(|_stream, _accepted| async {})
+            }
+        };
+        let address = serve(Router::new().route("/chat", get(handler))).await;
+        let request = handshake_request(&address, "/chat?room=a%20b&x=1", |r| {
+            r.header("Origin", "https://app.test")
+                .header("Sec-WebSocket-Protocol", "chat, bearer.t0k3n")
+                .header("Sec-WebSocket-Protocol", "other")
+                .header("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits")
+                .header("Cookie", "session=1")
+        });
+        let response = send(&address, request).await;
+        assert_eq!(response.status(), 101);
+        assert_eq!(
+            heard.recv().await.unwrap(),
+            format!(
+                "GET /chat Some(\"room=a%20b&x=1\") Some(\"a b\") {address} Some(\"https://app.test\") \
+                 [\"chat\", \"bearer.t0k3n\", \"other\"] Some(\"t0k3n\") \
+                 [\"permessage-deflate; client_max_window_bits\"] true Some(\"session=1\")"
+            )
+        );
     })
     .await
     .unwrap();

@@ -37,11 +37,10 @@ where
         let told = told.clone();
         let echo = echo.clone();
         async move {
+            // What the task needs of the request, the callback captures.
+            let path = handshake.path().to_string();
             handshake.on_upgrade(move |stream, accepted: Accepted| async move {
-                let _ = told.send((
-                    accepted.protocol().map(str::to_string),
-                    accepted.request().path().to_string(),
-                ));
+                let _ = told.send((accepted.protocol().map(str::to_string), path));
                 echo(stream).await;
             })
         }

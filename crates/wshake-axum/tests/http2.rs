@@ -27,11 +27,9 @@ fn app() -> (Router, mpsc::UnboundedReceiver<(String, Option<String>)>) {
     let handler = move |handshake: Handshake| {
         let told = told.clone();
         async move {
+            let method = handshake.method().to_string();
             handshake.on_upgrade(move |stream, accepted: Accepted| async move {
-                let _ = told.send((
-                    accepted.request().method().to_string(),
-                    accepted.protocol().map(str::to_string),
-                ));
+                let _ = told.send((method, accepted.protocol().map(str::to_string)));
                 let mut ws = WebSocketStream::from_raw_socket(stream, Role::Server, None).await;
                 while let Some(Ok(message)) = ws.next().await {
                     if (message.is_text() || message.is_binary()) && ws.send(message).await.is_err()

@@ -15,8 +15,8 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, Uri, Version};
 use wshake_proto::client::{ClientConfig, ClientHandshake, Target};
 use wshake_proto::extensions::{DeflateConfig, DeflateOffer};
 use wshake_proto::server::{
-    AcceptConnection, ExtensionAnswer, Incoming, OriginPolicy, RejectConnection, ServerConfig,
-    ServerHandshake,
+    AcceptConnection, Answer, Answered, ExtensionAnswer, Incoming, OriginPolicy, RejectConnection,
+    ServerConfig, ServerHandshake,
 };
 use wshake_proto::{Error, Headers, Key, Limits, LocalError, Status};
 
@@ -317,6 +317,66 @@ fn compare_owned(
         }
         same("owned len", bytes_headers.len(), kept_headers.len())?;
         same("owned decide", bytes.decide(), kept.decide())?;
+    }
+    // The copy kept for answering: the same reads and answers, and of the lines only
+    // those an answer reads.
+    let answering = http.request().into_owned_for_answer();
+    let (bytes, kept) = (
+        common::ready(server),
+        Incoming::validated(config, answering.view()),
+    );
+    same("kept path", bytes.path(), kept.path())?;
+    same("kept query", bytes.query(), kept.query())?;
+    same("kept host", bytes.host(), kept.host())?;
+    same("kept origin", bytes.origin(), kept.origin())?;
+    same(
+        "kept protocols",
+        bytes.protocols().collect::<Vec<_>>(),
+        kept.protocols().collect(),
+    )?;
+    same(
+        "kept extensions",
+        bytes
+            .extensions()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>(),
+        kept.extensions().map(|e| e.to_string()).collect(),
+    )?;
+    let answer_lines = [
+        "host",
+        "origin",
+        "sec-websocket-protocol",
+        "sec-websocket-extensions",
+        "forwarded",
+        "x-forwarded-host",
+        "x-forwarded-proto",
+    ];
+    let mut read_by_answers = grouped(&header_lines(bytes.headers()));
+    read_by_answers.retain(|(name, _)| answer_lines.contains(&name.as_str()));
+    same(
+        "kept headers",
+        read_by_answers,
+        header_lines(kept.headers()),
+    )?;
+    same("kept decide", bytes.decide(), kept.decide())?;
+    for answer in [
+        Answer::policy(),
+        Answer::accept(),
+        Answer::accept().protocol("chat"),
+        Answer::accept().no_protocol(),
+        Answer::reject(401).body("no\n"),
+    ] {
+        let mut out = Vec::new();
+        let by_bytes = common::ready(server).answer(&answer, &mut out);
+        match &by_bytes {
+            Answered::Refused(error) => error.write_response(&mut out),
+            Answered::Failed(error) => error.write_response(&mut out),
+            Answered::Accepted { .. } | Answered::Rejected { .. } => {}
+        }
+        let kept = Incoming::validated(config, answering.view());
+        let (response, by_kept) = kept.answer_response(&answer);
+        same(&format!("kept answer {answer:?}"), &by_bytes, &by_kept)?;
+        same_response("kept answer", &out, &response)?;
     }
     Ok(())
 }
@@ -2224,4 +2284,60 @@ fn c4_http_request_refuses_what_uri_refuses() {
             "{resource}"
         );
     }
+}
+
+/// S13 behind a trusted proxy, on a copy kept for answering: the forwarding lines are
+/// kept, so the proxy's word counts as it does on the request itself; the lines no
+/// answer reads are not kept.
+#[test]
+fn s13_a_copy_kept_for_answering_keeps_what_a_trusted_proxy_forwards() {
+    let proxy = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+    let config = ServerConfig::new().trust_proxies([proxy]);
+    let cases: [&[(&str, &str)]; 4] = [
+        &[
+            ("Origin", "https://app.test"),
+            ("X-Forwarded-Host", "app.test"),
+        ],
+        &[
+            ("Origin", "https://app.test:8443"),
+            (
+                "Forwarded",
+                "for=198.51.100.1;host=\"app.test:8443\";proto=https",
+            ),
+        ],
+        &[
+            ("Origin", "http://app.test"),
+            ("X-Forwarded-Host", "app.test"),
+            ("X-Forwarded-Proto", "https"),
+        ],
+        &[
+            ("Origin", "https://elsewhere.test"),
+            ("X-Forwarded-Host", "app.test"),
+        ],
+    ];
+    let mut allowed = 0;
+    for lines in cases {
+        let mut with_cookie = lines.to_vec();
+        with_cookie.push(("Cookie", "a=1"));
+        let request = to_http(&plus(&with_cookie)).expect("a request http parses");
+        let incoming = Incoming::from_http(&config, &request)
+            .expect("valid")
+            .peer(proxy);
+        let kept = incoming.request().into_owned_for_answer();
+        let again = Incoming::validated(&config, kept.view()).peer(proxy);
+        assert_eq!(
+            again.addressed_host(),
+            incoming.addressed_host(),
+            "{lines:?}"
+        );
+        assert_eq!(again.check_origin(), incoming.check_origin(), "{lines:?}");
+        allowed += usize::from(incoming.check_origin().is_ok());
+        assert_eq!(kept.view().headers().get("cookie"), None);
+        assert_eq!(
+            kept.view().headers().get("origin"),
+            incoming.request().headers().get("origin")
+        );
+    }
+    // Both outcomes are exercised: the proxy's word lets some origins in, not all.
+    assert_eq!(allowed, 2);
 }

@@ -19,7 +19,7 @@ use super::request::RequestHeaders;
 use super::{
     AcceptConnection, Answer, Answered, Incoming, RejectConnection, Request, ServerConfig,
 };
-use crate::classify::classify_header_name;
+use crate::classify::{Known, classify_header_name};
 
 /// A request validated from `http` types: borrowed, nothing copied.
 #[derive(Clone, Copy, Debug)]
@@ -40,6 +40,37 @@ impl HttpRequest<'_> {
             headers: self.headers.to_list(),
             key: self.key,
         }
+    }
+
+    /// The owned copy with only the lines answering reads ([`is_answer_line`]).
+    pub(crate) fn into_owned_for_answer(self) -> OwnedHttpRequest {
+        let mut headers = Vec::new();
+        for (name, value) in self.headers.iter() {
+            if is_answer_line(name) {
+                headers.push((name.clone(), value.clone()));
+            }
+        }
+        OwnedHttpRequest {
+            method: self.method.clone(),
+            uri: self.uri.clone(),
+            headers,
+            key: self.key,
+        }
+    }
+}
+
+/// The lines an answer reads: `Host` and `Origin` (the origin policy), the offered
+/// subprotocols and extensions (negotiation, and the check of what an answer chooses),
+/// and what a trusted proxy forwards (the origin policy behind it).
+fn is_answer_line(name: &HeaderName) -> bool {
+    match classify_header_name(name) {
+        Known::Host | Known::Origin | Known::Protocol | Known::Extensions => true,
+        Known::Other => {
+            *name == http::header::FORWARDED
+                || name == "x-forwarded-host"
+                || name == "x-forwarded-proto"
+        }
+        _ => false,
     }
 }
 

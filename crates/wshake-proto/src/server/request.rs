@@ -502,7 +502,7 @@ impl<'a> Request<'a> {
     }
 
     /// The offered subprotocols in the client's order, merged across header lines (S18).
-    pub fn protocols(&self) -> impl Iterator<Item = &'a str> + 'a {
+    pub fn protocols(&self) -> impl Iterator<Item = &'a str> + use<'a> {
         self.values(Known::Protocol)
             .flat_map(list_elements)
             .map(ascii_str)
@@ -546,7 +546,7 @@ impl<'a> Request<'a> {
     }
 
     /// The offered extensions in the client's order, merged across header lines (S18).
-    pub fn extensions(&self) -> impl Iterator<Item = Extension<'a>> + Clone + 'a {
+    pub fn extensions(&self) -> impl Iterator<Item = Extension<'a>> + Clone + use<'a> {
         self.values(Known::Extensions)
             .flat_map(Extensions::already_valid)
     }
@@ -566,7 +566,7 @@ impl<'a> Request<'a> {
     }
 
     /// The values of the subprotocol or extension lines, in order.
-    fn values(&self, kind: Known) -> impl Iterator<Item = &'a [u8]> + Clone + 'a {
+    fn values(&self, kind: Known) -> impl Iterator<Item = &'a [u8]> + Clone + use<'a> {
         match self.source {
             Source::Head {
                 head,
@@ -632,6 +632,28 @@ impl<'a> Request<'a> {
                 #[cfg(feature = "http")]
                 Source::Http(request) => OwnedSource::Http(request.into_owned()),
             },
+        }
+    }
+}
+
+impl Request<'_> {
+    /// An owned copy of what answering this request reads, to answer it later with
+    /// [`Incoming::validated`](super::Incoming::validated): everything
+    /// [`into_owned`](Self::into_owned) keeps, except that of a request in `http` types
+    /// only the lines an answer reads are kept (`Host`, `Origin`,
+    /// `Sec-WebSocket-Protocol`, `Sec-WebSocket-Extensions`, `Forwarded`,
+    /// `X-Forwarded-Host`, `X-Forwarded-Proto`), so the copy's
+    /// [`headers`](Self::headers) holds those alone. Every answer is the same as from the
+    /// request itself; a request whose other lines are still wanted takes
+    /// [`into_owned`](Self::into_owned).
+    #[must_use]
+    pub fn into_owned_for_answer(self) -> OwnedRequest {
+        match self.source {
+            #[cfg(feature = "http")]
+            Source::Http(request) => OwnedRequest {
+                source: OwnedSource::Http(request.into_owned_for_answer()),
+            },
+            Source::Head { .. } => self.into_owned(),
         }
     }
 }
