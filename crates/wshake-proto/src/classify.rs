@@ -188,8 +188,7 @@ mod known_tests {
                     assert_eq!(
                         eq_folded(&name, lower),
                         name.eq_ignore_ascii_case(lower),
-                        "{:?} at {at}",
-                        kind
+                        "{kind:?} at {at}"
                     );
                 }
                 name[at] = lower[at].to_ascii_uppercase();
