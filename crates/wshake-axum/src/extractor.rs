@@ -74,13 +74,13 @@ where
             Some(config) => config.clone(),
             None => HandshakeConfig::from_ref(state),
         };
-        let request = wshake_hyper::validate_parts(config.get(), parts)
-            .map_err(|error| Rejection::Handshake {
-                error,
-                version: parts.version,
-            })?
-            .request()
-            .into_owned_for_answer();
+        let request =
+            wshake_hyper::validate_parts_for_answer(config.get(), parts).map_err(|error| {
+                Rejection::Handshake {
+                    error,
+                    version: parts.version,
+                }
+            })?;
         let on_upgrade = parts
             .extensions
             .remove::<OnUpgrade>()

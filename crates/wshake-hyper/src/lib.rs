@@ -89,6 +89,7 @@ pub use http2::Http2Connection;
 pub use serve::{ServeError, Server};
 pub use server::{
     PendingUpgrade, Refused, Response, Tls, accept, accept_with, respond, validate, validate_parts,
+    validate_parts_for_answer,
 };
 pub use upgraded::Upgraded;
 pub use wshake_proto;

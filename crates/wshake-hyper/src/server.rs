@@ -10,7 +10,9 @@ use bytes::Bytes;
 use http_body_util::Full;
 use hyper::upgrade::OnUpgrade;
 use wshake_proto::extensions::DeflateParams;
-use wshake_proto::server::{Answer, Answered, ExtendedConnect, Incoming, Request, ServerConfig};
+use wshake_proto::server::{
+    Answer, Answered, ExtendedConnect, Incoming, OwnedRequest, Request, ServerConfig,
+};
 
 use crate::Upgraded;
 
@@ -60,6 +62,21 @@ pub fn validate_parts<'a>(
         Incoming::from_http2_parts(config, parts, extended_connect(&parts.extensions))
     } else {
         Incoming::from_parts(config, parts)
+    }
+}
+
+/// [`validate_parts`] and, in the same pass, a copy of what answering reads (the method,
+/// the URI and the lines an answer reads: `OwnedRequest::from_parts`), for an extractor
+/// that answers after it no longer holds the parts: answer it with
+/// `Incoming::validated(config, kept.view())` and [`respond`].
+pub fn validate_parts_for_answer(
+    config: &ServerConfig,
+    parts: &http::request::Parts,
+) -> Result<OwnedRequest, wshake_proto::Error> {
+    if parts.version >= http::Version::HTTP_2 {
+        OwnedRequest::from_http2_parts(config, parts, extended_connect(&parts.extensions))
+    } else {
+        OwnedRequest::from_parts(config, parts)
     }
 }
 

@@ -23,7 +23,7 @@ pub(crate) struct HttpSink {
 
 impl Default for HttpSink {
     fn default() -> Self {
-        let mut response = http::Response::default();
+        let mut response = http::Response::new(Bytes::new());
         // A 101 has 3 to 6 headers, a refusal 4 or 5: one allocation, no growth.
         *response.headers_mut() = http::HeaderMap::with_capacity(8);
         Self {
@@ -125,6 +125,21 @@ impl ResponseSink for HttpSink {
                 self.response.headers_mut().append(name, value);
             }
             _ => self.refused = true,
+        }
+    }
+
+    fn upgrade_lines(&mut self, accept: &[u8]) {
+        // Built as constants, not looked up: the hot path of every 101.
+        const WEBSOCKET: HeaderValue = HeaderValue::from_static("websocket");
+        const UPGRADE: HeaderValue = HeaderValue::from_static("Upgrade");
+        let headers = self.response.headers_mut();
+        headers.append(http::header::UPGRADE, WEBSOCKET);
+        headers.append(http::header::CONNECTION, UPGRADE);
+        match HeaderValue::from_bytes(accept) {
+            Ok(accept) => {
+                headers.append(http::header::SEC_WEBSOCKET_ACCEPT, accept);
+            }
+            Err(_) => self.refused = true,
         }
     }
 

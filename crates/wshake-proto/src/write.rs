@@ -84,6 +84,13 @@ pub(crate) trait ResponseSink {
     }
     fn status(&mut self, status: u16);
     fn header(&mut self, name: &str, value: &[u8]);
+    /// The 101's own lines: `Upgrade: websocket`, `Connection: Upgrade` and the accept
+    /// value. A sink may build them faster than three [`header`](Self::header)s.
+    fn upgrade_lines(&mut self, accept: &[u8]) {
+        self.header("Upgrade", b"websocket");
+        self.header("Connection", b"Upgrade");
+        self.header("Sec-WebSocket-Accept", accept);
+    }
     fn header_display(&mut self, name: &str, value: &dyn fmt::Display);
     /// Ends the head; then the body, if any.
     fn body(&mut self, body: &[u8]);

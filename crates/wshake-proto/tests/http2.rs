@@ -6,7 +6,9 @@
 use http::{HeaderMap, Method, Request, Version};
 use wshake_proto::Error;
 use wshake_proto::extensions::DeflateConfig;
-use wshake_proto::server::{Answer, Answered, ExtendedConnect, Incoming, ServerConfig};
+use wshake_proto::server::{
+    Answer, Answered, ExtendedConnect, Incoming, OwnedRequest, ServerConfig,
+};
 
 const WEBSOCKET: Option<&str> = Some("websocket");
 
@@ -45,12 +47,22 @@ fn without(mut request: Request<()>, names: &[&str]) -> Request<()> {
     request
 }
 
+/// Validates `request`; also checks that validating and keeping in one pass
+/// (`OwnedRequest::from_http2_parts`) gives the same verdict and the same copy as
+/// validating, then keeping (`into_owned_for_answer`).
 fn validate(
     config: &ServerConfig,
     request: &Request<()>,
     connect: ExtendedConnect<'_>,
 ) -> Result<(), Error> {
-    Incoming::from_http2(config, request, connect).map(|_| ())
+    let verdict = Incoming::from_http2(config, request, connect)
+        .map(|incoming| incoming.request().into_owned_for_answer());
+    let (parts, ()) = request.clone().into_parts();
+    assert_eq!(
+        OwnedRequest::from_http2_parts(config, &parts, connect),
+        verdict
+    );
+    verdict.map(|_| ())
 }
 
 fn error(request: &Request<()>) -> Error {

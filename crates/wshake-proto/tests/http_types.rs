@@ -15,8 +15,8 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, Uri, Version};
 use wshake_proto::client::{ClientConfig, ClientHandshake, Target};
 use wshake_proto::extensions::{DeflateConfig, DeflateOffer};
 use wshake_proto::server::{
-    AcceptConnection, Answer, Answered, ExtensionAnswer, Incoming, OriginPolicy, RejectConnection,
-    ServerConfig, ServerHandshake,
+    AcceptConnection, Answer, Answered, ExtensionAnswer, Incoming, OriginPolicy, OwnedRequest,
+    RejectConnection, ServerConfig, ServerHandshake,
 };
 use wshake_proto::{Error, Headers, Key, Limits, LocalError, Status};
 
@@ -170,6 +170,13 @@ fn compare(config: &ServerConfig, bytes: &[u8]) -> Result<Agreed, String> {
         "from_parts",
         Incoming::from_parts(config, &parts).map(|_| ()),
         from_http.clone(),
+    )?;
+    // Validated and kept in one pass: the same verdict and the same copy as validating,
+    // then keeping.
+    same(
+        "OwnedRequest::from_parts",
+        OwnedRequest::from_parts(config, &parts),
+        Incoming::from_parts(config, &parts).map(|i| i.request().into_owned_for_answer()),
     )?;
     match (polled, from_http) {
         (Err(bytes), Err(http)) => {

@@ -111,9 +111,7 @@ impl<'a> AcceptConnection<'a> {
         match request.key() {
             Some(key) => {
                 out.status(101);
-                out.header("Upgrade", b"websocket");
-                out.header("Connection", b"Upgrade");
-                out.header("Sec-WebSocket-Accept", Accept::for_key(&key).as_bytes());
+                out.upgrade_lines(Accept::for_key(&key).as_bytes());
             }
             // An extended CONNECT (RFC 8441 §5): a 200 opens the tunnel, and there is
             // neither key nor accept.

@@ -3,6 +3,7 @@
 //! its HTTP/2 mode, the limits, the Origin policy) plus the pseudo-header rules of RFC 8441
 //! §4 and RFC 9113 §8.3 and §8.5, and answered with a 200 by the same composition.
 
+use alloc::vec::Vec;
 use http::{HeaderMap, Method, Uri, Version};
 
 use crate::Error;
@@ -11,9 +12,9 @@ use crate::grammar::{ascii_str, is_valid_host};
 use crate::headers::HttpLines;
 use crate::limits::Limits;
 
-use super::http_types::{HttpRequest, check_limits, scan_lines};
+use super::http_types::{HttpRequest, Keep, check_limits, scan_lines};
 use super::request::RequestHeaders;
-use super::{Incoming, Request, ServerConfig};
+use super::{Incoming, OwnedRequest, Request, ServerConfig};
 
 /// What an HTTP/2 stack knows beside the `http::Request`: the `:protocol` pseudo-header,
 /// which `http` types do not carry (hyper hands it over as `hyper::ext::Protocol` in the
@@ -118,9 +119,33 @@ impl<'a> Incoming<'a> {
         headers: &'a HeaderMap,
         connect: ExtendedConnect<'_>,
     ) -> Result<Self, Error> {
-        let request = validate(&config.limits, method, uri, version, headers, connect)?;
+        let request = validate(&config.limits, method, uri, version, headers, connect, None)?;
         config.check_host(request.host.as_bytes())?;
         Ok(Self::validated(config, Request::from_http(request)))
+    }
+}
+
+/// With the `http` feature: an extended CONNECT validated and kept in one pass.
+impl OwnedRequest {
+    /// [`OwnedRequest::from_parts`] for an HTTP/2 (or HTTP/3) extended CONNECT: validates
+    /// exactly like [`Incoming::from_http2_parts`] and keeps what answering reads.
+    pub fn from_http2_parts(
+        config: &ServerConfig,
+        parts: &http::request::Parts,
+        connect: ExtendedConnect<'_>,
+    ) -> Result<Self, Error> {
+        let mut kept = Vec::new();
+        let request = validate(
+            &config.limits,
+            &parts.method,
+            &parts.uri,
+            parts.version,
+            &parts.headers,
+            connect,
+            Some(&mut kept),
+        )?;
+        config.check_host(request.host.as_bytes())?;
+        Ok(Self::from_http(request.owned_with(kept)))
     }
 }
 
@@ -133,9 +158,10 @@ fn validate<'a>(
     version: Version,
     headers: &'a HeaderMap,
     connect: ExtendedConnect<'_>,
+    keep: Keep<'_>,
 ) -> Result<HttpRequest<'a>, Error> {
     let mut rules = RequestHeaders::<&'a [u8]>::http2();
-    let lines = scan_lines(headers, &mut rules);
+    let lines = scan_lines(headers, &mut rules, keep);
     check_limits(limits, method, uri, headers, &lines)?;
     if version < Version::HTTP_2 {
         // An HTTP/1.x request has no extended CONNECT: `Incoming::from_http` is its path.

@@ -17,7 +17,8 @@ use crate::{Error, LocalError};
 
 use super::request::RequestHeaders;
 use super::{
-    AcceptConnection, Answer, Answered, Incoming, RejectConnection, Request, ServerConfig,
+    AcceptConnection, Answer, Answered, Incoming, OwnedRequest, RejectConnection, Request,
+    ServerConfig,
 };
 use crate::classify::{Known, classify_header_name};
 
@@ -46,10 +47,15 @@ impl HttpRequest<'_> {
     pub(crate) fn into_owned_for_answer(self) -> OwnedHttpRequest {
         let mut headers = Vec::new();
         for (name, value) in self.headers.iter() {
-            if is_answer_line(name) {
+            if is_answer_line(classify_header_name(name), name) {
                 headers.push((name.clone(), value.clone()));
             }
         }
+        self.owned_with(headers)
+    }
+
+    /// The owned copy with these lines.
+    pub(super) fn owned_with(self, headers: Vec<(HeaderName, HeaderValue)>) -> OwnedHttpRequest {
         OwnedHttpRequest {
             method: self.method.clone(),
             uri: self.uri.clone(),
@@ -62,8 +68,8 @@ impl HttpRequest<'_> {
 /// The lines an answer reads: `Host` and `Origin` (the origin policy), the offered
 /// subprotocols and extensions (negotiation, and the check of what an answer chooses),
 /// and what a trusted proxy forwards (the origin policy behind it).
-fn is_answer_line(name: &HeaderName) -> bool {
-    match classify_header_name(name) {
+fn is_answer_line(kind: Known, name: &HeaderName) -> bool {
+    match kind {
         Known::Host | Known::Origin | Known::Protocol | Known::Extensions => true,
         Known::Other => {
             *name == http::header::FORWARDED
@@ -112,9 +118,10 @@ fn validate<'a>(
     uri: &'a Uri,
     version: Version,
     headers: &'a HeaderMap,
+    keep: Keep<'_>,
 ) -> Result<HttpRequest<'a>, Error> {
     let mut rules = RequestHeaders::<&'a [u8]>::default();
-    let lines = scan_lines(headers, &mut rules);
+    let lines = scan_lines(headers, &mut rules, keep);
     check_limits(limits, method, uri, headers, &lines)?;
     if version > Version::HTTP_11 {
         // HTTP/2 and later open WebSockets with an extended CONNECT (RFC 8441), whose
@@ -157,10 +164,15 @@ pub(super) struct LineScan {
     pub(super) error: Option<Error>,
 }
 
-/// Runs every line of `headers` through `rules` and measures them, in one pass.
+/// Where the lines an answer reads are kept while validating, when they are.
+pub(super) type Keep<'k> = Option<&'k mut Vec<(HeaderName, HeaderValue)>>;
+
+/// Runs every line of `headers` through `rules` and measures them, in one pass, keeping
+/// the lines an answer reads in `keep` if given.
 pub(super) fn scan_lines<'a>(
     headers: &'a HeaderMap,
     rules: &mut RequestHeaders<&'a [u8]>,
+    mut keep: Keep<'_>,
 ) -> LineScan {
     let mut scan = LineScan {
         count: 0,
@@ -174,6 +186,11 @@ pub(super) fn scan_lines<'a>(
             let line =
                 rules.classified_line(scan.count, kind, name_bytes, value_bytes, value_bytes);
             scan.error = line.err();
+            if let Some(kept) = keep.as_deref_mut() {
+                if is_answer_line(kind, name) {
+                    kept.push((name.clone(), value.clone()));
+                }
+            }
         }
         scan.count += 1;
         scan.bytes += name_bytes.len() + 2 + value_bytes.len() + 2;
@@ -296,7 +313,7 @@ impl<'a> Incoming<'a> {
         version: Version,
         headers: &'a HeaderMap,
     ) -> Result<Self, Error> {
-        let request = validate(&config.limits, method, uri, version, headers)?;
+        let request = validate(&config.limits, method, uri, version, headers, None)?;
         config.check_host(request.host.as_bytes())?;
         Ok(Self {
             request: Request::from_http(request),
@@ -346,5 +363,47 @@ impl<'a> Incoming<'a> {
         let mut sink = HttpSink::for_request(&self.request);
         reject.compose(&mut sink);
         sink.into_response()
+    }
+}
+
+/// With the `http` feature: a request validated and kept in one pass, to be answered
+/// later (an extractor, which cannot borrow the request past its extraction).
+impl OwnedRequest {
+    /// Validates the parts of a request exactly like [`Incoming::from_parts`] and, in the
+    /// same pass over its lines, keeps what answering it reads: the copy
+    /// [`Request::into_owned_for_answer`](super::Request::into_owned_for_answer) makes.
+    /// Answer it with [`Incoming::validated`] on its [`view`](Self::view).
+    ///
+    /// ```
+    /// use wshake_proto::server::{Incoming, OwnedRequest, ServerConfig};
+    ///
+    /// let (parts, ()) = http::Request::get("/chat")
+    ///     .header("host", "example.com")
+    ///     .header("upgrade", "websocket")
+    ///     .header("connection", "Upgrade")
+    ///     .header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")
+    ///     .header("sec-websocket-version", "13")
+    ///     .header("cookie", "a=1")
+    ///     .body(())?
+    ///     .into_parts();
+    /// let config = ServerConfig::new();
+    /// let kept = OwnedRequest::from_parts(&config, &parts)?;
+    /// assert_eq!(kept.view().headers().get("cookie"), None); // no answer reads it
+    /// let answer = Incoming::validated(&config, kept.view()).decide()?;
+    /// # let _ = answer;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_parts(config: &ServerConfig, parts: &http::request::Parts) -> Result<Self, Error> {
+        let mut kept = Vec::new();
+        let request = validate(
+            &config.limits,
+            &parts.method,
+            &parts.uri,
+            parts.version,
+            &parts.headers,
+            Some(&mut kept),
+        )?;
+        config.check_host(request.host.as_bytes())?;
+        Ok(Self::from_http(request.owned_with(kept)))
     }
 }

@@ -686,6 +686,14 @@ enum OwnedSource {
 }
 
 impl OwnedRequest {
+    /// A copy of a request in `http` types.
+    #[cfg(feature = "http")]
+    pub(super) fn from_http(request: super::http_types::OwnedHttpRequest) -> Self {
+        Self {
+            source: OwnedSource::Http(request),
+        }
+    }
+
     /// The request, borrowed from this copy.
     pub fn view(&self) -> Request<'_> {
         match &self.source {
