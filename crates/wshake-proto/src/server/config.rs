@@ -163,6 +163,10 @@ impl ServerConfig {
 
     /// `Err(HostNotAllowed)` (421) unless [`allows_host`](Self::allows_host).
     pub(crate) fn check_host(&self, host: &[u8]) -> Result<(), crate::Error> {
+        if self.allowed_hosts.is_empty() {
+            // Every host is answered: nothing to read (the host is valid ASCII already).
+            return Ok(());
+        }
         match core::str::from_utf8(host) {
             Ok(text) if self.allows_host(text) => Ok(()),
             _ => Err(crate::Error::HostNotAllowed {

@@ -57,6 +57,11 @@ impl OriginPolicy {
         self.allows_at(origin, host, None)
     }
 
+    /// Whether every origin is allowed: then nothing needs comparing.
+    pub(crate) fn allows_any(&self) -> bool {
+        self.any
+    }
+
     /// [`allows`](Self::allows), knowing the scheme the client used (from a trusted
     /// proxy): a same-origin `Origin` must then have that scheme too (`ws` as `http`,
     /// `wss` as `https`).
