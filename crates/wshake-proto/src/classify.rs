@@ -1,5 +1,7 @@
 //! Which of the handshake's headers a field is, by name, in both roles.
 
+use crate::grammar::eq_folded;
+
 /// The header names the handshake reads, in both roles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Known {
@@ -64,48 +66,6 @@ pub(crate) fn classify(name: &[u8]) -> Known {
     }
 }
 
-/// `name.eq_ignore_ascii_case(lower)` for a `lower` of the same length made of lower-case
-/// letters and `-` (every name [`Known`] has), eight bytes at a time: a letter matches
-/// either case (its `0x20` bit is ignored), a `-` only itself.
-fn eq_folded(name: &[u8], lower: &[u8]) -> bool {
-    fn word<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
-        bytes[at..at + N].try_into().expect("in range")
-    }
-    fn same8(name: &[u8], lower: &[u8], at: usize) -> bool {
-        let (a, b) = (
-            u64::from_le_bytes(word(name, at)),
-            u64::from_le_bytes(word(lower, at)),
-        );
-        // Letters (0x61..=0x7A) have the 0x40 bit, `-` (0x2D) has not.
-        a | ((b & 0x4040_4040_4040_4040) >> 1) == b
-    }
-    fn same4(name: &[u8], lower: &[u8], at: usize) -> bool {
-        let (a, b) = (
-            u32::from_le_bytes(word(name, at)),
-            u32::from_le_bytes(word(lower, at)),
-        );
-        a | ((b & 0x4040_4040) >> 1) == b
-    }
-    let n = lower.len();
-    if name.len() != n {
-        return false;
-    }
-    match n {
-        0..4 => name.eq_ignore_ascii_case(lower),
-        4..8 => same4(name, lower, 0) && same4(name, lower, n - 4),
-        _ => {
-            let mut at = 0;
-            while at + 8 < n {
-                if !same8(name, lower, at) {
-                    return false;
-                }
-                at += 8;
-            }
-            same8(name, lower, n - 8)
-        }
-    }
-}
-
 /// [`classify`] for a name `http` parsed: every name the handshake reads is one of
 /// `http`'s standard headers, which compare as enum values, so no byte is read (a name
 /// `http` keeps as custom is never one of them). Gives what `classify` gives on
@@ -166,7 +126,7 @@ mod known_tests {
     /// and every other byte), so no near miss is taken for a known header.
     #[test]
     fn h22_eq_folded_agrees_with_eq_ignore_ascii_case() {
-        for kind in [
+        let known = [
             Known::Host,
             Known::Upgrade,
             Known::Connection,
@@ -178,8 +138,14 @@ mod known_tests {
             Known::Origin,
             Known::ContentLength,
             Known::TransferEncoding,
-        ] {
-            let lower = kind.name().as_bytes();
+        ];
+        // The header names, and the tokens `list_contains` looks for.
+        let names = known
+            .iter()
+            .map(|kind| kind.name())
+            .chain(["websocket", "upgrade"]);
+        for kind in names {
+            let lower = kind.as_bytes();
             assert!(lower.iter().all(|&b| b.is_ascii_lowercase() || b == b'-'));
             let mut name = lower.to_vec();
             for at in 0..name.len() {

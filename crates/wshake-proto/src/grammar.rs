@@ -56,11 +56,55 @@ pub(crate) fn list_elements(value: &[u8]) -> impl Iterator<Item = &[u8]> {
         .filter(|element| !element.is_empty())
 }
 
+/// `name.eq_ignore_ascii_case(lower)` for a `lower` made of lower-case letters and `-`
+/// (every header name and token the handshake looks for), eight bytes at a time: a
+/// letter matches either case (its `0x20` bit is ignored), a `-` only itself.
+pub(crate) fn eq_folded(name: &[u8], lower: &[u8]) -> bool {
+    debug_assert!(lower.iter().all(|&b| b.is_ascii_lowercase() || b == b'-'));
+    fn word<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
+        bytes[at..at + N].try_into().expect("in range")
+    }
+    fn same8(name: &[u8], lower: &[u8], at: usize) -> bool {
+        let (a, b) = (
+            u64::from_le_bytes(word(name, at)),
+            u64::from_le_bytes(word(lower, at)),
+        );
+        // Letters (0x61..=0x7A) have the 0x40 bit, `-` (0x2D) has not.
+        a | ((b & 0x4040_4040_4040_4040) >> 1) == b
+    }
+    fn same4(name: &[u8], lower: &[u8], at: usize) -> bool {
+        let (a, b) = (
+            u32::from_le_bytes(word(name, at)),
+            u32::from_le_bytes(word(lower, at)),
+        );
+        a | ((b & 0x4040_4040) >> 1) == b
+    }
+    let n = lower.len();
+    if name.len() != n {
+        return false;
+    }
+    match n {
+        0..4 => name.eq_ignore_ascii_case(lower),
+        4..8 => same4(name, lower, 0) && same4(name, lower, n - 4),
+        _ => {
+            let mut at = 0;
+            while at + 8 < n {
+                if !same8(name, lower, at) {
+                    return false;
+                }
+                at += 8;
+            }
+            same8(name, lower, n - 8)
+        }
+    }
+}
+
 /// Whether a `#list` value contains `wanted`, compared case-insensitively.
+/// `wanted` is lower-case letters (`websocket`, `upgrade`).
 pub(crate) fn list_contains(value: &[u8], wanted: &str) -> bool {
+    let wanted = wanted.as_bytes();
     // The usual value is the one element alone (`Upgrade: websocket`): no split needed.
-    value.eq_ignore_ascii_case(wanted.as_bytes())
-        || list_elements(value).any(|element| element.eq_ignore_ascii_case(wanted.as_bytes()))
+    eq_folded(value, wanted) || list_elements(value).any(|element| eq_folded(element, wanted))
 }
 
 /// Converts bytes already checked to be ASCII tokens into `&str`.
