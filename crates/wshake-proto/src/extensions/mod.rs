@@ -171,19 +171,7 @@ impl<'a> Extensions<'a> {
     /// Parses a whole header value; `None` if it is malformed (S17, S19).
     /// An empty list (`""` or `", ,"`) is malformed: the grammar wants at least one.
     pub fn parse(value: &'a [u8]) -> Option<Self> {
-        let mut check = Cursor {
-            bytes: value,
-            at: 0,
-        };
-        let mut count = 0usize;
-        loop {
-            match check.extension() {
-                Ok(Some(_)) => count += 1,
-                Ok(None) => break,
-                Err(()) => return None,
-            }
-        }
-        (count > 0).then_some(Self::already_valid(value))
+        is_valid_list(value).then_some(Self::already_valid(value))
     }
 
     /// Iterates a value that [`parse`](Self::parse) already accepted, without checking it
@@ -203,6 +191,123 @@ impl<'a> Iterator for Extensions<'a> {
 
     fn next(&mut self) -> Option<Extension<'a>> {
         self.cursor.extension().ok().flatten()
+    }
+}
+
+/// Whether `value` is an extension list (the grammar at the top): what
+/// [`Extensions::parse`] accepts. One pass, two table lookups a byte and no value built;
+/// the [`Cursor`] then walks a list accepted here, and a test holds the two to the same
+/// language.
+fn is_valid_list(value: &[u8]) -> bool {
+    let mut state = list::START;
+    for &byte in value {
+        state = list::NEXT[usize::from(state | list::CLASS[usize::from(byte)])];
+    }
+    list::accepts(state)
+}
+
+/// The scan's tables. A state is a multiple of 8 below 128 and a byte class is below 8,
+/// so `state | class` indexes the 256-entry transition table with no bounds to check.
+mod list {
+    use crate::grammar::is_tchar;
+
+    // Byte classes.
+    const TCHAR: u8 = 0;
+    const OWS: u8 = 1;
+    const COMMA: u8 = 2;
+    const SEMI: u8 = 3;
+    const EQ: u8 = 4;
+    const QUOTE: u8 = 5;
+    const BACKSLASH: u8 = 6;
+    const OTHER: u8 = 7;
+
+    /// Each byte's class.
+    pub(super) const CLASS: [u8; 256] = {
+        let mut table = [OTHER; 256];
+        let mut byte = 0;
+        while byte < 256 {
+            table[byte] = match byte as u8 {
+                b if is_tchar(b) => TCHAR,
+                b' ' | b'\t' => OWS,
+                b',' => COMMA,
+                b';' => SEMI,
+                b'=' => EQ,
+                b'"' => QUOTE,
+                b'\\' => BACKSLASH,
+                _ => OTHER,
+            };
+            byte += 1;
+        }
+        table
+    };
+
+    // States, what the last byte ended or began, as multiples of 8.
+    /// Nothing yet but `,`s and whitespace.
+    pub(super) const START: u8 = 0;
+    /// After a `,` that followed an extension.
+    const LIST: u8 = 8;
+    /// In an extension's name.
+    const NAME: u8 = 16;
+    /// After a name, a parameter or a value, in whitespace: `;`, `,` or the end next.
+    const ITEM: u8 = 24;
+    /// After `;`, before a parameter's name.
+    const PARAM: u8 = 32;
+    /// In a parameter's name.
+    const PARAM_NAME: u8 = 40;
+    /// After a parameter's name, in whitespace: `=`, `;`, `,` or the end next.
+    const AFTER_PARAM_NAME: u8 = 48;
+    /// After `=`, before the value.
+    const VALUE: u8 = 56;
+    /// In a token value.
+    const TOKEN: u8 = 64;
+    /// Just after the opening quote of a value.
+    const QUOTED_EMPTY: u8 = 72;
+    /// In a quoted value with content.
+    const QUOTED: u8 = 80;
+    /// After `\\` in a quoted value.
+    const ESCAPED: u8 = 88;
+    /// Not a list, whatever follows.
+    const REJECT: u8 = 96;
+
+    const fn next(state: u8, class: u8) -> u8 {
+        match (state, class) {
+            (START, OWS | COMMA) => START,
+            (LIST, OWS | COMMA) => LIST,
+            (START | LIST, TCHAR) => NAME,
+            (NAME | PARAM_NAME | TOKEN, TCHAR) => state,
+            (NAME | ITEM | TOKEN, OWS) => ITEM,
+            (PARAM_NAME | AFTER_PARAM_NAME, OWS) => AFTER_PARAM_NAME,
+            (PARAM_NAME | AFTER_PARAM_NAME, EQ) => VALUE,
+            (NAME | ITEM | PARAM_NAME | AFTER_PARAM_NAME | TOKEN, SEMI) => PARAM,
+            (NAME | ITEM | PARAM_NAME | AFTER_PARAM_NAME | TOKEN, COMMA) => LIST,
+            (PARAM | VALUE, OWS) => state,
+            (PARAM, TCHAR) => PARAM_NAME,
+            (VALUE, TCHAR) => TOKEN,
+            (VALUE, QUOTE) => QUOTED_EMPTY,
+            (QUOTED, QUOTE) => ITEM,
+            (QUOTED_EMPTY | QUOTED, BACKSLASH) => ESCAPED,
+            (QUOTED_EMPTY | QUOTED | ESCAPED, TCHAR) => QUOTED,
+            _ => REJECT,
+        }
+    }
+
+    /// The next state, at `state | class`.
+    pub(super) const NEXT: [u8; 256] = {
+        let mut table = [REJECT; 256];
+        let mut index = 0;
+        while index < 256 {
+            table[index] = next(index as u8 & !7, index as u8 & 7);
+            index += 1;
+        }
+        table
+    };
+
+    /// Where a list may end: after an extension, a parameter or a value (or a `,`).
+    pub(super) const fn accepts(state: u8) -> bool {
+        matches!(
+            state,
+            LIST | NAME | ITEM | PARAM_NAME | AFTER_PARAM_NAME | TOKEN
+        )
     }
 }
 
@@ -332,6 +437,73 @@ mod tests {
                 .map(|e| (e.name(), e.params().map(|p| p.to_string()).collect()))
                 .collect(),
         )
+    }
+
+    /// What the cursor, walking, accepts: the reference for `is_valid_list`.
+    fn cursor_accepts(value: &[u8]) -> bool {
+        let mut cursor = Cursor {
+            bytes: value,
+            at: 0,
+        };
+        let mut count = 0;
+        loop {
+            match cursor.extension() {
+                Ok(Some(_)) => count += 1,
+                Ok(None) => return count > 0,
+                Err(()) => return false,
+            }
+        }
+    }
+
+    /// The one-pass check and the cursor accept the same language: every string of up to
+    /// six bytes over an alphabet with a token byte, each separator, the quote, the
+    /// backslash, both whitespaces and a byte no token holds, then 200,000 longer ones.
+    #[test]
+    fn s17_s19_the_one_pass_check_accepts_what_the_cursor_walks() {
+        const ALPHABET: &[u8] = b"a;,=\" \\\t@";
+        fn every(value: &mut Vec<u8>, left: usize) {
+            assert_eq!(
+                is_valid_list(value),
+                cursor_accepts(value),
+                "{:?}",
+                alloc::string::String::from_utf8_lossy(value)
+            );
+            if left == 0 {
+                return;
+            }
+            for &byte in ALPHABET {
+                value.push(byte);
+                every(value, left - 1);
+                value.pop();
+            }
+        }
+        every(&mut Vec::new(), 6);
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut value = Vec::new();
+        for _ in 0..200_000 {
+            value.clear();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = 7 + (state % 24) as usize;
+            for i in 0..len {
+                let pick = (state >> (i % 16 * 4)) as usize + i;
+                // Mostly token bytes, as real lists are.
+                value.push(if pick % 3 == 0 {
+                    ALPHABET[pick / 3 % ALPHABET.len()]
+                } else {
+                    b'a'
+                });
+            }
+            assert_eq!(is_valid_list(&value), cursor_accepts(&value), "{value:?}");
+        }
+        for real in [
+            &b"permessage-deflate; client_max_window_bits"[..],
+            b"permessage-deflate; client_max_window_bits=15; server_no_context_takeover",
+            b"x-webkit-deflate-frame, permessage-deflate; server_max_window_bits=\"10\"",
+        ] {
+            assert!(is_valid_list(real) && cursor_accepts(real));
+        }
     }
 
     #[test]
