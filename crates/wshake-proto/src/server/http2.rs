@@ -8,7 +8,7 @@ use http::{HeaderMap, Method, Uri, Version};
 
 use crate::Error;
 use crate::error::Excerpt;
-use crate::grammar::{ascii_str, is_valid_host};
+use crate::grammar::is_valid_host;
 use crate::headers::HttpLines;
 use crate::limits::Limits;
 
@@ -120,7 +120,7 @@ impl<'a> Incoming<'a> {
         connect: ExtendedConnect<'_>,
     ) -> Result<Self, Error> {
         let request = validate(&config.limits, method, uri, version, headers, connect, None)?;
-        config.check_host(request.host.as_bytes())?;
+        config.check_host(request.host)?;
         Ok(Self::validated(config, Request::from_http(request)))
     }
 }
@@ -144,7 +144,7 @@ impl OwnedRequest {
             connect,
             Some(&mut kept),
         )?;
-        config.check_host(request.host.as_bytes())?;
+        config.check_host(request.host)?;
         Ok(Self::from_http(request.owned_with(kept)))
     }
 }
@@ -193,7 +193,7 @@ fn validate<'a>(
         return Err(error);
     }
     let (host, _origin, _, _) = rules.finish_http2()?;
-    let host = match (authority, host.map(ascii_str)) {
+    let host = match (authority.map(str::as_bytes), host) {
         (Some(authority), Some(host)) if !authority.eq_ignore_ascii_case(host) => {
             return Err(Error::AuthorityMismatch);
         }

@@ -9,7 +9,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, Uri, Version};
 use wshake_accept::Key;
 
 use crate::error::Excerpt;
-use crate::grammar::{ascii_str, is_valid_host};
+use crate::grammar::is_valid_host;
 use crate::headers::HttpLines;
 use crate::http_sink::HttpSink;
 use crate::limits::Limits;
@@ -28,7 +28,8 @@ pub(crate) struct HttpRequest<'a> {
     pub(crate) method: &'a Method,
     pub(crate) uri: &'a Uri,
     pub(crate) headers: HttpLines<'a>,
-    pub(crate) host: &'a str,
+    /// The host as validated (ASCII): read as text only when asked for.
+    pub(crate) host: &'a [u8],
     /// `None` for an HTTP/2 (or HTTP/3) extended CONNECT, which has no key.
     pub(crate) key: Option<Key>,
 }
@@ -101,10 +102,10 @@ impl OwnedHttpRequest {
             // As validation chose it: over HTTP/2 (no key) `:authority` when there is one,
             // else `Host`.
             host: match self.uri.authority() {
-                Some(authority) if self.key.is_none() => authority.as_str(),
+                Some(authority) if self.key.is_none() => authority.as_str().as_bytes(),
                 _ => HttpLines::List(&self.headers)
                     .get(&http::header::HOST)
-                    .map_or("", |host| ascii_str(host.as_bytes())),
+                    .map_or(b"", http::HeaderValue::as_bytes),
             },
             key: self.key,
         }
@@ -150,7 +151,7 @@ fn validate<'a>(
         method,
         uri,
         headers: HttpLines::Map(headers),
-        host: ascii_str(host),
+        host,
         key: Some(key),
     })
 }
@@ -316,7 +317,7 @@ impl<'a> Incoming<'a> {
         headers: &'a HeaderMap,
     ) -> Result<Self, Error> {
         let request = validate(&config.limits, method, uri, version, headers, None)?;
-        config.check_host(request.host.as_bytes())?;
+        config.check_host(request.host)?;
         Ok(Self {
             request: Request::from_http(request),
             config,
@@ -405,7 +406,7 @@ impl OwnedRequest {
             &parts.headers,
             Some(&mut kept),
         )?;
-        config.check_host(request.host.as_bytes())?;
+        config.check_host(request.host)?;
         Ok(Self::from_http(request.owned_with(kept)))
     }
 }

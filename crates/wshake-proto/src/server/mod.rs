@@ -272,13 +272,13 @@ impl<'a> Incoming<'a> {
                 return (host, forwarded.proto);
             }
             if forwarded.proto.is_some() {
-                return (self.request.host().as_bytes(), forwarded.proto);
+                return (self.request.host_bytes(), forwarded.proto);
             }
         }
         // Over HTTP/2 the request names its scheme (`:scheme`), checked against the
         // connection when the stack said whether it is TLS.
         (
-            self.request.host().as_bytes(),
+            self.request.host_bytes(),
             self.request.scheme().map(str::as_bytes),
         )
     }

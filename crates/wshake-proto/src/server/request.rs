@@ -475,6 +475,15 @@ impl<'a> Request<'a> {
         match self.source {
             Source::Head { head, parsed, .. } => ascii_or_empty(&head[parsed.host.clone()]),
             #[cfg(feature = "http")]
+            Source::Http(request) => ascii_or_empty(request.host),
+        }
+    }
+
+    /// The host's bytes, as [`host`](Self::host) reads them (ASCII: validated).
+    pub(crate) fn host_bytes(&self) -> &'a [u8] {
+        match self.source {
+            Source::Head { head, parsed, .. } => &head[parsed.host.clone()],
+            #[cfg(feature = "http")]
             Source::Http(request) => request.host,
         }
     }
