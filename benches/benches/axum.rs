@@ -20,8 +20,12 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use scenario::{Side, call_round, duplex_round, router, runtime};
 
-const SIDES: [(Side, &str); 3] = [
+const SIDES: [(Side, &str); 4] = [
     (Side::Wshake, "wshake-axum Handshake"),
+    (
+        Side::WshakeTungstenite,
+        "wshake-axum Handshake + tokio-tungstenite",
+    ),
     (Side::Axum, "axum WebSocketUpgrade"),
     (Side::Floor, "floor: no extractor, constant 101"),
 ];

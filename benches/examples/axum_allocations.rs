@@ -24,6 +24,10 @@ fn main() {
     for duplex in [true, false] {
         for (side, name) in [
             (Side::Wshake, "wshake-axum Handshake"),
+            (
+                Side::WshakeTungstenite,
+                "wshake-axum Handshake + tokio-tungstenite",
+            ),
             (Side::Axum, "axum WebSocketUpgrade"),
             (Side::Floor, "floor"),
         ] {

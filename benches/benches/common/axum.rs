@@ -66,6 +66,10 @@ const ACCEPT: &str = "GQgQRCl11RP2VDN7RvZ+wVQE8C8=";
 pub(crate) enum Side {
     /// wshake-axum's `Handshake`, `handshake.on_upgrade(|_, _| async {})`.
     Wshake,
+    /// wshake-axum's `Handshake` whose callback makes the stream a tokio-tungstenite
+    /// `WebSocketStream` (default config), as axum's `WebSocketUpgrade` does before its
+    /// callback: the same framing set-up on both sides.
+    WshakeTungstenite,
     /// axum's `WebSocketUpgrade`, `ws.on_upgrade(|_| async {})`.
     Axum,
     /// No extractor: a constant 101 (the cost of everything but the handshake library).
@@ -81,6 +85,7 @@ impl Side {
     pub(crate) fn parse(name: &str) -> Option<Self> {
         match name {
             "wshake" => Some(Self::Wshake),
+            "wshake-tungstenite" => Some(Self::WshakeTungstenite),
             "axum" => Some(Self::Axum),
             "floor" => Some(Self::Floor),
             _ => None,
@@ -90,6 +95,18 @@ impl Side {
 
 async fn wshake_handler(handshake: wshake_axum::Handshake) -> Response {
     handshake.on_upgrade(|_, _| async {})
+}
+
+async fn wshake_tungstenite_handler(handshake: wshake_axum::Handshake) -> Response {
+    handshake.on_upgrade(|stream, _| async move {
+        let socket = tokio_tungstenite::WebSocketStream::from_raw_socket(
+            stream,
+            tokio_tungstenite::tungstenite::protocol::Role::Server,
+            None,
+        )
+        .await;
+        drop(socket);
+    })
 }
 
 async fn axum_handler(ws: WebSocketUpgrade) -> Response {
@@ -113,6 +130,7 @@ async fn floor_handler() -> Response {
 pub(crate) fn router(side: Side) -> Router {
     match side {
         Side::Wshake => Router::new().route("/chat", get(wshake_handler)),
+        Side::WshakeTungstenite => Router::new().route("/chat", get(wshake_tungstenite_handler)),
         Side::Axum => Router::new().route("/chat", get(axum_handler)),
         Side::Floor => Router::new().route("/chat", get(floor_handler)),
     }

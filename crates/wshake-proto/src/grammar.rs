@@ -60,7 +60,6 @@ pub(crate) fn list_elements(value: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// (every header name and token the handshake looks for), eight bytes at a time: a
 /// letter matches either case (its `0x20` bit is ignored), a `-` only itself.
 pub(crate) fn eq_folded(name: &[u8], lower: &[u8]) -> bool {
-    debug_assert!(lower.iter().all(|&b| b.is_ascii_lowercase() || b == b'-'));
     fn word<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
         bytes[at..at + N].try_into().expect("in range")
     }
@@ -79,6 +78,7 @@ pub(crate) fn eq_folded(name: &[u8], lower: &[u8]) -> bool {
         );
         a | ((b & 0x4040_4040) >> 1) == b
     }
+    debug_assert!(lower.iter().all(|&b| b.is_ascii_lowercase() || b == b'-'));
     let n = lower.len();
     if name.len() != n {
         return false;

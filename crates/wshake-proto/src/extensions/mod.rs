@@ -224,9 +224,9 @@ mod list {
     /// Each byte's class.
     pub(super) const CLASS: [u8; 256] = {
         let mut table = [OTHER; 256];
-        let mut byte = 0;
-        while byte < 256 {
-            table[byte] = match byte as u8 {
+        let mut byte: u8 = 0;
+        loop {
+            table[byte as usize] = match byte {
                 b if is_tchar(b) => TCHAR,
                 b' ' | b'\t' => OWS,
                 b',' => COMMA,
@@ -236,9 +236,11 @@ mod list {
                 b'\\' => BACKSLASH,
                 _ => OTHER,
             };
+            if byte == u8::MAX {
+                break table;
+            }
             byte += 1;
         }
-        table
     };
 
     // States, what the last byte ended or began, as multiples of 8.
@@ -272,19 +274,19 @@ mod list {
     const fn next(state: u8, class: u8) -> u8 {
         match (state, class) {
             (START, OWS | COMMA) => START,
-            (LIST, OWS | COMMA) => LIST,
+            (LIST, OWS | COMMA) | (NAME | ITEM | PARAM_NAME | AFTER_PARAM_NAME | TOKEN, COMMA) => {
+                LIST
+            }
             (START | LIST, TCHAR) => NAME,
-            (NAME | PARAM_NAME | TOKEN, TCHAR) => state,
-            (NAME | ITEM | TOKEN, OWS) => ITEM,
+            // Staying: in a name or value, or in whitespace before a parameter or value.
+            (NAME | PARAM_NAME | TOKEN, TCHAR) | (PARAM | VALUE, OWS) => state,
+            (NAME | ITEM | TOKEN, OWS) | (QUOTED, QUOTE) => ITEM,
             (PARAM_NAME | AFTER_PARAM_NAME, OWS) => AFTER_PARAM_NAME,
             (PARAM_NAME | AFTER_PARAM_NAME, EQ) => VALUE,
             (NAME | ITEM | PARAM_NAME | AFTER_PARAM_NAME | TOKEN, SEMI) => PARAM,
-            (NAME | ITEM | PARAM_NAME | AFTER_PARAM_NAME | TOKEN, COMMA) => LIST,
-            (PARAM | VALUE, OWS) => state,
             (PARAM, TCHAR) => PARAM_NAME,
             (VALUE, TCHAR) => TOKEN,
             (VALUE, QUOTE) => QUOTED_EMPTY,
-            (QUOTED, QUOTE) => ITEM,
             (QUOTED_EMPTY | QUOTED, BACKSLASH) => ESCAPED,
             (QUOTED_EMPTY | QUOTED | ESCAPED, TCHAR) => QUOTED,
             _ => REJECT,
@@ -294,12 +296,14 @@ mod list {
     /// The next state, at `state | class`.
     pub(super) const NEXT: [u8; 256] = {
         let mut table = [REJECT; 256];
-        let mut index = 0;
-        while index < 256 {
-            table[index] = next(index as u8 & !7, index as u8 & 7);
+        let mut index: u8 = 0;
+        loop {
+            table[index as usize] = next(index & !7, index & 7);
+            if index == u8::MAX {
+                break table;
+            }
             index += 1;
         }
-        table
     };
 
     /// Where a list may end: after an extension, a parameter or a value (or a `,`).
@@ -485,9 +489,9 @@ mod tests {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
-            let len = 7 + (state % 24) as usize;
+            let len = 7 + usize::try_from(state % 24).expect("small");
             for i in 0..len {
-                let pick = (state >> (i % 16 * 4)) as usize + i;
+                let pick = usize::try_from((state >> (i % 16 * 4)) & 0xff).expect("a byte") + i;
                 // Mostly token bytes, as real lists are.
                 value.push(if pick % 3 == 0 {
                     ALPHABET[pick / 3 % ALPHABET.len()]
