@@ -97,8 +97,12 @@ pub(crate) fn classify_header_name(name: &http::HeaderName) -> Known {
 pub(crate) struct FieldSet([u64; crate::limits::MAX_HEADERS_CEILING / 64]);
 
 impl FieldSet {
+    /// Adds `index`; one past the ceiling is left out (the limits refuse such a head
+    /// before any rule counts: a backstop, never a panic).
     pub(crate) fn insert(&mut self, index: usize) {
-        self.0[index / 64] |= 1 << (index % 64);
+        if let Some(word) = self.0.get_mut(index / 64) {
+            *word |= 1 << (index % 64);
+        }
     }
 
     /// The indices in increasing order.

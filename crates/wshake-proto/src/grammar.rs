@@ -100,8 +100,9 @@ pub(crate) fn eq_folded(name: &[u8], lower: &[u8]) -> bool {
 }
 
 /// Whether a `#list` value contains `wanted`, compared case-insensitively.
-/// `wanted` is lower-case letters (`websocket`, `upgrade`).
-pub(crate) fn list_contains(value: &[u8], wanted: &str) -> bool {
+/// `wanted` is a constant of lower-case letters (`websocket`, `upgrade`): what
+/// [`eq_folded`] compares with.
+pub(crate) fn list_contains(value: &[u8], wanted: &'static str) -> bool {
     let wanted = wanted.as_bytes();
     // The usual value is the one element alone (`Upgrade: websocket`): no split needed.
     eq_folded(value, wanted) || list_elements(value).any(|element| eq_folded(element, wanted))

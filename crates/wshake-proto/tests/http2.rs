@@ -552,6 +552,37 @@ fn h23_limits_apply_to_an_extended_connect() {
     );
 }
 
+/// H23 over HTTP/2: more lines than the limit (300, past the ceiling's 256) are refused
+/// by the limits, kept copy or not, whatever the lines are (a subprotocol or extension
+/// line past the 256th once reached the rules and panicked).
+#[test]
+fn h23_more_lines_than_any_limit_are_refused_not_a_panic() {
+    let ceiling = ServerConfig::new().limits(
+        wshake_proto::Limits::new()
+            .max_headers(256)
+            .expect("the ceiling"),
+    );
+    for (name, value) in [
+        ("sec-websocket-protocol", "chat"),
+        ("sec-websocket-extensions", "permessage-deflate"),
+        ("a", "b"),
+    ] {
+        let mut request = chromium(&[]);
+        for _ in 0..300 {
+            request.headers_mut().append(
+                http::HeaderName::from_static(name),
+                http::HeaderValue::from_static(value),
+            );
+        }
+        for (config, limit) in [(ServerConfig::new(), 64), (ceiling.clone(), 256)] {
+            assert_eq!(
+                validate(&config, &request, ExtendedConnect::new(WEBSOCKET).tls(true)),
+                Err(Error::TooManyHeaders { limit })
+            );
+        }
+    }
+}
+
 /// An error with one excerpt field, as `Debug` writes it (`Excerpt`s are made by wshake
 /// only): compared with [`debug`] of what came back.
 fn named(variant: &str, field: &str, value: &str) -> String {

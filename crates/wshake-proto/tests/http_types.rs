@@ -2348,3 +2348,39 @@ fn s13_a_copy_kept_for_answering_keeps_what_a_trusted_proxy_forwards() {
     // Both outcomes are exercised: the proxy's word lets some origins in, not all.
     assert_eq!(allowed, 2);
 }
+
+/// H23: more header lines than the limit (here 300, past the 256 of the ceiling) are
+/// refused with 431 on the `http` path, validated and kept or not, whatever the lines
+/// are: subprotocol and extension lines past the 256th once reached the rules and
+/// panicked.
+#[test]
+fn h23_more_lines_than_any_limit_are_431_not_a_panic() {
+    for name in [
+        "sec-websocket-protocol",
+        "sec-websocket-extensions",
+        "x-pad",
+    ] {
+        let mut request = to_http(&plus(&[])).expect("a valid request");
+        let value = if name == "sec-websocket-extensions" {
+            "permessage-deflate"
+        } else {
+            "chat"
+        };
+        for _ in 0..300 {
+            request.headers_mut().append(
+                HeaderName::from_static(name),
+                HeaderValue::from_static(value),
+            );
+        }
+        let (parts, ()) = request.clone().into_parts();
+        for (config, limit) in [(default(), 64), (ceiling(), 256)] {
+            let too_many = Err(Error::TooManyHeaders { limit });
+            assert_eq!(Incoming::from_http(&config, &request).map(|_| ()), too_many);
+            assert_eq!(Incoming::from_parts(&config, &parts).map(|_| ()), too_many);
+            assert_eq!(
+                OwnedRequest::from_parts(&config, &parts).map(|_| ()),
+                too_many
+            );
+        }
+    }
+}

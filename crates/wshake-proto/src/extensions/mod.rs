@@ -462,6 +462,10 @@ mod tests {
     /// The one-pass check and the cursor accept the same language: every string of up to
     /// six bytes over an alphabet with a token byte, each separator, the quote, the
     /// backslash, both whitespaces and a byte no token holds, then 200,000 longer ones.
+    /// The alphabet is every class there is: both treat all bytes of a class alike (any
+    /// token byte as any other, space as tab, every other byte refused everywhere), so a
+    /// string over it stands for every string of its classes. (A review also ran every
+    /// string of 7 to 9 classes, 153 million, in release: no difference.)
     #[test]
     fn s17_s19_the_one_pass_check_accepts_what_the_cursor_walks() {
         const ALPHABET: &[u8] = b"a;,=\" \\\t@";

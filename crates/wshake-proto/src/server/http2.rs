@@ -161,7 +161,7 @@ fn validate<'a>(
     keep: Keep<'_>,
 ) -> Result<HttpRequest<'a>, Error> {
     let mut rules = RequestHeaders::<&'a [u8]>::http2();
-    let lines = scan_lines(headers, &mut rules, keep);
+    let lines = scan_lines(headers, &mut rules, limits.max_headers, keep);
     check_limits(limits, method, uri, headers, &lines)?;
     if version < Version::HTTP_2 {
         // An HTTP/1.x request has no extended CONNECT: `Incoming::from_http` is its path.

@@ -124,7 +124,7 @@ fn validate<'a>(
     keep: Keep<'_>,
 ) -> Result<HttpRequest<'a>, Error> {
     let mut rules = RequestHeaders::<&'a [u8]>::default();
-    let lines = scan_lines(headers, &mut rules, keep);
+    let lines = scan_lines(headers, &mut rules, limits.max_headers, keep);
     check_limits(limits, method, uri, headers, &lines)?;
     if version > Version::HTTP_11 {
         // HTTP/2 and later open WebSockets with an extended CONNECT (RFC 8441), whose
@@ -170,11 +170,15 @@ pub(super) struct LineScan {
 /// Where the lines an answer reads are kept while validating, when they are.
 pub(super) type Keep<'k> = Option<&'k mut Vec<(HeaderName, HeaderValue)>>;
 
-/// Runs every line of `headers` through `rules` and measures them, in one pass, keeping
-/// the lines an answer reads in `keep` if given.
+/// Runs the lines of `headers` through `rules` and measures them all, in one pass,
+/// keeping the lines an answer reads in `keep` if given. Only the first `max_headers`
+/// lines meet the rules: a request with more is refused by the limits (431, or 414 for
+/// its target), which answer before any line's rule, and the rules keep line numbers
+/// below the ceiling.
 pub(super) fn scan_lines<'a>(
     headers: &'a HeaderMap,
     rules: &mut RequestHeaders<&'a [u8]>,
+    max_headers: usize,
     mut keep: Keep<'_>,
 ) -> LineScan {
     let mut scan = LineScan {
@@ -184,7 +188,7 @@ pub(super) fn scan_lines<'a>(
     };
     for (name, value) in headers {
         let (name_bytes, value_bytes) = (name.as_str().as_bytes(), value.as_bytes());
-        if scan.error.is_none() {
+        if scan.error.is_none() && scan.count < max_headers {
             let kind = classify_header_name(name);
             let line =
                 rules.classified_line(scan.count, kind, name_bytes, value_bytes, value_bytes);
