@@ -125,26 +125,28 @@ impl FieldSet {
 mod known_tests {
     use super::*;
 
+    /// Every header the handshake reads.
+    const KNOWN: [Known; 11] = [
+        Known::Host,
+        Known::Upgrade,
+        Known::Connection,
+        Known::Key,
+        Known::Version,
+        Known::Protocol,
+        Known::Extensions,
+        Known::Accept,
+        Known::Origin,
+        Known::ContentLength,
+        Known::TransferEncoding,
+    ];
+
     /// The word-wise comparison agrees with `eq_ignore_ascii_case` for every name `Known`
     /// has, against every byte at every position (case flips, `-` and its 0x20 twin CR,
     /// and every other byte), so no near miss is taken for a known header.
     #[test]
     fn h22_eq_folded_agrees_with_eq_ignore_ascii_case() {
-        let known = [
-            Known::Host,
-            Known::Upgrade,
-            Known::Connection,
-            Known::Key,
-            Known::Version,
-            Known::Protocol,
-            Known::Extensions,
-            Known::Accept,
-            Known::Origin,
-            Known::ContentLength,
-            Known::TransferEncoding,
-        ];
         // The header names, and the tokens `list_contains` looks for.
-        let names = known
+        let names = KNOWN
             .iter()
             .map(|kind| kind.name())
             .chain(["websocket", "upgrade"]);
@@ -221,19 +223,7 @@ mod known_tests {
                 "{name}"
             );
         }
-        for kind in [
-            Known::Host,
-            Known::Upgrade,
-            Known::Connection,
-            Known::Key,
-            Known::Version,
-            Known::Protocol,
-            Known::Extensions,
-            Known::Accept,
-            Known::Origin,
-            Known::ContentLength,
-            Known::TransferEncoding,
-        ] {
+        for kind in KNOWN {
             let name = http::HeaderName::from_static(kind.name());
             assert_eq!(classify_header_name(&name), kind);
         }

@@ -192,6 +192,30 @@ fn compare(config: &ServerConfig, bytes: &[u8]) -> Result<Agreed, String> {
     }
 }
 
+/// The same reads of the request on both sides: method, target, host, origin, key, the
+/// offered subprotocols and extensions. `what` names the other side in a difference.
+fn same_reads(what: &str, bytes: &Incoming<'_>, other: &Incoming<'_>) -> Result<(), String> {
+    same(&format!("{what} method"), bytes.method(), other.method())?;
+    same(&format!("{what} path"), bytes.path(), other.path())?;
+    same(&format!("{what} query"), bytes.query(), other.query())?;
+    same(&format!("{what} host"), bytes.host(), other.host())?;
+    same(&format!("{what} origin"), bytes.origin(), other.origin())?;
+    same(&format!("{what} key"), bytes.key(), other.key())?;
+    same(
+        &format!("{what} protocols"),
+        bytes.protocols().collect::<Vec<_>>(),
+        other.protocols().collect(),
+    )?;
+    same(
+        &format!("{what} extensions"),
+        bytes
+            .extensions()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>(),
+        other.extensions().map(|e| e.to_string()).collect(),
+    )
+}
+
 /// A request valid on both paths: the same views, decisions and answers.
 fn compare_ready(
     server: &mut ServerHandshake,
@@ -201,25 +225,7 @@ fn compare_ready(
     let http = || Incoming::from_http(config, request).expect("validated before");
     {
         let (bytes, http) = (common::ready(server), http());
-        same("method", bytes.method(), http.method())?;
-        same("path", bytes.path(), http.path())?;
-        same("query", bytes.query(), http.query())?;
-        same("host", bytes.host(), http.host())?;
-        same("origin", bytes.origin(), http.origin())?;
-        same("key", bytes.key(), http.key())?;
-        same(
-            "protocols",
-            bytes.protocols().collect::<Vec<_>>(),
-            http.protocols().collect(),
-        )?;
-        same(
-            "extensions",
-            bytes
-                .extensions()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>(),
-            http.extensions().map(|e| e.to_string()).collect(),
-        )?;
+        same_reads("http path:", &bytes, &http)?;
         same(
             "headers",
             grouped(&header_lines(bytes.headers())),
@@ -292,22 +298,7 @@ fn compare_owned(
             common::ready(server),
             Incoming::validated(config, owned.view()),
         );
-        same("owned host", bytes.host(), kept.host())?;
-        same("owned origin", bytes.origin(), kept.origin())?;
-        same("owned query", bytes.query(), kept.query())?;
-        same(
-            "owned protocols",
-            bytes.protocols().collect::<Vec<_>>(),
-            kept.protocols().collect(),
-        )?;
-        same(
-            "owned extensions",
-            bytes
-                .extensions()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>(),
-            kept.extensions().map(|e| e.to_string()).collect(),
-        )?;
+        same_reads("owned", &bytes, &kept)?;
         same(
             "owned headers",
             grouped(&header_lines(bytes.headers())),
@@ -332,23 +323,7 @@ fn compare_owned(
         common::ready(server),
         Incoming::validated(config, answering.view()),
     );
-    same("kept path", bytes.path(), kept.path())?;
-    same("kept query", bytes.query(), kept.query())?;
-    same("kept host", bytes.host(), kept.host())?;
-    same("kept origin", bytes.origin(), kept.origin())?;
-    same(
-        "kept protocols",
-        bytes.protocols().collect::<Vec<_>>(),
-        kept.protocols().collect(),
-    )?;
-    same(
-        "kept extensions",
-        bytes
-            .extensions()
-            .map(|e| e.to_string())
-            .collect::<Vec<_>>(),
-        kept.extensions().map(|e| e.to_string()).collect(),
-    )?;
+    same_reads("kept", &bytes, &kept)?;
     let answer_lines = [
         "host",
         "origin",

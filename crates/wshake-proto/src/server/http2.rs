@@ -3,7 +3,6 @@
 //! its HTTP/2 mode, the limits, the Origin policy) plus the pseudo-header rules of RFC 8441
 //! §4 and RFC 9113 §8.3 and §8.5, and answered with a 200 by the same composition.
 
-use alloc::vec::Vec;
 use http::{HeaderMap, Method, Uri, Version};
 
 use crate::Error;
@@ -12,7 +11,7 @@ use crate::grammar::is_valid_host;
 use crate::headers::HttpLines;
 use crate::limits::Limits;
 
-use super::http_types::{HttpRequest, Keep, check_limits, scan_lines};
+use super::http_types::{HttpRequest, Keep, check_limits, scan_lines, validate_and_keep};
 use super::request::RequestHeaders;
 use super::{Incoming, OwnedRequest, Request, ServerConfig};
 
@@ -134,18 +133,17 @@ impl OwnedRequest {
         parts: &http::request::Parts,
         connect: ExtendedConnect<'_>,
     ) -> Result<Self, Error> {
-        let mut kept = Vec::new();
-        let request = validate(
-            &config.limits,
-            &parts.method,
-            &parts.uri,
-            parts.version,
-            &parts.headers,
-            connect,
-            Some(&mut kept),
-        )?;
-        config.check_host(request.host)?;
-        Ok(Self::from_http(request.owned_with(kept)))
+        validate_and_keep(config, |keep| {
+            validate(
+                &config.limits,
+                &parts.method,
+                &parts.uri,
+                parts.version,
+                &parts.headers,
+                connect,
+                keep,
+            )
+        })
     }
 }
 

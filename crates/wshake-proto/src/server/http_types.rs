@@ -401,16 +401,27 @@ impl OwnedRequest {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_parts(config: &ServerConfig, parts: &http::request::Parts) -> Result<Self, Error> {
-        let mut kept = Vec::new();
-        let request = validate(
-            &config.limits,
-            &parts.method,
-            &parts.uri,
-            parts.version,
-            &parts.headers,
-            Some(&mut kept),
-        )?;
-        config.check_host(request.host)?;
-        Ok(Self::from_http(request.owned_with(kept)))
+        validate_and_keep(config, |keep| {
+            validate(
+                &config.limits,
+                &parts.method,
+                &parts.uri,
+                parts.version,
+                &parts.headers,
+                keep,
+            )
+        })
     }
+}
+
+/// The one-pass copy of either version: `validate` with the lines an answer reads kept,
+/// then the host allow-list, as `Incoming` checks it.
+pub(super) fn validate_and_keep<'a>(
+    config: &ServerConfig,
+    validate: impl FnOnce(Keep<'_>) -> Result<HttpRequest<'a>, Error>,
+) -> Result<OwnedRequest, Error> {
+    let mut kept = Vec::new();
+    let request = validate(Some(&mut kept))?;
+    config.check_host(request.host)?;
+    Ok(OwnedRequest::from_http(request.owned_with(kept)))
 }
