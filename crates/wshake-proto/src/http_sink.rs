@@ -24,8 +24,9 @@ pub(crate) struct HttpSink {
 impl Default for HttpSink {
     fn default() -> Self {
         let mut response = http::Response::new(Bytes::new());
-        // A 101 has 3 to 6 headers, a refusal 4 or 5: one allocation, no growth.
-        *response.headers_mut() = http::HeaderMap::with_capacity(8);
+        // A 101 has 3 to 6 headers, a refusal 4 or 5: room for 6 (`http`'s smallest
+        // table, as `HeaderMap::new` grows to on its first insert), no growth.
+        *response.headers_mut() = http::HeaderMap::with_capacity(5);
         Self {
             response,
             refused: false,

@@ -2324,6 +2324,42 @@ fn s13_a_copy_kept_for_answering_keeps_what_a_trusted_proxy_forwards() {
     assert_eq!(allowed, 2);
 }
 
+/// S13 under a config that trusts no proxy: the copy kept in one pass
+/// (`OwnedRequest::from_parts`) leaves the forwarding lines out, since no answer under
+/// that config reads them, and answers as the request itself does; under a config that
+/// trusts a proxy it keeps them.
+#[test]
+fn s13_a_copy_kept_in_one_pass_keeps_forwarding_lines_only_if_a_proxy_is_trusted() {
+    let forwarding = [
+        ("Forwarded", "host=app.test;proto=https"),
+        ("X-Forwarded-Host", "app.test"),
+        ("X-Forwarded-Proto", "https"),
+    ];
+    for origin in ["https://app.test", "http://a.test"] {
+        let mut lines = forwarding.to_vec();
+        lines.push(("Origin", origin));
+        let request = to_http(&plus(&lines)).expect("a request http parses");
+        let (parts, ()) = request.clone().into_parts();
+        let config = ServerConfig::new();
+        let kept = OwnedRequest::from_parts(&config, &parts).expect("valid");
+        for (name, _) in forwarding {
+            assert_eq!(kept.view().headers().get(name), None, "{name}");
+        }
+        assert_eq!(kept.view().headers().get("origin"), Some(origin.as_bytes()));
+        let incoming = Incoming::from_http(&config, &request).expect("valid");
+        let again = Incoming::validated(&config, kept.view());
+        assert_eq!(again.check_origin(), incoming.check_origin(), "{origin}");
+        assert_eq!(again.decide(), incoming.decide(), "{origin}");
+
+        let proxy = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+        let trusting = ServerConfig::new().trust_proxies([proxy]);
+        let kept = OwnedRequest::from_parts(&trusting, &parts).expect("valid");
+        for (name, value) in forwarding {
+            assert_eq!(kept.view().headers().get(name), Some(value.as_bytes()));
+        }
+    }
+}
+
 /// H23: more header lines than the limit (here 300, past the 256 of the ceiling) are
 /// refused with 431 on the `http` path, validated and kept or not, whatever the lines
 /// are: subprotocol and extension lines past the 256th once reached the rules and

@@ -127,7 +127,8 @@ impl<'a> Incoming<'a> {
 /// With the `http` feature: an extended CONNECT validated and kept in one pass.
 impl OwnedRequest {
     /// [`OwnedRequest::from_parts`] for an HTTP/2 (or HTTP/3) extended CONNECT: validates
-    /// exactly like [`Incoming::from_http2_parts`] and keeps what answering reads.
+    /// exactly like [`Incoming::from_http2_parts`] and keeps what answering under `config`
+    /// reads (the forwarding headers only if `config` trusts a proxy).
     pub fn from_http2_parts(
         config: &ServerConfig,
         parts: &http::request::Parts,

@@ -48,7 +48,7 @@ impl HttpRequest<'_> {
     pub(crate) fn into_owned_for_answer(self) -> OwnedHttpRequest {
         let mut headers = Vec::new();
         for (name, value) in self.headers.iter() {
-            if is_answer_line(classify_header_name(name), name) {
+            if is_answer_line(classify_header_name(name), name, true) {
                 headers.push((name.clone(), value.clone()));
             }
         }
@@ -68,12 +68,12 @@ impl HttpRequest<'_> {
 
 /// The lines an answer reads: `Host` and `Origin` (the origin policy), the offered
 /// subprotocols and extensions (negotiation, and the check of what an answer chooses),
-/// and what a trusted proxy forwards (the origin policy behind it).
-fn is_answer_line(kind: Known, name: &HeaderName) -> bool {
+/// and, if `forwarded`, what a trusted proxy forwards (the origin policy behind it).
+fn is_answer_line(kind: Known, name: &HeaderName, forwarded: bool) -> bool {
     match kind {
         Known::Host | Known::Origin | Known::Protocol | Known::Extensions => true,
         // By length first: most other names are none of the three.
-        Known::Other => match name.as_str().len() {
+        Known::Other if forwarded => match name.as_str().len() {
             9 => *name == http::header::FORWARDED,
             16 => name == "x-forwarded-host",
             17 => name == "x-forwarded-proto",
@@ -168,7 +168,14 @@ pub(super) struct LineScan {
 }
 
 /// Where the lines an answer reads are kept while validating, when they are.
-pub(super) type Keep<'k> = Option<&'k mut Vec<(HeaderName, HeaderValue)>>;
+pub(super) type Keep<'k> = Option<Kept<'k>>;
+
+/// The list the lines an answer reads go to, and whether it takes the forwarding
+/// headers (only a configuration that trusts proxies reads them).
+pub(super) struct Kept<'k> {
+    lines: &'k mut Vec<(HeaderName, HeaderValue)>,
+    forwarded: bool,
+}
 
 /// Runs the lines of `headers` through `rules` and measures them all, in one pass,
 /// keeping the lines an answer reads in `keep` if given. Only the first `max_headers`
@@ -190,12 +197,17 @@ pub(super) fn scan_lines<'a>(
         let (name_bytes, value_bytes) = (name.as_str().as_bytes(), value.as_bytes());
         if scan.error.is_none() && scan.count < max_headers {
             let kind = classify_header_name(name);
-            let line =
-                rules.classified_line(scan.count, kind, name_bytes, value_bytes, value_bytes);
-            scan.error = line.err();
-            if let Some(kept) = keep.as_deref_mut() {
-                if is_answer_line(kind, name) {
-                    kept.push((name.clone(), value.clone()));
+            // Most lines are none of the handshake's: no rule reads them over HTTP/1.1.
+            if kind != Known::Other || rules.is_http2() {
+                let line =
+                    rules.classified_line(scan.count, kind, name_bytes, value_bytes, value_bytes);
+                if let Err(error) = line {
+                    scan.error = Some(error);
+                }
+            }
+            if let Some(kept) = keep.as_mut() {
+                if is_answer_line(kind, name, kept.forwarded) {
+                    kept.lines.push((name.clone(), value.clone()));
                 }
             }
         }
@@ -377,9 +389,11 @@ impl<'a> Incoming<'a> {
 /// later (an extractor, which cannot borrow the request past its extraction).
 impl OwnedRequest {
     /// Validates the parts of a request exactly like [`Incoming::from_parts`] and, in the
-    /// same pass over its lines, keeps what answering it reads: the copy
-    /// [`Request::into_owned_for_answer`](super::Request::into_owned_for_answer) makes.
-    /// Answer it with [`Incoming::validated`] on its [`view`](Self::view).
+    /// same pass over its lines, keeps what answering it under `config` reads: the copy
+    /// [`Request::into_owned_for_answer`](super::Request::into_owned_for_answer) makes,
+    /// except that the forwarding headers (`Forwarded`, `X-Forwarded-Host`,
+    /// `X-Forwarded-Proto`) are kept only if `config` trusts a proxy. Answer it with
+    /// [`Incoming::validated`] on its [`view`](Self::view), under the same config.
     ///
     /// ```
     /// use wshake_proto::server::{Incoming, OwnedRequest, ServerConfig};
@@ -421,7 +435,10 @@ pub(super) fn validate_and_keep<'a>(
     validate: impl FnOnce(Keep<'_>) -> Result<HttpRequest<'a>, Error>,
 ) -> Result<OwnedRequest, Error> {
     let mut kept = Vec::new();
-    let request = validate(Some(&mut kept))?;
+    let request = validate(Some(Kept {
+        lines: &mut kept,
+        forwarded: !config.trusted_proxies.is_empty(),
+    }))?;
     config.check_host(request.host)?;
     Ok(OwnedRequest::from_http(request.owned_with(kept)))
 }

@@ -2,6 +2,7 @@
 //! borrowed from the machine's buffer, or owned to keep after it.
 
 use alloc::borrow::Cow;
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
 use core::ops::Range;
@@ -162,6 +163,12 @@ impl<L> RequestHeaders<L> {
         at: L,
     ) -> Result<(), Error> {
         self.classified_line(index, classify(name), name, value, at)
+    }
+
+    /// Whether these are the rules of an HTTP/2 (or HTTP/3) extended CONNECT.
+    #[cfg(feature = "http")]
+    pub(crate) fn is_http2(&self) -> bool {
+        self.http2
     }
 
     /// [`line`](Self::line) for a line whose name was classified already (`http` types
@@ -633,11 +640,11 @@ impl<'a> Request<'a> {
                     head,
                     parsed,
                     fields,
-                } => OwnedSource::Head {
+                } => OwnedSource::Head(Box::new(OwnedHead {
                     head: head.to_vec(),
                     fields: fields.to_vec(),
                     parsed: parsed.clone(),
-                },
+                })),
                 #[cfg(feature = "http")]
                 Source::Http(request) => OwnedSource::Http(request.into_owned()),
             },
@@ -685,13 +692,18 @@ pub struct OwnedRequest {
 
 #[derive(Clone, PartialEq, Eq)]
 enum OwnedSource {
-    Head {
-        head: Vec<u8>,
-        fields: Vec<Field>,
-        parsed: Parsed,
-    },
+    /// Boxed: a copy of a head read by wshake is the larger and the rarer, and an
+    /// extractor moves the other a few times.
+    Head(Box<OwnedHead>),
     #[cfg(feature = "http")]
     Http(super::http_types::OwnedHttpRequest),
+}
+
+#[derive(Clone, PartialEq, Eq)]
+struct OwnedHead {
+    head: Vec<u8>,
+    fields: Vec<Field>,
+    parsed: Parsed,
 }
 
 impl OwnedRequest {
@@ -706,11 +718,9 @@ impl OwnedRequest {
     /// The request, borrowed from this copy.
     pub fn view(&self) -> Request<'_> {
         match &self.source {
-            OwnedSource::Head {
-                head,
-                fields,
-                parsed,
-            } => Request::from_head(head, parsed, fields),
+            OwnedSource::Head(owned) => {
+                Request::from_head(&owned.head, &owned.parsed, &owned.fields)
+            }
             #[cfg(feature = "http")]
             OwnedSource::Http(request) => Request::from_http(request.view()),
         }
