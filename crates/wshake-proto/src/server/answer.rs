@@ -76,8 +76,13 @@ impl<'a> AcceptConnection<'a> {
     /// Adds a header to the 101 (up to 16). The handshake's own headers cannot be
     /// overridden, and CR, LF and NUL are refused.
     pub fn header(mut self, name: &'a str, value: &'a str) -> Result<Self, LocalError> {
-        self.headers.push(Message::Accept, name, value)?;
+        self.push_header(name, value)?;
         Ok(self)
+    }
+
+    /// [`header`](Self::header) in place.
+    pub(crate) fn push_header(&mut self, name: &'a str, value: &'a str) -> Result<(), LocalError> {
+        self.headers.push(Message::Accept, name, value)
     }
 
     /// The chosen subprotocol.

@@ -335,12 +335,19 @@ impl<'a> Incoming<'a> {
     /// [`check_origin`]: Self::check_origin
     /// [`negotiate`]: Self::negotiate
     pub fn decide(&self) -> Result<AcceptConnection<'a>, Error> {
-        self.check_origin()?;
         let answer = self.negotiate();
-        if self.config.require_protocol && answer.protocol.is_none() {
+        self.check_decision(&answer)?;
+        Ok(answer)
+    }
+
+    /// The policies' refusal of what [`negotiate`](Self::negotiate) agreed, if any: the
+    /// origin policy, then a required subprotocol.
+    pub(crate) fn check_decision(&self, negotiated: &AcceptConnection<'_>) -> Result<(), Error> {
+        self.check_origin()?;
+        if self.config.require_protocol && negotiated.protocol.is_none() {
             return Err(Error::NoCommonProtocol);
         }
-        Ok(answer)
+        Ok(())
     }
 
     /// Writes the 101 for this acceptance into `out`. The answer is checked against the
