@@ -18,34 +18,52 @@ use crate::Rejection;
 
 /// The policies a [`Handshake`] applies: from the router's state (`FromRef`), or from an
 /// `Extension` layer, which wins. Cheap to clone.
-#[derive(Clone, Debug, Default)]
-pub struct HandshakeConfig(Arc<ServerConfig>);
+#[derive(Clone, Debug)]
+pub struct HandshakeConfig(Shared);
+
+/// A config shared by counting, or the one default every stateless router uses (no
+/// count to change per request).
+#[derive(Clone, Debug)]
+enum Shared {
+    Counted(Arc<ServerConfig>),
+    Default(&'static ServerConfig),
+}
 
 impl HandshakeConfig {
     /// The config.
     pub fn get(&self) -> &ServerConfig {
-        &self.0
+        match &self.0 {
+            Shared::Counted(config) => config,
+            Shared::Default(config) => config,
+        }
+    }
+}
+
+/// The default config (same-origin, no subprotocols), shared.
+impl Default for HandshakeConfig {
+    fn default() -> Self {
+        static DEFAULT: LazyLock<ServerConfig> = LazyLock::new(ServerConfig::default);
+        Self(Shared::Default(&DEFAULT))
     }
 }
 
 impl From<ServerConfig> for HandshakeConfig {
     fn from(config: ServerConfig) -> Self {
-        Self(Arc::new(config))
+        Self(Shared::Counted(Arc::new(config)))
     }
 }
 
 impl From<Arc<ServerConfig>> for HandshakeConfig {
     fn from(config: Arc<ServerConfig>) -> Self {
-        Self(config)
+        Self(Shared::Counted(config))
     }
 }
 
 /// A router without state uses the default config (same-origin, no subprotocols): one,
-/// shared, so that a request costs no allocation for it.
+/// shared, so that a request costs neither an allocation nor a count for it.
 impl FromRef<()> for HandshakeConfig {
     fn from_ref((): &()) -> Self {
-        static DEFAULT: LazyLock<HandshakeConfig> = LazyLock::new(HandshakeConfig::default);
-        DEFAULT.clone()
+        Self::default()
     }
 }
 
