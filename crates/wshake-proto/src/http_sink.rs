@@ -21,19 +21,6 @@ pub(crate) struct HttpSink {
     http2: bool,
 }
 
-impl Default for HttpSink {
-    fn default() -> Self {
-        let mut response = http::Response::new(Bytes::new());
-        // A 101 has 3 to 6 headers, a refusal 4 or 5: room for 6 (`http`'s smallest
-        // table, as `HeaderMap::new` grows to on its first insert), no growth.
-        *response.headers_mut() = http::HeaderMap::with_capacity(5);
-        Self {
-            response,
-            refused: false,
-            http2: false,
-        }
-    }
-}
 
 /// The handshake's own header names, as `http` constants (no parsing), and its constant
 /// values as static `HeaderValue`s (no copy). Other names and values are parsed.
@@ -70,17 +57,23 @@ impl HttpSink {
     /// A sink for a response to a request of this version (the response's own version is
     /// left to the stack that sends it).
     pub(crate) fn for_version(version: Version) -> Self {
-        Self {
-            http2: version >= Version::HTTP_2,
-            ..Self::default()
-        }
+        Self::new(version >= Version::HTTP_2)
     }
 
     /// A sink for the response to `request`.
     pub(crate) fn for_request(request: &crate::server::Request<'_>) -> Self {
+        Self::new(request.is_http2())
+    }
+
+    fn new(http2: bool) -> Self {
+        let mut response = http::Response::new(Bytes::new());
+        // A 101 has 3 to 6 headers, a refusal 4 or 5: room for 6 (`http`'s smallest
+        // table, as `HeaderMap::new` grows to on its first insert), no growth.
+        *response.headers_mut() = http::HeaderMap::with_capacity(5);
         Self {
-            http2: request.is_http2(),
-            ..Self::default()
+            response,
+            refused: false,
+            http2,
         }
     }
 
