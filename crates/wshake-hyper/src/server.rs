@@ -68,7 +68,8 @@ pub fn validate_parts<'a>(
 /// [`validate_parts`] and, in the same pass, a copy of what answering reads (the method,
 /// the URI and the lines an answer reads: `OwnedRequest::from_parts`), for an extractor
 /// that answers after it no longer holds the parts: answer it with
-/// `Incoming::validated(config, kept.view())` and [`respond`].
+/// `Incoming::validated(config, kept.view())` under the same `config` (the copy holds
+/// the forwarding headers only if it trusts a proxy) and [`respond`].
 pub fn validate_parts_for_answer(
     config: &ServerConfig,
     parts: &http::request::Parts,

@@ -21,7 +21,6 @@ pub(crate) struct HttpSink {
     http2: bool,
 }
 
-
 /// The handshake's own header names, as `http` constants (no parsing), and its constant
 /// values as static `HeaderValue`s (no copy). Other names and values are parsed.
 fn known_name(name: &str) -> Option<HeaderName> {
@@ -67,8 +66,9 @@ impl HttpSink {
 
     fn new(http2: bool) -> Self {
         let mut response = http::Response::new(Bytes::new());
-        // A 101 has 3 to 6 headers, a refusal 4 or 5: room for 6 (`http`'s smallest
-        // table, as `HeaderMap::new` grows to on its first insert), no growth.
+        // A 101 has 3 to 6 headers before any extra ones, a refusal 4 or 5: room for 6
+        // (`http`'s smallest table, as `HeaderMap::new` grows to on its first insert);
+        // an answer with more headers grows it.
         *response.headers_mut() = http::HeaderMap::with_capacity(5);
         Self {
             response,

@@ -49,7 +49,9 @@ fn without(mut request: Request<()>, names: &[&str]) -> Request<()> {
 
 /// Validates `request`; also checks that validating and keeping in one pass
 /// (`OwnedRequest::from_http2_parts`) gives the same verdict and the same copy as
-/// validating, then keeping (`into_owned_for_answer`).
+/// validating, then keeping (`into_owned_for_answer`), for requests without forwarding
+/// lines (which the one-pass copy keeps only under a config that trusts a proxy: see
+/// `s13_a_one_pass_copy_keeps_forwarding_lines_only_if_a_proxy_is_trusted`).
 fn validate(
     config: &ServerConfig,
     request: &Request<()>,
@@ -727,5 +729,37 @@ mod client {
         let mut client = machine(ClientConfig::new());
         let parts = response(200, &[("sec-websocket-accept", "anything")]);
         assert!(client.verify_response(&parts).is_ok());
+    }
+}
+
+/// S13 over HTTP/2: the copy kept in one pass (`OwnedRequest::from_http2_parts`) keeps
+/// the forwarding lines only under a config that trusts a proxy, and answers as the
+/// request itself does under either.
+#[test]
+fn s13_a_one_pass_copy_keeps_forwarding_lines_only_if_a_proxy_is_trusted() {
+    let proxy = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+    let request = chromium(&[
+        ("x-forwarded-host", "app.test"),
+        ("forwarded", "proto=https"),
+    ]);
+    let (parts, ()) = request.clone().into_parts();
+    let connect = ExtendedConnect::new(WEBSOCKET).tls(true);
+    for (config, kept_lines) in [
+        (ServerConfig::new(), 0),
+        (ServerConfig::new().trust_proxies([proxy]), 2),
+    ] {
+        let kept = OwnedRequest::from_http2_parts(&config, &parts, connect).expect("valid");
+        let headers = kept.view().headers();
+        let forwarding = ["x-forwarded-host", "forwarded"]
+            .iter()
+            .filter(|name| headers.get(name).is_some())
+            .count();
+        assert_eq!(forwarding, kept_lines);
+        let incoming = Incoming::from_http2(&config, &request, connect)
+            .expect("valid")
+            .peer(proxy);
+        let again = Incoming::validated(&config, kept.view()).peer(proxy);
+        assert_eq!(again.check_origin(), incoming.check_origin());
+        assert_eq!(again.decide(), incoming.decide());
     }
 }

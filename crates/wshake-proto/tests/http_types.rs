@@ -172,7 +172,8 @@ fn compare(config: &ServerConfig, bytes: &[u8]) -> Result<Agreed, String> {
         from_http.clone(),
     )?;
     // Validated and kept in one pass: the same verdict and the same copy as validating,
-    // then keeping.
+    // then keeping (no case here has forwarding lines, which the one-pass copy leaves out
+    // under a config that trusts no proxy: tested on its own, under S13).
     same(
         "OwnedRequest::from_parts",
         OwnedRequest::from_parts(config, &parts),
@@ -2327,15 +2328,19 @@ fn s13_a_copy_kept_for_answering_keeps_what_a_trusted_proxy_forwards() {
 /// S13 under a config that trusts no proxy: the copy kept in one pass
 /// (`OwnedRequest::from_parts`) leaves the forwarding lines out, since no answer under
 /// that config reads them, and answers as the request itself does; under a config that
-/// trusts a proxy it keeps them.
+/// trusts a proxy it keeps them, and answers a request through that proxy as the request
+/// itself does. (Over HTTP/2: `tests/http2.rs`.)
 #[test]
 fn s13_a_copy_kept_in_one_pass_keeps_forwarding_lines_only_if_a_proxy_is_trusted() {
+    let proxy = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
     let forwarding = [
         ("Forwarded", "host=app.test;proto=https"),
         ("X-Forwarded-Host", "app.test"),
         ("X-Forwarded-Proto", "https"),
     ];
-    for origin in ["https://app.test", "http://a.test"] {
+    let (mut allowed, mut allowed_through_proxy) = (0, 0);
+    // Same-origin with the `Host` (example.com), with the proxy's word (app.test), neither.
+    for origin in ["http://example.com", "https://app.test", "http://a.test"] {
         let mut lines = forwarding.to_vec();
         lines.push(("Origin", origin));
         let request = to_http(&plus(&lines)).expect("a request http parses");
@@ -2350,14 +2355,23 @@ fn s13_a_copy_kept_in_one_pass_keeps_forwarding_lines_only_if_a_proxy_is_trusted
         let again = Incoming::validated(&config, kept.view());
         assert_eq!(again.check_origin(), incoming.check_origin(), "{origin}");
         assert_eq!(again.decide(), incoming.decide(), "{origin}");
+        allowed += usize::from(incoming.check_origin().is_ok());
 
-        let proxy = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
         let trusting = ServerConfig::new().trust_proxies([proxy]);
         let kept = OwnedRequest::from_parts(&trusting, &parts).expect("valid");
         for (name, value) in forwarding {
             assert_eq!(kept.view().headers().get(name), Some(value.as_bytes()));
         }
+        let incoming = Incoming::from_http(&trusting, &request)
+            .expect("valid")
+            .peer(proxy);
+        let again = Incoming::validated(&trusting, kept.view()).peer(proxy);
+        assert_eq!(again.check_origin(), incoming.check_origin(), "{origin}");
+        assert_eq!(again.decide(), incoming.decide(), "{origin}");
+        allowed_through_proxy += usize::from(incoming.check_origin().is_ok());
     }
+    // Both outcomes are exercised under each config: only the proxy's word lets app.test in.
+    assert_eq!((allowed, allowed_through_proxy), (1, 1));
 }
 
 /// H23: more header lines than the limit (here 300, past the 256 of the ceiling) are

@@ -237,7 +237,8 @@ pub struct Incoming<'a> {
 
 impl<'a> Incoming<'a> {
     /// A request validated before (an [`OwnedRequest`] kept across awaits, say), to be
-    /// answered with `config`'s policies.
+    /// answered with `config`'s policies: the config it was validated (and, for
+    /// [`OwnedRequest::from_parts`], kept) under, which decided what the copy holds.
     pub fn validated(config: &'a ServerConfig, request: Request<'a>) -> Self {
         Self {
             request,

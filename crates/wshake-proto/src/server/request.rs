@@ -692,8 +692,9 @@ pub struct OwnedRequest {
 
 #[derive(Clone, PartialEq, Eq)]
 enum OwnedSource {
-    /// Boxed: a copy of a head read by wshake is the larger and the rarer, and an
-    /// extractor moves the other a few times.
+    /// Boxed: a copy of a head read by wshake (its parsed ranges, its offers) is the
+    /// larger; boxed, every copy moves as 168 bytes, not 320, for one allocation more
+    /// when it is made (measured: no row grew).
     Head(Box<OwnedHead>),
     #[cfg(feature = "http")]
     Http(super::http_types::OwnedHttpRequest),
