@@ -212,7 +212,7 @@ pub(super) fn scan_lines<'a>(
             }
         }
         scan.count += 1;
-        scan.bytes += name_bytes.len() + 2 + value_bytes.len() + 2;
+        scan.bytes += carried_len(name_bytes, value_bytes);
     }
     scan
 }
@@ -234,7 +234,7 @@ pub(super) fn check_limits(
     let lines = || {
         headers
             .iter()
-            .map(|(name, value)| name.as_str().len() + 2 + value.len() + 2)
+            .map(|(name, value)| carried_len(name.as_str().as_bytes(), value.as_bytes()))
     };
     limits.check_parsed(
         first_line,
@@ -242,6 +242,11 @@ pub(super) fn check_limits(
         (scan.count, scan.bytes),
         lines,
     )
+}
+
+/// A header line's length as HTTP/1.1 carries it: `name: value\r\n`.
+fn carried_len(name: &[u8], value: &[u8]) -> usize {
+    name.len() + 2 + value.len() + 2
 }
 
 /// The length of the request-target the URI was parsed from.

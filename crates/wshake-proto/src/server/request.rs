@@ -479,11 +479,7 @@ impl<'a> Request<'a> {
 
     /// The `Host` value (over HTTP/2, `:authority`, or `host` without one).
     pub fn host(&self) -> &'a str {
-        match self.source {
-            Source::Head { head, parsed, .. } => ascii_or_empty(&head[parsed.host.clone()]),
-            #[cfg(feature = "http")]
-            Source::Http(request) => ascii_or_empty(request.host),
-        }
+        ascii_or_empty(self.host_bytes())
     }
 
     /// The host's bytes, as [`host`](Self::host) reads them (ASCII: validated).
