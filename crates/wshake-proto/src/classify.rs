@@ -42,10 +42,19 @@ impl Known {
 /// Classifies a header name (case-insensitive, H22). Length and first letter pick the one
 /// candidate worth comparing, so an unknown header usually costs two byte checks.
 pub(crate) fn classify(name: &[u8]) -> Known {
+    match candidate(name) {
+        Known::Other => Known::Other,
+        kind if eq_folded(name, kind.name().as_bytes()) => kind,
+        _ => Known::Other,
+    }
+}
+
+/// The one kind `name` may be, by its length and first letter (any case), or `Other`.
+fn candidate(name: &[u8]) -> Known {
     let Some(&first) = name.first() else {
         return Known::Other;
     };
-    let kind = match (name.len(), first | 0x20) {
+    match (name.len(), first | 0x20) {
         (4, b'h') => Known::Host,
         (6, b'o') => Known::Origin,
         (7, b'u') => Known::Upgrade,
@@ -57,39 +66,38 @@ pub(crate) fn classify(name: &[u8]) -> Known {
         (21, b's') => Known::Version,
         (22, b's') => Known::Protocol,
         (24, b's') => Known::Extensions,
-        _ => return Known::Other,
+        _ => Known::Other,
+    }
+}
+
+/// [`classify`] for a name `http` parsed, whose text (`name.as_str()`) the caller has
+/// read already: every name the handshake reads is one of `http`'s standard headers,
+/// which compare as enum values, so the candidate is confirmed without reading its bytes
+/// (a name `http` keeps as custom is never one of them). Gives what `classify` gives on
+/// `text`: a test holds them together.
+#[cfg(feature = "http")]
+pub(crate) fn classify_header_name(name: &http::HeaderName, text: &str) -> Known {
+    use http::header;
+    let kind = candidate(text.as_bytes());
+    let standard = match kind {
+        Known::Host => header::HOST,
+        Known::Origin => header::ORIGIN,
+        Known::Upgrade => header::UPGRADE,
+        Known::Connection => header::CONNECTION,
+        Known::ContentLength => header::CONTENT_LENGTH,
+        Known::Key => header::SEC_WEBSOCKET_KEY,
+        Known::TransferEncoding => header::TRANSFER_ENCODING,
+        Known::Accept => header::SEC_WEBSOCKET_ACCEPT,
+        Known::Version => header::SEC_WEBSOCKET_VERSION,
+        Known::Protocol => header::SEC_WEBSOCKET_PROTOCOL,
+        Known::Extensions => header::SEC_WEBSOCKET_EXTENSIONS,
+        Known::Other => return Known::Other,
     };
-    if eq_folded(name, kind.name().as_bytes()) {
+    if *name == standard {
         kind
     } else {
         Known::Other
     }
-}
-
-/// [`classify`] for a name `http` parsed: every name the handshake reads is one of
-/// `http`'s standard headers, which compare as enum values, so no byte is read (a name
-/// `http` keeps as custom is never one of them). Gives what `classify` gives on
-/// `name.as_str()`: a test holds them together.
-#[cfg(feature = "http")]
-pub(crate) fn classify_header_name(name: &http::HeaderName) -> Known {
-    use http::header;
-    const KNOWN: [(header::HeaderName, Known); 11] = [
-        (header::HOST, Known::Host),
-        (header::UPGRADE, Known::Upgrade),
-        (header::CONNECTION, Known::Connection),
-        (header::SEC_WEBSOCKET_KEY, Known::Key),
-        (header::SEC_WEBSOCKET_VERSION, Known::Version),
-        (header::SEC_WEBSOCKET_PROTOCOL, Known::Protocol),
-        (header::SEC_WEBSOCKET_EXTENSIONS, Known::Extensions),
-        (header::SEC_WEBSOCKET_ACCEPT, Known::Accept),
-        (header::ORIGIN, Known::Origin),
-        (header::CONTENT_LENGTH, Known::ContentLength),
-        (header::TRANSFER_ENCODING, Known::TransferEncoding),
-    ];
-    KNOWN
-        .iter()
-        .find(|(known, _)| known == name)
-        .map_or(Known::Other, |&(_, kind)| kind)
 }
 
 /// A set of field indices (a head has at most `MAX_HEADERS_CEILING` fields).
@@ -218,14 +226,14 @@ mod known_tests {
         names.push(http::HeaderName::from_bytes(b"Sec-WebSocket-Key").unwrap());
         for name in names {
             assert_eq!(
-                classify_header_name(&name),
+                classify_header_name(&name, name.as_str()),
                 classify(name.as_str().as_bytes()),
                 "{name}"
             );
         }
         for kind in KNOWN {
             let name = http::HeaderName::from_static(kind.name());
-            assert_eq!(classify_header_name(&name), kind);
+            assert_eq!(classify_header_name(&name, name.as_str()), kind);
         }
     }
 

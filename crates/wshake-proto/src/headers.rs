@@ -57,16 +57,6 @@ pub(crate) enum HttpLines<'a> {
 
 #[cfg(feature = "http")]
 impl<'a> HttpLines<'a> {
-    /// A copy as a list, in the map's order.
-    pub(crate) fn to_list(self) -> alloc::vec::Vec<(http::HeaderName, http::HeaderValue)> {
-        let mut list = alloc::vec::Vec::with_capacity(self.len());
-        list.extend(
-            self.iter()
-                .map(|(name, value)| (name.clone(), value.clone())),
-        );
-        list
-    }
-
     /// Every line, in order (lines of one name together, as the map holds them).
     pub(crate) fn iter(
         self,

@@ -3,9 +3,10 @@
 //! the limits, the target and version checks), and answered as an `http::Response`
 //! composed by the same code that writes the bytes.
 
-use alloc::vec::Vec;
+use alloc::boxed::Box;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Uri, Version};
+use smallvec::SmallVec;
 use wshake_accept::Key;
 
 use crate::error::Excerpt;
@@ -35,40 +36,35 @@ pub(crate) struct HttpRequest<'a> {
 }
 
 impl HttpRequest<'_> {
-    pub(crate) fn into_owned(self) -> OwnedHttpRequest {
-        OwnedHttpRequest {
-            method: self.method.clone(),
-            uri: self.uri.clone(),
-            headers: self.headers.to_list(),
-            key: self.key,
-        }
+    pub(crate) fn into_owned(self) -> Box<OwnedHttpRequest> {
+        let mut owned = OwnedHttpRequest::boxed();
+        owned.headers.reserve_exact(self.headers.len());
+        owned.headers.extend(
+            self.headers
+                .iter()
+                .map(|(name, value)| (name.clone(), value.clone())),
+        );
+        owned.fill(self);
+        owned
     }
 
     /// The owned copy with only the lines answering reads ([`is_answer_line`]).
-    pub(crate) fn into_owned_for_answer(self) -> OwnedHttpRequest {
-        let mut headers = Vec::new();
+    pub(crate) fn into_owned_for_answer(self) -> Box<OwnedHttpRequest> {
+        let mut owned = OwnedHttpRequest::boxed();
         for (name, value) in self.headers.iter() {
-            if is_answer_line(classify_header_name(name), name, true) {
-                headers.push((name.clone(), value.clone()));
+            if is_answer_line(classify_header_name(name, name.as_str()), name, true) {
+                owned.headers.push((name.clone(), value.clone()));
             }
         }
-        self.owned_with(headers)
-    }
-
-    /// The owned copy with these lines.
-    pub(super) fn owned_with(self, headers: Vec<(HeaderName, HeaderValue)>) -> OwnedHttpRequest {
-        OwnedHttpRequest {
-            method: self.method.clone(),
-            uri: self.uri.clone(),
-            headers,
-            key: self.key,
-        }
+        owned.fill(self);
+        owned
     }
 }
 
 /// The lines an answer reads: `Host` and `Origin` (the origin policy), the offered
 /// subprotocols and extensions (negotiation, and the check of what an answer chooses),
 /// and, if `forwarded`, what a trusted proxy forwards (the origin policy behind it).
+#[inline]
 fn is_answer_line(kind: Known, name: &HeaderName, forwarded: bool) -> bool {
     match kind {
         Known::Host | Known::Origin | Known::Protocol | Known::Extensions => true,
@@ -89,11 +85,33 @@ fn is_answer_line(kind: Known, name: &HeaderName, forwarded: bool) -> bool {
 pub(crate) struct OwnedHttpRequest {
     method: Method,
     uri: Uri,
-    headers: Vec<(HeaderName, HeaderValue)>,
+    headers: KeptLines,
     key: Option<Key>,
 }
 
+/// The lines an owned copy keeps: inline up to four (`Host`, `Origin`, the offered
+/// subprotocols and extensions of a browser's request), no allocation.
+pub(crate) type KeptLines = SmallVec<[(HeaderName, HeaderValue); 4]>;
+
 impl OwnedHttpRequest {
+    /// An empty copy, boxed before it is filled: built where it stays (its lines are
+    /// inline), and moved as a pointer.
+    pub(super) fn boxed() -> Box<Self> {
+        Box::new(Self {
+            method: Method::GET,
+            uri: Uri::default(),
+            headers: KeptLines::new(),
+            key: None,
+        })
+    }
+
+    /// The request line and the key of `request`, beside the lines kept already.
+    pub(super) fn fill(&mut self, request: HttpRequest<'_>) {
+        self.method = request.method.clone();
+        self.uri = request.uri.clone();
+        self.key = request.key;
+    }
+
     pub(crate) fn view(&self) -> HttpRequest<'_> {
         HttpRequest {
             method: &self.method,
@@ -173,7 +191,7 @@ pub(super) type Keep<'k> = Option<Kept<'k>>;
 /// The list the lines an answer reads go to, and whether it takes the forwarding
 /// headers (only a configuration that trusts proxies reads them).
 pub(super) struct Kept<'k> {
-    lines: &'k mut Vec<(HeaderName, HeaderValue)>,
+    lines: &'k mut KeptLines,
     forwarded: bool,
 }
 
@@ -193,26 +211,37 @@ pub(super) fn scan_lines<'a>(
         bytes: 0,
         error: None,
     };
-    for (name, value) in headers {
-        let (name_bytes, value_bytes) = (name.as_str().as_bytes(), value.as_bytes());
-        if scan.error.is_none() && scan.count < max_headers {
-            let kind = classify_header_name(name);
-            // Most lines are none of the handshake's: no rule reads them over HTTP/1.1.
-            if kind != Known::Other || rules.is_http2() {
-                let line =
-                    rules.classified_line(scan.count, kind, name_bytes, value_bytes, value_bytes);
-                if let Err(error) = line {
-                    scan.error = Some(error);
-                }
-            }
-            if let Some(kept) = keep.as_mut() {
-                if is_answer_line(kind, name, kept.forwarded) {
-                    kept.lines.push((name.clone(), value.clone()));
-                }
+    let http2 = rules.is_http2();
+    let mut lines = headers.iter();
+    for (name, value) in lines.by_ref() {
+        let (text, value_bytes) = (name.as_str(), value.as_bytes());
+        let index = scan.count;
+        scan.count += 1;
+        scan.bytes += carried_len(text.as_bytes(), value_bytes);
+        if index == max_headers {
+            break;
+        }
+        let kind = classify_header_name(name, text);
+        // Most lines are none of the handshake's: no rule reads them over HTTP/1.1.
+        if kind != Known::Other || http2 {
+            let line =
+                rules.classified_line(index, kind, text.as_bytes(), value_bytes, value_bytes);
+            if let Err(error) = line {
+                scan.error = Some(error);
+                break;
             }
         }
+        if let Some(kept) = keep.as_mut() {
+            // Most lines are `Other`: the forwarding names are compared only if kept.
+            if (kind != Known::Other || kept.forwarded) && is_answer_line(kind, name, true) {
+                kept.lines.push((name.clone(), value.clone()));
+            }
+        }
+    }
+    // After the first broken rule, or past the lines the rules may read: measured only.
+    for (name, value) in lines {
         scan.count += 1;
-        scan.bytes += carried_len(name_bytes, value_bytes);
+        scan.bytes += carried_len(name.as_str().as_bytes(), value.as_bytes());
     }
     scan
 }
@@ -439,11 +468,12 @@ pub(super) fn validate_and_keep<'a>(
     config: &ServerConfig,
     validate: impl FnOnce(Keep<'_>) -> Result<HttpRequest<'a>, Error>,
 ) -> Result<OwnedRequest, Error> {
-    let mut kept = Vec::new();
+    let mut owned = OwnedHttpRequest::boxed();
     let request = validate(Some(Kept {
-        lines: &mut kept,
+        lines: &mut owned.headers,
         forwarded: !config.trusted_proxies.is_empty(),
     }))?;
     config.check_host(request.host)?;
-    Ok(OwnedRequest::from_http(request.owned_with(kept)))
+    owned.fill(request);
+    Ok(OwnedRequest::from_http(owned))
 }

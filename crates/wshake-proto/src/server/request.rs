@@ -693,7 +693,7 @@ enum OwnedSource {
     /// when it is made (measured: no row grew).
     Head(Box<OwnedHead>),
     #[cfg(feature = "http")]
-    Http(super::http_types::OwnedHttpRequest),
+    Http(Box<super::http_types::OwnedHttpRequest>),
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -706,7 +706,7 @@ struct OwnedHead {
 impl OwnedRequest {
     /// A copy of a request in `http` types.
     #[cfg(feature = "http")]
-    pub(super) fn from_http(request: super::http_types::OwnedHttpRequest) -> Self {
+    pub(super) fn from_http(request: Box<super::http_types::OwnedHttpRequest>) -> Self {
         Self {
             source: OwnedSource::Http(request),
         }
