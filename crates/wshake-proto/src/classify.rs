@@ -76,6 +76,7 @@ fn candidate(name: &[u8]) -> Known {
 /// (a name `http` keeps as custom is never one of them). Gives what `classify` gives on
 /// `text`: a test holds them together.
 #[cfg(feature = "http")]
+#[inline]
 pub(crate) fn classify_header_name(name: &http::HeaderName, text: &str) -> Known {
     use http::header;
     let kind = candidate(text.as_bytes());
