@@ -13,6 +13,14 @@ use wshake_proto::extensions::DeflateParams;
 #[derive(Debug)]
 pub struct Upgraded {
     io: TokioIo<hyper::upgrade::Upgraded>,
+    /// Boxed, and only when something was agreed: the stream a framing library wraps
+    /// and moves through its futures stays the size of hyper's own.
+    agreed: Option<Box<Agreed>>,
+}
+
+/// What the handshake agreed beyond the upgrade itself.
+#[derive(Debug)]
+struct Agreed {
     protocol: Option<String>,
     deflate: Option<DeflateParams>,
 }
@@ -23,21 +31,22 @@ impl Upgraded {
         protocol: Option<String>,
         deflate: Option<DeflateParams>,
     ) -> Self {
+        let agreed = (protocol.is_some() || deflate.is_some())
+            .then(|| Box::new(Agreed { protocol, deflate }));
         Self {
             io: TokioIo::new(upgraded),
-            protocol,
-            deflate,
+            agreed,
         }
     }
 
     /// The subprotocol agreed.
     pub fn protocol(&self) -> Option<&str> {
-        self.protocol.as_deref()
+        self.agreed.as_ref()?.protocol.as_deref()
     }
 
     /// The permessage-deflate parameters agreed: the framing library must use them.
     pub fn deflate(&self) -> Option<DeflateParams> {
-        self.deflate
+        self.agreed.as_ref()?.deflate
     }
 
     /// hyper's connection, as a tokio stream.
