@@ -12,6 +12,7 @@ use wshake_proto::client::{ClientConfig, ClientHandshake, OwnedOutcome, Target};
 use wshake_proto::{Key, LocalError};
 
 use crate::Upgraded;
+use crate::upgraded::Agreed;
 
 /// Why a client handshake failed.
 #[non_exhaustive]
@@ -133,8 +134,10 @@ where
     let outcome_view = outcome.view();
     let upgraded = Upgraded::new(
         upgraded,
-        outcome_view.protocol().map(str::to_string),
-        outcome_view.deflate(),
+        Agreed::boxed(
+            outcome_view.protocol().map(str::to_string),
+            outcome_view.deflate(),
+        ),
     );
     Ok((upgraded, outcome))
 }

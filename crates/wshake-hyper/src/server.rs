@@ -15,6 +15,7 @@ use wshake_proto::server::{
 };
 
 use crate::Upgraded;
+use crate::upgraded::Agreed;
 
 /// The response to return from the service, with the body type hyper's examples use.
 pub type Response = http::Response<Full<Bytes>>;
@@ -190,8 +191,7 @@ fn pending(
             response,
             PendingUpgrade {
                 on_upgrade,
-                protocol,
-                deflate,
+                agreed: Agreed::boxed(protocol, deflate),
             },
         )),
         answered => Err(Refused(Box::new(Refusal { response, answered }))),
@@ -206,19 +206,19 @@ fn pending(
 #[must_use = "the connection is upgraded only when this future is awaited"]
 pub struct PendingUpgrade {
     on_upgrade: OnUpgrade,
-    protocol: Option<String>,
-    deflate: Option<DeflateParams>,
+    /// Handed to the [`Upgraded`] as it is: boxed once, only when something was agreed.
+    agreed: Option<Box<Agreed>>,
 }
 
 impl PendingUpgrade {
     /// The subprotocol answered.
     pub fn protocol(&self) -> Option<&str> {
-        self.protocol.as_deref()
+        self.agreed.as_ref()?.protocol.as_deref()
     }
 
     /// The permessage-deflate parameters answered: the framing library must use them.
     pub fn deflate(&self) -> Option<DeflateParams> {
-        self.deflate
+        self.agreed.as_ref()?.deflate
     }
 }
 
@@ -227,11 +227,7 @@ impl Future for PendingUpgrade {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let upgraded = std::task::ready!(Pin::new(&mut self.on_upgrade).poll(cx))?;
-        Poll::Ready(Ok(Upgraded::new(
-            upgraded,
-            self.protocol.take(),
-            self.deflate,
-        )))
+        Poll::Ready(Ok(Upgraded::new(upgraded, self.agreed.take())))
     }
 }
 

@@ -20,19 +20,23 @@ pub struct Upgraded {
 
 /// What the handshake agreed beyond the upgrade itself.
 #[derive(Debug)]
-struct Agreed {
-    protocol: Option<String>,
-    deflate: Option<DeflateParams>,
+pub(crate) struct Agreed {
+    pub(crate) protocol: Option<String>,
+    pub(crate) deflate: Option<DeflateParams>,
+}
+
+impl Agreed {
+    /// Boxed, or nothing when nothing was agreed.
+    pub(crate) fn boxed(
+        protocol: Option<String>,
+        deflate: Option<DeflateParams>,
+    ) -> Option<Box<Self>> {
+        (protocol.is_some() || deflate.is_some()).then(|| Box::new(Self { protocol, deflate }))
+    }
 }
 
 impl Upgraded {
-    pub(crate) fn new(
-        upgraded: hyper::upgrade::Upgraded,
-        protocol: Option<String>,
-        deflate: Option<DeflateParams>,
-    ) -> Self {
-        let agreed = (protocol.is_some() || deflate.is_some())
-            .then(|| Box::new(Agreed { protocol, deflate }));
+    pub(crate) fn new(upgraded: hyper::upgrade::Upgraded, agreed: Option<Box<Agreed>>) -> Self {
         Self {
             io: TokioIo::new(upgraded),
             agreed,
