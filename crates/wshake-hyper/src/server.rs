@@ -210,6 +210,8 @@ pub struct PendingUpgrade {
     agreed: Option<Box<Agreed>>,
 }
 
+/// What was answered, read before the upgrade resolves: once it has, the [`Upgraded`]
+/// stream it gave holds them, and these answer `None`.
 impl PendingUpgrade {
     /// The subprotocol answered.
     pub fn protocol(&self) -> Option<&str> {

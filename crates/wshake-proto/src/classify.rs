@@ -79,6 +79,7 @@ fn candidate(name: &[u8]) -> Known {
 #[inline]
 pub(crate) fn classify_header_name(name: &http::HeaderName, text: &str) -> Known {
     use http::header;
+    debug_assert_eq!(text, name.as_str(), "the text of this very name");
     let kind = candidate(text.as_bytes());
     let standard = match kind {
         Known::Host => header::HOST,

@@ -468,12 +468,18 @@ pub(super) fn validate_and_keep<'a>(
     config: &ServerConfig,
     validate: impl FnOnce(Keep<'_>) -> Result<HttpRequest<'a>, Error>,
 ) -> Result<OwnedRequest, Error> {
-    let mut owned = OwnedHttpRequest::boxed();
+    // Kept on the stack while validating, so that a refused request allocates nothing;
+    // boxed once valid (one move of the inline lines).
+    let mut lines = KeptLines::new();
     let request = validate(Some(Kept {
-        lines: &mut owned.headers,
+        lines: &mut lines,
         forwarded: !config.trusted_proxies.is_empty(),
     }))?;
     config.check_host(request.host)?;
-    owned.fill(request);
-    Ok(OwnedRequest::from_http(owned))
+    Ok(OwnedRequest::from_http(Box::new(OwnedHttpRequest {
+        method: request.method.clone(),
+        uri: request.uri.clone(),
+        headers: lines,
+        key: request.key,
+    })))
 }

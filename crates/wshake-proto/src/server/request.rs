@@ -688,10 +688,11 @@ pub struct OwnedRequest {
 
 #[derive(Clone, PartialEq, Eq)]
 enum OwnedSource {
-    /// Boxed: a copy of a head read by wshake (its parsed ranges, its offers) is the
-    /// larger; boxed, every copy moves as 168 bytes, not 320, for one allocation more
-    /// when it is made (measured: no row grew).
+    /// Boxed, as the other: a copy of a head read by wshake (its parsed ranges, its
+    /// offers) is the larger; boxed, every copy moves as a pointer, for one allocation
+    /// more when it is made (measured: no row grew).
     Head(Box<OwnedHead>),
+    /// Boxed and built in place (its few lines inline, see `OwnedHttpRequest::boxed`).
     #[cfg(feature = "http")]
     Http(Box<super::http_types::OwnedHttpRequest>),
 }
