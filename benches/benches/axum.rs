@@ -4,8 +4,9 @@
 //!
 //! - `axum duplex`: one handshake end to end through hyper's HTTP/1.1 server connection
 //!   (with upgrades) over `tokio::io::duplex`, until the 101 head has been read back.
-//! - `axum call`: `tower::Service::call` on the router alone, with an `http::Request`
-//!   carrying an `OnUpgrade` (see `common/axum.rs` for which one).
+//! - `axum call`: the request built as hyper builds one (in the round, on every side:
+//!   the floor carries it), then `tower::Service::call` on the router alone, the
+//!   request carrying an `OnUpgrade` (see `common/axum.rs` for which one).
 //!
 //! The scenarios are in `common/axum.rs`, shared with `examples/instructions.rs`.
 

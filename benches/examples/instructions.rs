@@ -8,8 +8,8 @@
 //! request path without sockets), `http1-types` and `http2-types` (the Chromium
 //! WebSocket over `http` types, `benches/http_types.rs`); and the axum scenarios of `benches/axum.rs`
 //! (`benches/common/axum.rs`): `axum-duplex-SIDE` (one handshake through hyper's server
-//! connection over `tokio::io::duplex`) and `axum-call-SIDE` (`tower::Service::call` on
-//! the router), SIDE being `wshake`, `wshake-tungstenite` (the callback makes a tokio-tungstenite stream, as axum does), `axum` or `floor`. Each axum run does one warm-up
+//! connection over `tokio::io::duplex`) and `axum-call-SIDE` (the request built as hyper
+//! builds one, then `tower::Service::call` on the router), SIDE being `wshake`, `wshake-tungstenite` (the callback makes a tokio-tungstenite stream, as axum does), `axum` or `floor`. Each axum run does one warm-up
 //! round first, so the count for 0 includes the one-time setup.
 
 #[path = "../benches/common/axum.rs"]
