@@ -90,7 +90,8 @@ pub(crate) struct OwnedHttpRequest {
 }
 
 /// The lines an owned copy keeps: inline up to four (`Host`, `Origin`, the offered
-/// subprotocols and extensions of a browser's request), no allocation.
+/// subprotocols and extensions of a browser's request), without an allocation of their
+/// own; more spill to one.
 pub(crate) type KeptLines = SmallVec<[(HeaderName, HeaderValue); 4]>;
 
 impl OwnedHttpRequest {
