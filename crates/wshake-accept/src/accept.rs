@@ -39,7 +39,7 @@ impl Accept {
 
     fn encode(digest: [u8; 20]) -> Self {
         let mut bytes = [0; ACCEPT_LEN];
-        crate::fill_base64(&digest, &mut bytes);
+        crate::base64_alphabet::encode(&digest, &mut bytes);
         Self(bytes)
     }
 

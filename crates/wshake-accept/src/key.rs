@@ -2,9 +2,6 @@
 
 use core::{fmt, str::FromStr};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-
 use crate::base64_alphabet::{ends_sixteen_bytes, is_standard};
 use crate::{KEY_LEN, KeyError};
 
@@ -87,7 +84,7 @@ impl Key {
     /// connection (RFC 6455 §4.1); fixed nonces are for tests.
     pub fn from_nonce(nonce: [u8; 16]) -> Self {
         let mut bytes = [0; KEY_LEN];
-        crate::fill_base64(&nonce, &mut bytes);
+        crate::base64_alphabet::encode(&nonce, &mut bytes);
         Self(bytes)
     }
 
@@ -102,7 +99,7 @@ impl Key {
 
     /// The 16 bytes this key encodes.
     pub fn nonce(&self) -> [u8; 16] {
-        decode_nonce(&self.0)
+        crate::base64_alphabet::decode_nonce(&self.0)
     }
 
     /// The 24 ASCII characters of the key.
@@ -114,19 +111,6 @@ impl Key {
     pub fn as_str(&self) -> &str {
         crate::ascii(&self.0)
     }
-}
-
-/// The 16 bytes a valid key (the only kind stored) encodes.
-fn decode_nonce(key: &[u8; KEY_LEN]) -> [u8; 16] {
-    // base64 sizes its output check by a conservative estimate (18 for 24 characters).
-    let mut decoded = [0; 18];
-    let written = STANDARD
-        .decode_slice(key, &mut decoded)
-        .expect("a key holds the base64 of 16 bytes");
-    debug_assert_eq!(written, 16);
-    let mut nonce = [0; 16];
-    nonce.copy_from_slice(&decoded[..16]);
-    nonce
 }
 
 impl fmt::Display for Key {

@@ -19,7 +19,8 @@
 //! ```
 //!
 //! The crate is `#![no_std]`, never allocates and contains no `unsafe`. Its only
-//! dependencies are `sha1` and `base64`, both with default features off.
+//! dependency is `sha1`, with default features off (base64 of the sizes a handshake
+//! uses is its own: a few table lookups).
 //!
 //! # Features
 //! - `getrandom` (off by default): [`Key::random`], drawing the nonce from the
@@ -36,15 +37,6 @@ mod key;
 pub use accept::Accept;
 pub use error::KeyError;
 pub use key::Key;
-
-/// Writes the base64 of `input` into `out`, which the caller's array types size exactly.
-fn fill_base64(input: &[u8], out: &mut [u8]) {
-    use base64::Engine as _;
-    let written = base64::engine::general_purpose::STANDARD
-        .encode_slice(input, out)
-        .expect("the output array holds the base64 of the input array");
-    debug_assert_eq!(written, out.len());
-}
 
 /// The stored base64 characters as text.
 fn ascii(bytes: &[u8]) -> &str {
