@@ -67,14 +67,28 @@ impl HttpRequest<'_> {
 #[inline]
 fn is_answer_line(kind: Known, name: &HeaderName, forwarded: bool) -> bool {
     match kind {
-        Known::Host | Known::Origin | Known::Protocol | Known::Extensions => true,
-        // By length first: most other names are none of the three.
-        Known::Other if forwarded => match name.as_str().len() {
-            9 => *name == http::header::FORWARDED,
-            16 => name == "x-forwarded-host",
-            17 => name == "x-forwarded-proto",
-            _ => false,
-        },
+        Known::Other => forwarded && is_forwarding_name(name),
+        kind => is_answer_kind(kind),
+    }
+}
+
+/// The handshake's own lines an answer reads: `Host`, `Origin`, the offered
+/// subprotocols and extensions.
+#[inline]
+fn is_answer_kind(kind: Known) -> bool {
+    matches!(
+        kind,
+        Known::Host | Known::Origin | Known::Protocol | Known::Extensions
+    )
+}
+
+/// `Forwarded`, `X-Forwarded-Host`, `X-Forwarded-Proto`: what a trusted proxy forwards.
+fn is_forwarding_name(name: &HeaderName) -> bool {
+    // By length first: most other names are none of the three.
+    match name.as_str().len() {
+        9 => *name == http::header::FORWARDED,
+        16 => name == "x-forwarded-host",
+        17 => name == "x-forwarded-proto",
         _ => false,
     }
 }
@@ -234,7 +248,7 @@ pub(super) fn scan_lines<'a>(
         }
         if let Some(kept) = keep.as_mut() {
             // Most lines are `Other`: the forwarding names are compared only if kept.
-            if (kind != Known::Other || kept.forwarded) && is_answer_line(kind, name, true) {
+            if is_answer_line(kind, name, kept.forwarded) {
                 kept.lines.push((name.clone(), value.clone()));
             }
         }

@@ -175,6 +175,7 @@ impl<L> RequestHeaders<L> {
     /// classify their `HeaderName`s without reading the bytes). The name is read only for
     /// an HTTP/2 request's connection-specific headers.
     #[cfg_attr(not(feature = "http"), allow(unused_variables))]
+    #[inline]
     pub(crate) fn classified_line(
         &mut self,
         index: usize,
