@@ -68,8 +68,9 @@ impl HttpSink {
         let mut response = http::Response::new(Bytes::new());
         // A 101 has 3 to 6 headers before any extra ones, a refusal 4 or 5: room for 6
         // (`http`'s smallest table, as `HeaderMap::new` grows to on its first insert);
-        // an answer with more headers grows it.
-        *response.headers_mut() = http::HeaderMap::with_capacity(5);
+        // an answer with more headers grows it. Reserved in the map `Response::new` made,
+        // which holds nothing yet: no second map to build and drop.
+        response.headers_mut().reserve(5);
         Self {
             response,
             refused: false,
