@@ -323,14 +323,15 @@ const EXTRA_HEADERS: usize = 16;
 /// an answer with a few headers allocates nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct ExtraHeaders<'a> {
-    entries: [(&'a str, &'a str); EXTRA_HEADERS],
+    /// `None` past `len`: an empty slot is one zero word to write, not two empty strings.
+    entries: [Option<(&'a str, &'a str)>; EXTRA_HEADERS],
     len: usize,
 }
 
 impl Default for ExtraHeaders<'_> {
     fn default() -> Self {
         Self {
-            entries: [("", ""); EXTRA_HEADERS],
+            entries: [None; EXTRA_HEADERS],
             len: 0,
         }
     }
@@ -353,14 +354,14 @@ impl<'a> ExtraHeaders<'a> {
             .ok_or(LocalError::TooManyHeaders {
                 capacity: Self::CAPACITY,
             })?;
-        *slot = (name, value);
+        *slot = Some((name, value));
         self.len += 1;
         Ok(())
     }
 
     /// The headers in the order added.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
-        self.entries[..self.len].iter().copied()
+        self.entries[..self.len].iter().flatten().copied()
     }
 }
 
