@@ -197,6 +197,7 @@ impl<L> RequestHeaders<L> {
     }
 
     /// Applies the rules to line number `index`, of kind `kind`, holding `value` at `at`.
+    #[inline]
     fn field(&mut self, index: usize, kind: Known, value: &[u8], at: L) -> Result<(), Error> {
         match kind {
             // RFC 9113 §8.2.2: these make an HTTP/2 request malformed.
