@@ -6,6 +6,44 @@ use sha1::{Digest as _, Sha1};
 
 use crate::{ACCEPT_LEN, GUID, KEY_LEN, Key};
 
+/// SHA-1's initial state (FIPS 180-4 §5.3.1).
+const SHA1_INITIAL: [u32; 5] = [
+    0x6745_2301,
+    0xEFCD_AB89,
+    0x98BA_DCFE,
+    0x1032_5476,
+    0xC3D2_E1F0,
+];
+
+/// The length of the message a valid key makes: the key, then the GUID.
+const MESSAGE_LEN: usize = KEY_LEN + GUID.len();
+
+/// The first block of that message with the key's bytes zero: the GUID, then the
+/// padding's leading 1 bit (FIPS 180-4 §5.1.1); the length does not fit after them.
+const FIRST_BLOCK: [u8; 64] = {
+    let mut block = [0; 64];
+    let guid = GUID.as_bytes();
+    let mut i = 0;
+    while i < guid.len() {
+        block[KEY_LEN + i] = guid[i];
+        i += 1;
+    }
+    block[MESSAGE_LEN] = 0x80;
+    block
+};
+
+/// The second and last block: zeros, then the message's length in bits, big-endian.
+const LAST_BLOCK: [u8; 64] = {
+    let mut block = [0; 64];
+    let bits = (MESSAGE_LEN as u64 * 8).to_be_bytes();
+    let mut i = 0;
+    while i < 8 {
+        block[56 + i] = bits[i];
+        i += 1;
+    }
+    block
+};
+
 /// A `Sec-WebSocket-Accept` value: `base64(SHA-1(key + GUID))`, 28 bytes on the stack.
 ///
 /// ```
@@ -21,11 +59,18 @@ pub struct Accept([u8; ACCEPT_LEN]);
 impl Accept {
     /// The accept value for a validated key.
     pub fn for_key(key: &Key) -> Self {
-        // Key and GUID in one 60-byte block: one pass over the input, no buffering.
-        let mut input = [0; KEY_LEN + GUID.len()];
-        input[..KEY_LEN].copy_from_slice(key.as_bytes());
-        input[KEY_LEN..].copy_from_slice(GUID.as_bytes());
-        Self::encode(Sha1::digest(input).into())
+        // A valid key makes the message 60 bytes: its two blocks are known but for the
+        // key's 24, so they go to SHA-1's compression function as they are (no hasher's
+        // buffer to fill and pad).
+        let mut first = FIRST_BLOCK;
+        first[..KEY_LEN].copy_from_slice(key.as_bytes());
+        let mut state = SHA1_INITIAL;
+        sha1::block_api::compress(&mut state, &[first, LAST_BLOCK]);
+        let mut digest = [0; 20];
+        for (bytes, word) in digest.chunks_exact_mut(4).zip(state) {
+            bytes.copy_from_slice(&word.to_be_bytes());
+        }
+        Self::encode(digest)
     }
 
     /// The accept value for a key exactly as received, without validating or decoding it
