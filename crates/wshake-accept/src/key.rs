@@ -24,9 +24,11 @@ impl Key {
     /// Runs in time linear in `value.len()` and reports the first problem found, in this
     /// order: a byte outside the alphabet, misplaced padding, a length that is not base64,
     /// a decoded length other than 16, non-zero trailing bits.
+    #[inline]
     pub fn parse(value: &[u8]) -> Result<Self, KeyError> {
-        // Every real key takes this branch; the rest only finds out what is wrong.
-        let canonical = <[u8; KEY_LEN]>::try_from(value).ok().filter(|bytes| {
+        // Every real key takes this branch; the rest only finds out what is wrong. Checked
+        // where it lies, copied once valid.
+        let canonical = <&[u8; KEY_LEN]>::try_from(value).ok().filter(|bytes| {
             bytes[KEY_LEN - 2..] == *b"=="
                 && ends_sixteen_bytes(bytes[KEY_LEN - 3])
                 // Folded, not short-circuited: a real key has no bad byte to stop at,
@@ -35,10 +37,10 @@ impl Key {
                     .iter()
                     .fold(true, |all, &b| all & is_standard(b))
         });
-        if let Some(bytes) = canonical {
-            return Ok(Self(bytes));
+        match canonical {
+            Some(bytes) => Ok(Self(*bytes)),
+            None => Self::diagnose(value),
         }
-        Self::diagnose(value)
     }
 
     /// The first problem with a value the fast path refused, in a fixed order.
