@@ -147,6 +147,7 @@ const REG_NAME: [bool; 256] = {
 
 /// `host[:port]` (RFC 9110 §7.2): a reg-name or IPv4 of RFC 3986 characters, or a
 /// bracketed IPv6 literal, then an optional decimal port.
+#[inline]
 pub(crate) fn is_valid_host(value: &[u8]) -> bool {
     let port = if value.first() == Some(&b'[') {
         let Some(close) = value.iter().position(|&b| b == b']') else {
