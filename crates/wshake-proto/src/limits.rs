@@ -83,15 +83,16 @@ impl Limits {
     /// most `max_head_bytes`: a target too long within them is 414, a line past `max_headers`
     /// ending within them 431, and a head not ending within them 431.
     #[cfg(feature = "http")]
+    #[inline]
     pub(crate) fn check_parsed<I: Iterator<Item = usize>>(
         &self,
         first_line: usize,
-        (target_offset, target_length): (usize, usize),
+        target: (usize, usize),
         (count, bytes): (usize, usize),
         lines: impl Fn() -> I,
     ) -> Result<(), crate::Error> {
         let total = first_line + bytes + 2;
-        if total <= self.max_head_bytes && target_length <= self.max_target_bytes {
+        if total <= self.max_head_bytes && target.1 <= self.max_target_bytes {
             // The common case: the scan would read the whole head, so every line counts.
             return if count > self.max_headers {
                 Err(crate::Error::TooManyHeaders {
@@ -101,6 +102,19 @@ impl Limits {
                 Ok(())
             };
         }
+        self.check_parsed_past_limits(first_line, target, total, lines)
+    }
+
+    /// [`check_parsed`](Self::check_parsed) for a head past the head or target limit:
+    /// which limit the byte path's scan would meet first.
+    #[cfg(feature = "http")]
+    fn check_parsed_past_limits<I: Iterator<Item = usize>>(
+        &self,
+        first_line: usize,
+        (target_offset, target_length): (usize, usize),
+        total: usize,
+        lines: impl Fn() -> I,
+    ) -> Result<(), crate::Error> {
         let read = total.min(self.max_head_bytes);
         if target_length.min(read.saturating_sub(target_offset)) > self.max_target_bytes {
             return Err(crate::Error::TargetTooLong {

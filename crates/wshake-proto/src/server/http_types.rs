@@ -265,6 +265,7 @@ pub(super) fn scan_lines<'a>(
 /// (`METHOD target HTTP/1.1\r\n`, then `name: value\r\n` per line) and met in the order
 /// the byte path's scan meets them: 414 for the target, 431 for the number of lines or
 /// the head. `http` types hold no more than their stack allowed, which may be more.
+#[inline]
 pub(super) fn check_limits(
     limits: &Limits,
     method: &Method,

@@ -279,6 +279,7 @@ impl<L> RequestHeaders<L> {
     }
 
     /// Once every line is read: what must be there, in the order the RFC lists it.
+    #[inline]
     pub(crate) fn finish(self) -> Result<Found<L>, Error> {
         let host = self.host.ok_or(Error::MissingHost)?;
         self.upgrade.finish()?;
