@@ -540,6 +540,21 @@ mod tests {
             }
             assert_eq!(is_valid_list(&value), cursor_accepts(&value), "{value:?}");
         }
+        // Long runs of token bytes, which the check skips eight at a time: each class
+        // at each place in and around them, after a name, a parameter or a value.
+        for prefix in [&b""[..], b"a;", b"a; b=", b"a, "] {
+            for run in 1..=26 {
+                for place in 0..=run {
+                    for &byte in ALPHABET {
+                        value.clear();
+                        value.extend_from_slice(prefix);
+                        value.extend(core::iter::repeat_n(b'a', run));
+                        value.insert(prefix.len() + place, byte);
+                        assert_eq!(is_valid_list(&value), cursor_accepts(&value), "{value:?}");
+                    }
+                }
+            }
+        }
         for real in [
             &b"permessage-deflate; client_max_window_bits"[..],
             b"permessage-deflate; client_max_window_bits=15; server_no_context_takeover",
