@@ -49,11 +49,14 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     step("no_std", || {
         let manifest = root().join("xtask/nostd-check/Cargo.toml");
         let target_dir = root().join("target/nostd-check");
-        status(cargo(&["build", "--release", "--manifest-path"]).args([
-            manifest.as_os_str(),
-            "--target-dir".as_ref(),
-            target_dir.as_os_str(),
-        ]))
+        // Locked: a stale lock file fails here instead of being rewritten in the tree.
+        status(
+            cargo(&["build", "--release", "--locked", "--manifest-path"]).args([
+                manifest.as_os_str(),
+                "--target-dir".as_ref(),
+                target_dir.as_os_str(),
+            ]),
+        )
     })?;
     step("dependency footprint", crate::deps::check)?;
     step("cargo package (every published crate)", || {

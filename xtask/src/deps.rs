@@ -6,7 +6,7 @@ use crate::run::{cargo, root};
 
 /// Each crate and the direct normal dependencies it may have (default features on).
 const ALLOWED: &[(&str, &[&str])] = &[
-    ("wshake-accept", &["sha1", "base64"]),
+    ("wshake-accept", &["sha1"]),
     ("wshake-proto", &["wshake-accept", "httparse", "bytes"]),
     ("wshake-tokio", &["wshake-proto", "tokio", "bytes"]),
     (

@@ -17,6 +17,12 @@ const SHA1_INITIAL: [u32; 5] = [
 
 /// The length of the message a valid key makes: the key, then the GUID.
 const MESSAGE_LEN: usize = KEY_LEN + GUID.len();
+// One block and the padding's first byte, with no room left for the 8-byte length: the
+// layout below (the length alone in a second block) holds only for such a length.
+const _: () = assert!(
+    MESSAGE_LEN >= 56 && MESSAGE_LEN < 64,
+    "two blocks, the length in the second"
+);
 
 /// The first block of that message with the key's bytes zero: the GUID, then the
 /// padding's leading 1 bit (FIPS 180-4 §5.1.1); the length does not fit after them.

@@ -31,8 +31,9 @@ pub(crate) const fn ends_sixteen_bytes(byte: u8) -> bool {
 /// The 64 characters, by value.
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/// The value of each character of the alphabet (the others are never looked up: only a
-/// key that [`is_standard`] accepted is decoded).
+/// The value of each character of the alphabet, and 0 for every other byte: only a key
+/// that [`is_standard`] accepted is decoded, and the 0 of its `=` is what makes the
+/// padding's bits zero in the last group.
 const VALUES: [u8; 256] = {
     let mut table = [0; 256];
     let mut value: u8 = 0;
@@ -42,6 +43,7 @@ const VALUES: [u8; 256] = {
     }
     table
 };
+const _: () = assert!(VALUES[b'=' as usize] == 0, "padding decodes as zero bits");
 
 /// Writes the padded base64 of `input` into `out`, whose length the compiler checks:
 /// four characters for every three bytes or fewer.

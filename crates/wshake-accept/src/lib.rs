@@ -19,8 +19,8 @@
 //! ```
 //!
 //! The crate is `#![no_std]`, never allocates and contains no `unsafe`. Its only
-//! dependency is `sha1`, with default features off (base64 of the sizes a handshake
-//! uses is its own: a few table lookups).
+//! dependency is `sha1`, with default features off (and `getrandom` with the feature of
+//! that name); base64 of the sizes a handshake uses is its own, a few table lookups.
 //!
 //! # Features
 //! - `getrandom` (off by default): [`Key::random`], drawing the nonce from the

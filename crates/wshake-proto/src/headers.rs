@@ -321,11 +321,18 @@ const EXTRA_HEADERS: usize = 16;
 
 /// Up to [`CAPACITY`](Self::CAPACITY) checked `(name, value)` pairs, kept inline so that
 /// an answer with a few headers allocates nothing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ExtraHeaders<'a> {
     /// `None` past `len`: an empty slot is one zero word to write, not two empty strings.
     entries: [Option<(&'a str, &'a str)>; EXTRA_HEADERS],
     len: usize,
+}
+
+/// The headers added, in order (not the empty slots).
+impl fmt::Debug for ExtraHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 impl Default for ExtraHeaders<'_> {

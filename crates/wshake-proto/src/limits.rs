@@ -108,6 +108,7 @@ impl Limits {
     /// [`check_parsed`](Self::check_parsed) for a head past the head or target limit:
     /// which limit the byte path's scan would meet first.
     #[cfg(feature = "http")]
+    #[cold]
     fn check_parsed_past_limits<I: Iterator<Item = usize>>(
         &self,
         first_line: usize,

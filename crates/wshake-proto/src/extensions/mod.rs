@@ -541,8 +541,9 @@ mod tests {
             assert_eq!(is_valid_list(&value), cursor_accepts(&value), "{value:?}");
         }
         // Long runs of token bytes, which the check skips eight at a time: each class
-        // at each place in and around them, after a name, a parameter or a value.
-        for prefix in [&b""[..], b"a;", b"a; b=", b"a, "] {
+        // at each place in and around them, after a name, a parameter, a value or the
+        // opening quote of a quoted value.
+        for prefix in [&b""[..], b"a;", b"a; b=", b"a, ", b"a; b=\""] {
             for run in 1..=26 {
                 for place in 0..=run {
                     for &byte in ALPHABET {
