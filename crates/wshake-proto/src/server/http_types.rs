@@ -247,7 +247,8 @@ pub(super) fn scan_lines<'a>(
             }
         }
         if let Some(kept) = keep.as_mut() {
-            // Most lines are `Other`: the forwarding names are compared only if kept.
+            // Most lines are `Other`: the forwarding names are compared only when a
+            // proxy is trusted.
             if is_answer_line(kind, name, kept.forwarded) {
                 kept.lines.push((name.clone(), value.clone()));
             }
