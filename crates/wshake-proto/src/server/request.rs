@@ -172,8 +172,9 @@ impl<L> RequestHeaders<L> {
     }
 
     /// [`line`](Self::line) for a line whose name was classified already (`http` types
-    /// classify their `HeaderName`s without reading the bytes). The name is read only for
-    /// an HTTP/2 request's connection-specific headers.
+    /// classify their `HeaderName`s by length and first letter, confirmed as `http`'s
+    /// constant, without comparing the bytes). The name is read only for an HTTP/2
+    /// request's connection-specific headers.
     #[cfg_attr(not(feature = "http"), allow(unused_variables))]
     #[inline]
     pub(crate) fn classified_line(
