@@ -65,26 +65,28 @@ impl HttpSink {
     }
 
     fn new(http2: bool) -> Self {
-        let mut response = http::Response::new(Bytes::new());
+        let mut sink = Self {
+            response: http::Response::new(Bytes::new()),
+            refused: false,
+            http2,
+        };
         // A 101 has 3 to 6 headers before any extra ones, a refusal 4 or 5: room for 6
         // (`http`'s smallest table, as `HeaderMap::new` grows to on its first insert);
         // an answer with more headers grows it. Reserved in the map `Response::new` made,
         // which holds nothing yet: no second map to build and drop.
-        response.headers_mut().reserve(5);
-        Self {
-            response,
-            refused: false,
-            http2,
-        }
+        sink.response.headers_mut().reserve(5);
+        sink
     }
 
     /// The response, or `Err` if `http` refused a header.
     pub(crate) fn finish(self) -> Result<http::Response<Bytes>, LocalError> {
-        if self.refused {
-            Err(LocalError::InvalidHeaderValue)
-        } else {
-            Ok(self.response)
-        }
+        self.error().map_or(Ok(self.response), Err)
+    }
+
+    /// The error [`finish`](Self::finish) would give, if any: checked before the
+    /// response is moved out.
+    pub(crate) fn error(&self) -> Option<LocalError> {
+        self.refused.then_some(LocalError::InvalidHeaderValue)
     }
 
     /// The response, headers `http` refused left out (none can be: see `refused`).

@@ -112,12 +112,15 @@ impl OwnedHttpRequest {
     /// An empty copy, boxed before it is filled: built where it stays (its lines are
     /// inline), and moved as a pointer.
     pub(super) fn boxed() -> Box<Self> {
-        Box::new(Self {
-            method: Method::GET,
-            uri: Uri::default(),
-            headers: KeptLines::new(),
-            key: None,
-        })
+        Box::write(
+            Box::new_uninit(),
+            Self {
+                method: Method::GET,
+                uri: Uri::default(),
+                headers: KeptLines::new(),
+                key: None,
+            },
+        )
     }
 
     /// The request line and the key of `request`, beside the lines kept already.
@@ -416,15 +419,15 @@ impl<'a> Incoming<'a> {
         let answered = answer
             .compose(&self, &mut sink)
             .unwrap_or_else(Answered::Failed);
-        let response = match &answered {
-            Answered::Refused(error) => error.to_response_for(version),
-            Answered::Failed(error) => error.to_response_for(version),
-            Answered::Accepted { .. } | Answered::Rejected { .. } => match sink.finish() {
-                Ok(response) => response,
-                Err(error) => return (error.to_response_for(version), Answered::Failed(error)),
+        match answered {
+            Answered::Refused(error) => (error.to_response_for(version), Answered::Refused(error)),
+            Answered::Failed(error) => (error.to_response_for(version), Answered::Failed(error)),
+            answered => match sink.error() {
+                Some(error) => (error.to_response_for(version), Answered::Failed(error)),
+                // The composed response, moved once: into the answer.
+                None => (sink.into_response(), answered),
             },
-        };
-        (response, answered)
+        }
     }
 
     /// The application's rejection as an `http::Response` (feature `http`): the same
@@ -485,18 +488,14 @@ pub(super) fn validate_and_keep<'a>(
     config: &ServerConfig,
     validate: impl FnOnce(Keep<'_>) -> Result<HttpRequest<'a>, Error>,
 ) -> Result<OwnedRequest, Error> {
-    // Kept on the stack while validating, so that a refused request allocates nothing;
-    // boxed once valid (one move of the inline lines).
-    let mut lines = KeptLines::new();
+    // Boxed before validating, its lines kept in place: nothing to move once valid. (A
+    // refused request's answer allocates anyway.)
+    let mut owned = OwnedHttpRequest::boxed();
     let request = validate(Some(Kept {
-        lines: &mut lines,
+        lines: &mut owned.headers,
         forwarded: !config.trusted_proxies.is_empty(),
     }))?;
     config.check_host(request.host)?;
-    Ok(OwnedRequest::from_http(Box::new(OwnedHttpRequest {
-        method: request.method.clone(),
-        uri: request.uri.clone(),
-        headers: lines,
-        key: request.key,
-    })))
+    owned.fill(request);
+    Ok(OwnedRequest::from_http(owned))
 }
