@@ -194,11 +194,25 @@ impl<'a> Iterator for Extensions<'a> {
     }
 }
 
+/// The offers the common clients send, byte for byte (the captured and written requests
+/// of `tests/fixtures`: Chromium, Node `ws` and Python `websockets` send the first,
+/// Firefox and Safari the second): valid without the scan, a comparison of lengths for
+/// any other value. A test holds them to the grammar.
+const COMMON_OFFERS: [&[u8]; 2] = [
+    b"permessage-deflate; client_max_window_bits",
+    b"permessage-deflate",
+];
+
 /// Whether `value` is an extension list (the grammar at the top): what
 /// [`Extensions::parse`] accepts. One pass, table lookups and no value built; the
 /// [`Cursor`] then walks a list accepted here, and a test holds the two to the same
 /// language.
 fn is_valid_list(value: &[u8]) -> bool {
+    COMMON_OFFERS.contains(&value) || scans_as_list(value)
+}
+
+/// [`is_valid_list`] by the grammar alone: the scan.
+fn scans_as_list(value: &[u8]) -> bool {
     const { assert!(list::TCHAR == 0, "token characters' classes OR to 0") };
     let class = |at: usize| list::CLASS[usize::from(value[at])];
     let mut state = list::START;
@@ -330,7 +344,7 @@ mod list {
         }
     };
 
-    // What lets `is_valid_list` skip a run of token characters: whatever state a token
+    // What lets `scans_as_list` skip a run of token characters: whatever state a token
     // character leads to, another leaves it there.
     const _: () = {
         let mut state = START;
@@ -478,7 +492,7 @@ mod tests {
         )
     }
 
-    /// What the cursor, walking, accepts: the reference for `is_valid_list`.
+    /// What the cursor, walking, accepts: the reference for `scans_as_list`.
     fn cursor_accepts(value: &[u8]) -> bool {
         let mut cursor = Cursor {
             bytes: value,
@@ -506,7 +520,7 @@ mod tests {
         const ALPHABET: &[u8] = b"a;,=\" \\\t@";
         fn every(value: &mut Vec<u8>, left: usize) {
             assert_eq!(
-                is_valid_list(value),
+                scans_as_list(value),
                 cursor_accepts(value),
                 "{:?}",
                 alloc::string::String::from_utf8_lossy(value)
@@ -538,7 +552,7 @@ mod tests {
                     b'a'
                 });
             }
-            assert_eq!(is_valid_list(&value), cursor_accepts(&value), "{value:?}");
+            assert_eq!(scans_as_list(&value), cursor_accepts(&value), "{value:?}");
         }
         // Long runs of token bytes, which the check skips eight at a time: each class
         // at each place in and around them, after a name, a parameter, a value or the
@@ -551,7 +565,7 @@ mod tests {
                         value.extend_from_slice(prefix);
                         value.extend(core::iter::repeat_n(b'a', run));
                         value.insert(prefix.len() + place, byte);
-                        assert_eq!(is_valid_list(&value), cursor_accepts(&value), "{value:?}");
+                        assert_eq!(scans_as_list(&value), cursor_accepts(&value), "{value:?}");
                     }
                 }
             }
@@ -562,6 +576,18 @@ mod tests {
             b"x-webkit-deflate-frame, permessage-deflate; server_max_window_bits=\"10\"",
         ] {
             assert!(is_valid_list(real) && cursor_accepts(real));
+        }
+    }
+
+    /// The common offers taken without the scan are lists by the grammar, both ways.
+    #[test]
+    fn s17_common_offers_are_valid_lists() {
+        for offer in COMMON_OFFERS {
+            assert!(scans_as_list(offer) && cursor_accepts(offer), "{offer:?}");
+            assert_eq!(
+                Extensions::parse(offer).map(|offers| offers.count()),
+                Some(1)
+            );
         }
     }
 
