@@ -26,7 +26,14 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     (
         "wshake-axum",
-        &["wshake-hyper", "axum", "http", "hyper", "tokio"],
+        &[
+            "wshake-hyper",
+            "axum",
+            "http",
+            "hyper",
+            "tokio",
+            "pin-project-lite",
+        ],
     ),
     (
         "wshake-client",

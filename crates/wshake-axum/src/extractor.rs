@@ -15,6 +15,7 @@ use wshake_hyper::wshake_proto::extensions::{DeflateParams, Extension};
 use wshake_hyper::wshake_proto::server::{Answer, Incoming, OwnedRequest, Request, ServerConfig};
 
 use crate::Rejection;
+use crate::handover::Handover;
 
 /// The policies a [`Handshake`] applies: from the router's state (`FromRef`), or from an
 /// `Extension` layer, which wins. Cheap to clone.
@@ -219,15 +220,7 @@ impl Handshake {
         }
         match wshake_hyper::respond(incoming, &answer, on_upgrade) {
             Ok((response, pending)) => {
-                tokio::spawn(async move {
-                    if let Ok(upgraded) = pending.await {
-                        let accepted = Accepted {
-                            protocol: upgraded.protocol().map(str::to_string),
-                            deflate: upgraded.deflate(),
-                        };
-                        callback(upgraded, accepted).await;
-                    }
-                });
+                tokio::spawn(Handover::new(pending, callback));
                 // A 101 has no body: an empty `Body` needs no box.
                 response.map(|_| Body::empty())
             }
@@ -245,6 +238,14 @@ pub struct Accepted {
 }
 
 impl Accepted {
+    /// What `upgraded` carries of the agreement.
+    pub(crate) fn new(upgraded: &Upgraded) -> Self {
+        Self {
+            protocol: upgraded.protocol().map(str::to_string),
+            deflate: upgraded.deflate(),
+        }
+    }
+
     /// The subprotocol agreed.
     pub fn protocol(&self) -> Option<&str> {
         self.protocol.as_deref()

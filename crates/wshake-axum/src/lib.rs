@@ -46,6 +46,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod extractor;
+mod handover;
 mod rejection;
 
 pub use extractor::{Accepted, Handshake, HandshakeConfig};

@@ -72,28 +72,27 @@ fn candidate(name: &[u8]) -> Known {
 
 /// [`classify`] for a name `http` parsed, whose text (`name.as_str()`) the caller has
 /// read already: every name the handshake reads is one of `http`'s standard headers,
-/// which compare as enum values, so the candidate is confirmed without reading its bytes
-/// (a name `http` keeps as custom is never one of them). Gives what `classify` gives on
-/// `text`: a test holds them together.
+/// which compare as enum values, so the one candidate its length leaves (two at 17) is
+/// confirmed without reading the bytes (a name `http` keeps as custom is never one of
+/// them). Gives what `classify` gives on `text`: a test holds them together.
 #[cfg(feature = "http")]
 #[inline]
 pub(crate) fn classify_header_name(name: &http::HeaderName, text: &str) -> Known {
     use http::header;
     debug_assert_eq!(text, name.as_str(), "the text of this very name");
-    let kind = candidate(text.as_bytes());
-    let standard = match kind {
-        Known::Host => header::HOST,
-        Known::Origin => header::ORIGIN,
-        Known::Upgrade => header::UPGRADE,
-        Known::Connection => header::CONNECTION,
-        Known::ContentLength => header::CONTENT_LENGTH,
-        Known::Key => header::SEC_WEBSOCKET_KEY,
-        Known::TransferEncoding => header::TRANSFER_ENCODING,
-        Known::Accept => header::SEC_WEBSOCKET_ACCEPT,
-        Known::Version => header::SEC_WEBSOCKET_VERSION,
-        Known::Protocol => header::SEC_WEBSOCKET_PROTOCOL,
-        Known::Extensions => header::SEC_WEBSOCKET_EXTENSIONS,
-        Known::Other => return Known::Other,
+    let (kind, standard) = match text.len() {
+        4 => (Known::Host, header::HOST),
+        6 => (Known::Origin, header::ORIGIN),
+        7 => (Known::Upgrade, header::UPGRADE),
+        10 => (Known::Connection, header::CONNECTION),
+        14 => (Known::ContentLength, header::CONTENT_LENGTH),
+        17 if *name == header::SEC_WEBSOCKET_KEY => return Known::Key,
+        17 => (Known::TransferEncoding, header::TRANSFER_ENCODING),
+        20 => (Known::Accept, header::SEC_WEBSOCKET_ACCEPT),
+        21 => (Known::Version, header::SEC_WEBSOCKET_VERSION),
+        22 => (Known::Protocol, header::SEC_WEBSOCKET_PROTOCOL),
+        24 => (Known::Extensions, header::SEC_WEBSOCKET_EXTENSIONS),
+        _ => return Known::Other,
     };
     if *name == standard {
         kind

@@ -134,7 +134,7 @@ impl OwnedRequest {
         parts: &http::request::Parts,
         connect: ExtendedConnect<'_>,
     ) -> Result<Self, Error> {
-        validate_and_keep(config, |keep| {
+        validate_and_keep(config, parts, |keep| {
             validate(
                 &config.limits,
                 &parts.method,

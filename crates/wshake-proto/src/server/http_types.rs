@@ -37,26 +37,26 @@ pub(crate) struct HttpRequest<'a> {
 
 impl HttpRequest<'_> {
     pub(crate) fn into_owned(self) -> Box<OwnedHttpRequest> {
-        let mut owned = OwnedHttpRequest::boxed();
+        let mut owned = OwnedHttpRequest::boxed(self.method.clone(), self.uri.clone());
         owned.headers.reserve_exact(self.headers.len());
         owned.headers.extend(
             self.headers
                 .iter()
                 .map(|(name, value)| (name.clone(), value.clone())),
         );
-        owned.fill(self);
+        owned.key = self.key;
         owned
     }
 
     /// The owned copy with only the lines answering reads ([`is_answer_line`]).
     pub(crate) fn into_owned_for_answer(self) -> Box<OwnedHttpRequest> {
-        let mut owned = OwnedHttpRequest::boxed();
+        let mut owned = OwnedHttpRequest::boxed(self.method.clone(), self.uri.clone());
         for (name, value) in self.headers.iter() {
             if is_answer_line(classify_header_name(name, name.as_str()), name, true) {
                 owned.headers.push((name.clone(), value.clone()));
             }
         }
-        owned.fill(self);
+        owned.key = self.key;
         owned
     }
 }
@@ -95,7 +95,7 @@ fn is_forwarding_name(name: &HeaderName) -> bool {
 
 /// An owned copy: clones of the method, the URI and the header lines, as a list (their
 /// bytes are shared, not copied, when the stack that parsed them kept them in `Bytes`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct OwnedHttpRequest {
     method: Method,
     uri: Uri,
@@ -109,25 +109,14 @@ pub(crate) struct OwnedHttpRequest {
 pub(crate) type KeptLines = SmallVec<[(HeaderName, HeaderValue); 4]>;
 
 impl OwnedHttpRequest {
-    /// An empty copy, boxed before it is filled: built where it stays (its lines are
-    /// inline), and moved as a pointer.
-    pub(super) fn boxed() -> Box<Self> {
-        Box::write(
-            Box::new_uninit(),
-            Self {
-                method: Method::GET,
-                uri: Uri::default(),
-                headers: KeptLines::new(),
-                key: None,
-            },
-        )
-    }
-
-    /// The request line and the key of `request`, beside the lines kept already.
-    pub(super) fn fill(&mut self, request: HttpRequest<'_>) {
-        self.method = request.method.clone();
-        self.uri = request.uri.clone();
-        self.key = request.key;
+    /// A copy of the request line, boxed before its lines and key are added: built where
+    /// it stays (`Box::default` builds in place; its lines are inline), and moved as a
+    /// pointer.
+    fn boxed(method: Method, uri: Uri) -> Box<Self> {
+        let mut owned = Box::<Self>::default();
+        owned.method = method;
+        owned.uri = uri;
+        owned
     }
 
     pub(crate) fn view(&self) -> HttpRequest<'_> {
@@ -230,6 +219,7 @@ pub(super) fn scan_lines<'a>(
         error: None,
     };
     let http2 = rules.is_http2();
+    let forwarded = keep.as_ref().is_some_and(|kept| kept.forwarded);
     let mut lines = headers.iter();
     for (name, value) in lines.by_ref() {
         let (text, value_bytes) = (name.as_str(), value.as_bytes());
@@ -249,10 +239,10 @@ pub(super) fn scan_lines<'a>(
                 break;
             }
         }
-        if let Some(kept) = keep.as_mut() {
-            // Most lines are `Other`: the forwarding names are compared only when a
-            // proxy is trusted.
-            if is_answer_line(kind, name, kept.forwarded) {
+        // Most lines are `Other`: the forwarding names are compared only when a proxy is
+        // trusted.
+        if is_answer_line(kind, name, forwarded) {
+            if let Some(kept) = keep.as_mut() {
                 kept.lines.push((name.clone(), value.clone()));
             }
         }
@@ -469,7 +459,7 @@ impl OwnedRequest {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_parts(config: &ServerConfig, parts: &http::request::Parts) -> Result<Self, Error> {
-        validate_and_keep(config, |keep| {
+        validate_and_keep(config, parts, |keep| {
             validate(
                 &config.limits,
                 &parts.method,
@@ -486,16 +476,17 @@ impl OwnedRequest {
 /// then the host allow-list, as `Incoming` checks it.
 pub(super) fn validate_and_keep<'a>(
     config: &ServerConfig,
+    parts: &http::request::Parts,
     validate: impl FnOnce(Keep<'_>) -> Result<HttpRequest<'a>, Error>,
 ) -> Result<OwnedRequest, Error> {
     // Boxed before validating, its lines kept in place: nothing to move once valid. (A
     // refused request's answer allocates anyway.)
-    let mut owned = OwnedHttpRequest::boxed();
+    let mut owned = OwnedHttpRequest::boxed(parts.method.clone(), parts.uri.clone());
     let request = validate(Some(Kept {
         lines: &mut owned.headers,
         forwarded: !config.trusted_proxies.is_empty(),
     }))?;
     config.check_host(request.host)?;
-    owned.fill(request);
+    owned.key = request.key;
     Ok(OwnedRequest::from_http(owned))
 }
