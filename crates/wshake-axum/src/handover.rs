@@ -13,8 +13,9 @@ pin_project_lite::pin_project! {
     /// Two stages, one at a time: the pending upgrade (and the callback), then the
     /// callback's future alone. Written out rather than as an `async` block, which keeps
     /// the upgraded stream and the agreement beside the callback's future for its whole
-    /// run (measured: 136 bytes more per task with tokio-tungstenite's set-up, each
-    /// copied as the task is spawned and stored).
+    /// run (measured: 592 bytes against 464 with tokio-tungstenite's set-up as the
+    /// callback, 144 against 24 with an empty one; the task is copied as it is spawned
+    /// and stored).
     #[project = StageProjection]
     #[project_replace = StageReplaced]
     pub(crate) enum Handover<F, Fut> {
