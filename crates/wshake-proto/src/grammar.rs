@@ -102,10 +102,15 @@ pub(crate) fn eq_folded(name: &[u8], lower: &[u8]) -> bool {
 /// Whether a `#list` value contains `wanted`, compared case-insensitively.
 /// `wanted` is a constant of lower-case letters (`websocket`, `upgrade`): what
 /// [`eq_folded`] compares with.
+#[inline]
 pub(crate) fn list_contains(value: &[u8], wanted: &'static str) -> bool {
-    let wanted = wanted.as_bytes();
     // The usual value is the one element alone (`Upgrade: websocket`): no split needed.
-    eq_folded(value, wanted) || list_elements(value).any(|element| eq_folded(element, wanted))
+    eq_folded(value, wanted.as_bytes()) || list_elements_contain(value, wanted.as_bytes())
+}
+
+/// [`list_contains`] for a value that is not `wanted` alone: element by element.
+fn list_elements_contain(value: &[u8], wanted: &[u8]) -> bool {
+    list_elements(value).any(|element| eq_folded(element, wanted))
 }
 
 /// Converts bytes already checked to be ASCII tokens into `&str`.
@@ -180,17 +185,16 @@ pub(crate) fn is_valid_host(value: &[u8]) -> bool {
         }
         port
     };
-    port.is_none_or(|port| {
-        !port.is_empty()
-            && port.len() <= 5
-            && port
-                .iter()
-                .try_fold(0u32, |number, &b| {
-                    b.is_ascii_digit()
-                        .then(|| number * 10 + u32::from(b - b'0'))
-                })
-                .is_some_and(|number| number <= 65_535)
-    })
+    port.is_none_or(is_valid_port)
+}
+
+/// One to five digits, at most 65535 (leading zeros allowed, as RFC 3986 allows them).
+fn is_valid_port(port: &[u8]) -> bool {
+    // Folded, not short-circuited, like the host. Digits of the same length compare as
+    // their numbers do.
+    (1..=5).contains(&port.len())
+        && port.iter().fold(true, |all, b| all & b.is_ascii_digit())
+        && (port.len() < 5 || port <= &b"65535"[..])
 }
 
 #[cfg(test)]
@@ -223,6 +227,32 @@ mod tests {
         assert!(is_field_value(b"text\twith obs-text \xFF"));
         assert!(!is_field_value(b"a\r\nInjected: yes"));
         assert!(!is_field_value(b"nul\0"));
+    }
+
+    #[test]
+    fn h23_ports_are_five_digits_at_most_65535() {
+        for number in 0..=100_000u32 {
+            for width in 1..=6 {
+                let port = alloc::format!("{number:0width$}");
+                assert_eq!(
+                    is_valid_port(port.as_bytes()),
+                    port.len() <= 5 && number <= 65_535,
+                    "{port}"
+                );
+            }
+        }
+        for bad in [
+            &b""[..],
+            b"+1",
+            b"-1",
+            b"1a",
+            b" 1",
+            b"6553\x3a",
+            b"\x2f",
+            b"\xff",
+        ] {
+            assert!(!is_valid_port(bad), "{bad:?}");
+        }
     }
 
     #[test]

@@ -78,11 +78,19 @@ pub(crate) fn check_content_length(value: &[u8]) -> Result<(), Error> {
 }
 
 /// S17: `1*DIGIT` from 0 to 255 without leading zeros; S13v: only 13 is spoken.
+#[inline]
 pub(crate) fn check_version(value: &[u8]) -> Result<(), Error> {
     if value == b"13" {
         // The only version there is: no number to read.
-        return Ok(());
+        Ok(())
+    } else {
+        check_other_version(value)
     }
+}
+
+/// [`check_version`] for anything but `13`: what is wrong with it.
+#[cold]
+fn check_other_version(value: &[u8]) -> Result<(), Error> {
     let number = (!value.is_empty()
         && value.len() <= 3
         && value.iter().all(u8::is_ascii_digit)

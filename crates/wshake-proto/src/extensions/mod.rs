@@ -170,6 +170,7 @@ pub struct Extensions<'a> {
 impl<'a> Extensions<'a> {
     /// Parses a whole header value; `None` if it is malformed (S17, S19).
     /// An empty list (`""` or `", ,"`) is malformed: the grammar wants at least one.
+    #[inline]
     pub fn parse(value: &'a [u8]) -> Option<Self> {
         is_valid_list(value).then_some(Self::already_valid(value))
     }
@@ -207,6 +208,7 @@ const COMMON_OFFERS: [&[u8]; 2] = [
 /// [`Extensions::parse`] accepts. One pass, table lookups and no value built; the
 /// [`Cursor`] then walks a list accepted here, and a test holds the two to the same
 /// language.
+#[inline]
 fn is_valid_list(value: &[u8]) -> bool {
     COMMON_OFFERS.contains(&value) || scans_as_list(value)
 }

@@ -172,8 +172,8 @@ impl<L> RequestHeaders<L> {
     }
 
     /// [`line`](Self::line) for a line whose name was classified already (`http` types
-    /// classify their `HeaderName`s by length and first letter, confirmed as `http`'s
-    /// constant, without comparing the bytes). The name is read only for an HTTP/2
+    /// classify their `HeaderName`s by length, confirmed as `http`'s constant, without
+    /// comparing the bytes). The name is read only for an HTTP/2
     /// request's connection-specific headers.
     #[cfg_attr(not(feature = "http"), allow(unused_variables))]
     #[inline]
