@@ -20,6 +20,7 @@ pub(crate) struct UpgradeHeaders {
 impl UpgradeHeaders {
     /// Applies the shared rules to one header line of `kind`: `Upgrade`, `Connection`,
     /// `Content-Length` or `Transfer-Encoding`. Other kinds are the role's to check.
+    #[inline]
     pub(crate) fn field(&mut self, kind: Known, value: &[u8]) -> Result<(), Error> {
         match kind {
             Known::Upgrade => {
