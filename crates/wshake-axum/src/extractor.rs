@@ -68,6 +68,9 @@ impl FromRef<()> for HandshakeConfig {
     }
 }
 
+/// The answer of a handler that gives none.
+static POLICY: Answer = Answer::policy();
+
 /// A valid WebSocket upgrade request, extracted: answer it in the handler with
 /// [`on_upgrade`](Self::on_upgrade) (every configured policy, or the [`Answer`] given to
 /// [`answer`](Self::answer)), after any await the decision needs.
@@ -78,7 +81,8 @@ pub struct Handshake {
     request: OwnedRequest,
     peer: Option<SocketAddr>,
     on_upgrade: OnUpgrade,
-    answer: Answer,
+    /// `None`: every configured policy ([`Answer::policy`]), nothing to build or drop.
+    answer: Option<Answer>,
 }
 
 impl<S> FromRequestParts<S> for Handshake
@@ -113,7 +117,7 @@ where
             request,
             peer,
             on_upgrade,
-            answer: Answer::policy(),
+            answer: None,
         })
     }
 }
@@ -195,7 +199,7 @@ impl Handshake {
     /// Answers with `answer` instead of every configured policy ([`Answer::policy`]):
     /// a rejection (401, 404…), or an acceptance that chooses for itself.
     pub fn answer(mut self, answer: Answer) -> Self {
-        self.answer = answer;
+        self.answer = Some(answer);
         self
     }
 
@@ -218,7 +222,8 @@ impl Handshake {
         if let Some(peer) = peer {
             incoming = incoming.peer(peer.ip());
         }
-        match wshake_hyper::respond(incoming, &answer, on_upgrade) {
+        let answer = answer.as_ref().unwrap_or(&POLICY);
+        match wshake_hyper::respond(incoming, answer, on_upgrade) {
             Ok((response, pending)) => {
                 tokio::spawn(Handover::new(pending, callback));
                 // A 101 has no body: an empty `Body` needs no box.

@@ -60,7 +60,7 @@ impl Answer {
     /// Accepts as every configured policy says: the origin policy (403 when it refuses),
     /// the subprotocol preference (400 when one is required and none agreed), and
     /// permessage-deflate.
-    pub fn policy() -> Self {
+    pub const fn policy() -> Self {
         Self::accepting(true)
     }
 
@@ -69,11 +69,11 @@ impl Answer {
     /// it checked `Origin` (or a token) itself. The subprotocol and permessage-deflate
     /// are still negotiated as configured unless [`protocol`](Self::protocol) or
     /// [`no_protocol`](Self::no_protocol) says otherwise.
-    pub fn accept() -> Self {
+    pub const fn accept() -> Self {
         Self::accepting(false)
     }
 
-    fn accepting(check_origin: bool) -> Self {
+    const fn accepting(check_origin: bool) -> Self {
         Self {
             kind: Kind::Accept {
                 check_origin,
