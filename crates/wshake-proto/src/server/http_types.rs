@@ -115,7 +115,9 @@ impl OwnedHttpRequest {
     fn boxed(method: Method, uri: Uri) -> Box<Self> {
         let mut owned = Box::<Self>::default();
         owned.method = method;
-        owned.uri = uri;
+        // The default URI (`/`) holds static bytes only: forgotten, not dropped, as
+        // there is nothing to free.
+        core::mem::forget(core::mem::replace(&mut owned.uri, uri));
         owned
     }
 
