@@ -187,44 +187,117 @@ mod known_tests {
         assert_eq!(classify(b"X-Host"), Known::Other);
     }
 
+    /// Every standard header name of `http` 1.5 (its `standard_headers!`): the handshake's
+    /// own and every other, at every length the classifier looks at.
+    #[cfg(feature = "http")]
+    const STANDARD: [&str; 81] = [
+        "accept",
+        "accept-charset",
+        "accept-encoding",
+        "accept-language",
+        "accept-ranges",
+        "access-control-allow-credentials",
+        "access-control-allow-headers",
+        "access-control-allow-methods",
+        "access-control-allow-origin",
+        "access-control-expose-headers",
+        "access-control-max-age",
+        "access-control-request-headers",
+        "access-control-request-method",
+        "age",
+        "allow",
+        "alt-svc",
+        "authorization",
+        "cache-control",
+        "cache-status",
+        "cdn-cache-control",
+        "connection",
+        "content-disposition",
+        "content-encoding",
+        "content-language",
+        "content-length",
+        "content-location",
+        "content-range",
+        "content-security-policy",
+        "content-security-policy-report-only",
+        "content-type",
+        "cookie",
+        "dnt",
+        "date",
+        "etag",
+        "expect",
+        "expires",
+        "forwarded",
+        "from",
+        "host",
+        "if-match",
+        "if-modified-since",
+        "if-none-match",
+        "if-range",
+        "if-unmodified-since",
+        "last-modified",
+        "link",
+        "location",
+        "max-forwards",
+        "origin",
+        "pragma",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "public-key-pins",
+        "public-key-pins-report-only",
+        "range",
+        "referer",
+        "referrer-policy",
+        "refresh",
+        "retry-after",
+        "sec-websocket-accept",
+        "sec-websocket-extensions",
+        "sec-websocket-key",
+        "sec-websocket-protocol",
+        "sec-websocket-version",
+        "server",
+        "set-cookie",
+        "strict-transport-security",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "user-agent",
+        "upgrade",
+        "upgrade-insecure-requests",
+        "vary",
+        "via",
+        "warning",
+        "www-authenticate",
+        "x-content-type-options",
+        "x-dns-prefetch-control",
+        "x-frame-options",
+        "x-xss-protection",
+    ];
+
     /// The `http` path classifies `HeaderName`s without reading bytes: the same answer as
-    /// the byte path for each of the handshake's names, standard names it does not read,
-    /// and custom names (some of the same length as a known one, with or without its first
-    /// letter).
+    /// the byte path for every standard name (the handshake's and the others, some of the
+    /// same length as one of the handshake's: `if-modified-since` beside
+    /// `transfer-encoding`) and custom names (some of the same length as a known one, with
+    /// or without its first letter).
     #[cfg(feature = "http")]
     #[test]
     fn h22_classify_header_name_agrees_with_classify() {
-        let mut names: alloc::vec::Vec<http::HeaderName> = [
-            "host",
-            "origin",
-            "upgrade",
-            "connection",
-            "content-length",
-            "transfer-encoding",
-            "sec-websocket-key",
-            "sec-websocket-version",
-            "sec-websocket-protocol",
-            "sec-websocket-extensions",
-            "sec-websocket-accept",
-            "cookie",
-            "user-agent",
-            "accept",
-            "te",
-            "forwarded",
-            "x-forwarded-host",
-            "hosts",
-            "x-host",
-            "hxst",
-            "abcd",
-            "originx",
-            "sec-websocket-keys",
-            "sec-websocket-kez",
-            "transfer-encodinx",
-            "content-lengtx",
-        ]
-        .iter()
-        .map(|name| http::HeaderName::from_static(name))
-        .collect();
+        let mut names: alloc::vec::Vec<http::HeaderName> = STANDARD
+            .iter()
+            .chain(&[
+                "hosts",
+                "x-host",
+                "hxst",
+                "abcd",
+                "originx",
+                "sec-websocket-keys",
+                "sec-websocket-kez",
+                "transfer-encodinx",
+                "content-lengtx",
+                "x-forwarded-host",
+            ])
+            .map(|name| http::HeaderName::from_static(name))
+            .collect();
         names.push(http::HeaderName::from_bytes(b"HOST").unwrap());
         names.push(http::HeaderName::from_bytes(b"Sec-WebSocket-Key").unwrap());
         for name in names {

@@ -69,3 +69,18 @@ fn client_handshake_on_a_reused_machine_does_not_allocate() {
     });
     assert_eq!(info.count_total, 0, "{info:?}");
 }
+
+/// The `http` copy of a request is built with `http`'s default URI and forgets it when the
+/// request's replaces it (`OwnedHttpRequest::boxed`): that leaks nothing only while the
+/// default holds static bytes alone, which this checks (making one and dropping it
+/// touches no heap).
+#[cfg(feature = "http")]
+#[test]
+fn http_default_uri_holds_no_heap_memory() {
+    let info = allocation_counter::measure(|| {
+        let uri = std::hint::black_box(http::Uri::default());
+        assert_eq!(uri.path(), "/");
+        drop(uri);
+    });
+    assert_eq!(info.count_total, 0, "{info:?}");
+}

@@ -110,13 +110,13 @@ pub(crate) type KeptLines = SmallVec<[(HeaderName, HeaderValue); 4]>;
 
 impl OwnedHttpRequest {
     /// A copy of the request line, boxed before its lines and key are added: built where
-    /// it stays (`Box::default` builds in place; its lines are inline), and moved as a
-    /// pointer.
+    /// it stays (`Box::default` lets the optimiser build it in the allocation, measured:
+    /// no copy of its inline lines), and moved as a pointer.
     fn boxed(method: Method, uri: Uri) -> Box<Self> {
         let mut owned = Box::<Self>::default();
         owned.method = method;
-        // The default URI (`/`) holds static bytes only: forgotten, not dropped, as
-        // there is nothing to free.
+        // The default URI (`/`) holds static bytes only (`tests/no_alloc.rs` checks it):
+        // forgotten, not dropped, as there is nothing to free.
         core::mem::forget(core::mem::replace(&mut owned.uri, uri));
         owned
     }
@@ -173,7 +173,9 @@ fn validate<'a>(
     if let Some(error) = lines.error {
         return Err(error);
     }
-    let (host, _origin, key, _, _) = rules.finish()?;
+    let key = rules.complete()?;
+    // Present: `complete` checked it first.
+    let host = rules.host().copied().ok_or(Error::MissingHost)?;
     Ok(HttpRequest {
         method,
         uri,
@@ -414,11 +416,13 @@ impl<'a> Incoming<'a> {
         match answered {
             Answered::Refused(error) => (error.to_response_for(version), Answered::Refused(error)),
             Answered::Failed(error) => (error.to_response_for(version), Answered::Failed(error)),
-            answered => match sink.error() {
-                Some(error) => (error.to_response_for(version), Answered::Failed(error)),
-                // The composed response, moved once: into the answer.
-                None => (sink.into_response(), answered),
-            },
+            answered @ (Answered::Accepted { .. } | Answered::Rejected { .. }) => {
+                match sink.error() {
+                    Some(error) => (error.to_response_for(version), Answered::Failed(error)),
+                    // The composed response, moved once: into the answer.
+                    None => (sink.into_response(), answered),
+                }
+            }
         }
     }
 

@@ -173,8 +173,8 @@ impl<L> RequestHeaders<L> {
 
     /// [`line`](Self::line) for a line whose name was classified already (`http` types
     /// classify their `HeaderName`s by length, confirmed as `http`'s constant, without
-    /// comparing the bytes). The name is read only for an HTTP/2
-    /// request's connection-specific headers.
+    /// comparing the bytes). The name is read only for an HTTP/2 request's
+    /// connection-specific headers.
     #[cfg_attr(not(feature = "http"), allow(unused_variables))]
     #[inline]
     pub(crate) fn classified_line(
@@ -282,19 +282,36 @@ impl<L> RequestHeaders<L> {
     /// Once every line is read: what must be there, in the order the RFC lists it.
     #[inline]
     pub(crate) fn finish(self) -> Result<Found<L>, Error> {
-        let host = self.host.ok_or(Error::MissingHost)?;
-        self.upgrade.finish()?;
-        let key = self.key.ok_or(Error::MissingKey)?;
-        if !self.version_seen {
-            return Err(Error::MissingVersion);
-        }
+        let key = self.complete()?;
         Ok((
-            host,
+            // Present: `complete` checked it first.
+            self.host.ok_or(Error::MissingHost)?,
             self.origin,
             key,
             self.protocol_fields,
             self.extension_fields,
         ))
+    }
+
+    /// [`finish`](Self::finish)'s checks, in its order, without taking the rules apart:
+    /// the key, then [`host`](Self::host) is the host line.
+    #[inline]
+    pub(crate) fn complete(&self) -> Result<Key, Error> {
+        if self.host.is_none() {
+            return Err(Error::MissingHost);
+        }
+        self.upgrade.finish()?;
+        let key = self.key.ok_or(Error::MissingKey)?;
+        if !self.version_seen {
+            return Err(Error::MissingVersion);
+        }
+        Ok(key)
+    }
+
+    /// The `Host` line, once seen.
+    #[cfg(feature = "http")]
+    pub(crate) fn host(&self) -> Option<&L> {
+        self.host.as_ref()
     }
 }
 
