@@ -294,7 +294,7 @@ impl<L> RequestHeaders<L> {
     }
 
     /// [`finish`](Self::finish)'s checks, in its order, without taking the rules apart:
-    /// the key, then [`host`](Self::host) is the host line.
+    /// the key (the host line is then there too).
     #[inline]
     pub(crate) fn complete(&self) -> Result<Key, Error> {
         if self.host.is_none() {
