@@ -173,9 +173,7 @@ fn validate<'a>(
     if let Some(error) = lines.error {
         return Err(error);
     }
-    let key = rules.complete()?;
-    // Present: `complete` checked it first.
-    let host = rules.host().copied().ok_or(Error::MissingHost)?;
+    let (&host, key) = rules.complete()?;
     Ok(HttpRequest {
         method,
         uri,

@@ -281,11 +281,13 @@ impl<L> RequestHeaders<L> {
 
     /// Once every line is read: what must be there, in the order the RFC lists it.
     #[inline]
-    pub(crate) fn finish(self) -> Result<Found<L>, Error> {
-        let key = self.complete()?;
+    pub(crate) fn finish(self) -> Result<Found<L>, Error>
+    where
+        L: Clone,
+    {
+        let (host, key) = self.complete()?;
         Ok((
-            // Present: `complete` checked it first.
-            self.host.ok_or(Error::MissingHost)?,
+            host.clone(),
             self.origin,
             key,
             self.protocol_fields,
@@ -294,24 +296,16 @@ impl<L> RequestHeaders<L> {
     }
 
     /// [`finish`](Self::finish)'s checks, in its order, without taking the rules apart:
-    /// the key (the host line is then there too).
+    /// the host line and the key (what a request in `http` types keeps of them).
     #[inline]
-    pub(crate) fn complete(&self) -> Result<Key, Error> {
-        if self.host.is_none() {
-            return Err(Error::MissingHost);
-        }
+    pub(crate) fn complete(&self) -> Result<(&L, Key), Error> {
+        let host = self.host.as_ref().ok_or(Error::MissingHost)?;
         self.upgrade.finish()?;
         let key = self.key.ok_or(Error::MissingKey)?;
         if !self.version_seen {
             return Err(Error::MissingVersion);
         }
-        Ok(key)
-    }
-
-    /// The `Host` line, once seen.
-    #[cfg(feature = "http")]
-    pub(crate) fn host(&self) -> Option<&L> {
-        self.host.as_ref()
+        Ok((host, key))
     }
 }
 
